@@ -1,0 +1,54 @@
+/// Checks of resource names against the patterns Azure Resource Manager uses, so that every
+/// name vmib accepts maps one to one onto a resource id.
+public enum ResourceName {
+    /// Gallery names: Azure's `^[^_\W][\w-._]{0,79}(?<![-.])$` (1–80 characters: letters,
+    /// digits, `_`, `-`, `.`; starting with a letter or digit; not ending in `-` or `.`).
+    public static func validateGallery(_ name: String, field: String = "--name") throws {
+        try validate(name, field: field, kind: "gallery name", maxLength: 80,
+                     allowedInside: "_-.", firstMustBeAlphanumeric: true, forbiddenLast: "-.")
+    }
+
+    /// Image definition names: 1–80 characters of letters, digits, `_`, `-`, `.`,
+    /// starting and ending with a letter or digit.
+    public static func validateImage(_ name: String, field: String = "--name") throws {
+        try validate(name, field: field, kind: "image definition name", maxLength: 80,
+                     allowedInside: "_-.", firstMustBeAlphanumeric: true, forbiddenLast: "-._")
+    }
+
+    /// Resource group names: 1–90 characters of letters, digits, `_`, `-`, `.`, `(`, `)`;
+    /// not ending in `.`.
+    public static func validateResourceGroup(_ name: String, field: String = "--resource-group") throws {
+        try validate(name, field: field, kind: "resource group name", maxLength: 90,
+                     allowedInside: "_-.()", firstMustBeAlphanumeric: false, forbiddenLast: ".")
+    }
+
+    /// Subscription ids: letters, digits and `-`, 1–64 characters (a GUID in Azure).
+    public static func validateSubscription(_ name: String, field: String = "subscription") throws {
+        try validate(name, field: field, kind: "subscription id", maxLength: 64,
+                     allowedInside: "-", firstMustBeAlphanumeric: true, forbiddenLast: "")
+    }
+
+    private static func validate(_ name: String, field: String, kind: String, maxLength: Int,
+                                 allowedInside: String, firstMustBeAlphanumeric: Bool,
+                                 forbiddenLast: String) throws {
+        let rule = "1–\(maxLength) characters: letters, digits and \(allowedInside.map { "'\($0)'" }.joined(separator: " "))"
+            + (firstMustBeAlphanumeric ? ", starting with a letter or digit" : "")
+            + (forbiddenLast.isEmpty ? "" : ", not ending in \(forbiddenLast.map { "'\($0)'" }.joined(separator: " or "))")
+        guard !name.isEmpty, name.count <= maxLength else {
+            throw DomainError.invalid(field, "'\(name)' is not a valid \(kind): expected \(rule)")
+        }
+        for ch in name where !(isAlphanumeric(ch) || allowedInside.contains(ch)) {
+            throw DomainError.invalid(field, "'\(name)' is not a valid \(kind): '\(ch)' is not allowed; expected \(rule)")
+        }
+        if firstMustBeAlphanumeric, let first = name.first, !isAlphanumeric(first) {
+            throw DomainError.invalid(field, "'\(name)' is not a valid \(kind): expected \(rule)")
+        }
+        if let last = name.last, forbiddenLast.contains(last) {
+            throw DomainError.invalid(field, "'\(name)' is not a valid \(kind): expected \(rule)")
+        }
+    }
+
+    private static func isAlphanumeric(_ ch: Character) -> Bool {
+        ch.isASCII && (ch.isLetter || ch.isNumber)
+    }
+}

@@ -1,0 +1,69 @@
+/// Azure's per-region replication state.
+public enum ReplicationState: String, Sendable, Hashable, Codable {
+    case Unknown, Replicating, Completed, Failed
+}
+
+/// Azure's AggregatedReplicationState.
+public enum AggregatedReplicationState: String, Sendable, Hashable, Codable {
+    case Unknown, InProgress, Completed, Failed
+}
+
+/// Replication status of one region, in Azure's RegionalReplicationStatus shape, plus counts.
+public struct RegionalReplicationStatus: Sendable, Hashable, Codable {
+    public var region: String
+    public var state: ReplicationState
+    public var details: String
+    /// 0…100.
+    public var progress: Int
+    public var replicasCompleted: Int
+    public var replicasDesired: Int
+    public var retries: Int
+}
+
+/// Azure's ReplicationStatus: the aggregated state and one summary per target region.
+public struct ReplicationStatus: Sendable, Hashable, Codable {
+    public var aggregatedState: AggregatedReplicationState
+    public var summary: [RegionalReplicationStatus]
+
+    /// Derives the status from desired state (target regions) and actual state (replicas).
+    /// Pure: the status is never stored, so it can never disagree with the replicas.
+    public init(targets: [TargetRegion], replicas: [Replica], sizeBytes: Int64) {
+        summary = targets.map { target in
+            let mine = replicas.filter { $0.region == target.name && $0.index <= target.regionalReplicaCount }
+                .sorted { $0.index < $1.index }
+            let completed = mine.filter { $0.state == .Completed }.count
+            let failed = mine.filter { $0.state == .Failed }
+            let retries = replicas.filter { $0.region == target.name }.reduce(0) { $0 + $1.retries }
+            let total = Double(max(sizeBytes, 1)) * Double(target.regionalReplicaCount)
+            let done = mine.reduce(0.0) { acc, r in
+                acc + Double(r.state == .Completed ? max(sizeBytes, 1) : min(r.bytesDone, sizeBytes))
+            }
+            let state: ReplicationState
+            var details = "\(completed)/\(target.regionalReplicaCount) replicas completed"
+            if !failed.isEmpty {
+                state = .Failed
+                let f = failed[0]
+                details += "; replica \(f.index) failed after \(f.attempts) attempt\(f.attempts == 1 ? "" : "s"): \(f.lastError ?? "unknown error")"
+            } else if completed == target.regionalReplicaCount {
+                state = .Completed
+            } else {
+                state = .Replicating
+                if let last = mine.compactMap(\.lastError).last { details += "; retrying after: \(last)" }
+            }
+            if retries > 0 { details += "; \(retries) retr\(retries == 1 ? "y" : "ies")" }
+            let progress = state == .Completed ? 100 : min(99, Int(done / total * 100))
+            return RegionalReplicationStatus(region: target.name, state: state, details: details,
+                                             progress: progress, replicasCompleted: completed,
+                                             replicasDesired: target.regionalReplicaCount, retries: retries)
+        }
+        if summary.isEmpty {
+            aggregatedState = .Unknown
+        } else if summary.contains(where: { $0.state == .Failed }) {
+            aggregatedState = .Failed
+        } else if summary.allSatisfy({ $0.state == .Completed }) {
+            aggregatedState = .Completed
+        } else {
+            aggregatedState = .InProgress
+        }
+    }
+}

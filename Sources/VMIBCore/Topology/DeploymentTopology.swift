@@ -1,0 +1,30 @@
+/// The regions one installation serves: for each, its storage per account type and its limits.
+public struct DeploymentTopology: Sendable {
+    /// One served region.
+    public struct Region: Sendable {
+        public var name: String
+        public var displayName: String
+        /// In the order the topology lists them; the first is the region's default.
+        public var storage: [(type: StorageAccountType, spec: StorageSpec)]
+        public var limits: RegionLimits
+
+        public init(name: String, displayName: String, storage: [(type: StorageAccountType, spec: StorageSpec)], limits: RegionLimits) {
+            self.name = name; self.displayName = displayName; self.storage = storage; self.limits = limits
+        }
+
+        public var defaultStorageType: StorageAccountType { storage[0].type }
+        public var offeredTypes: [StorageAccountType] { storage.map(\.type) }
+        public func spec(for type: StorageAccountType) -> StorageSpec? {
+            storage.first { $0.type == type }?.spec
+        }
+    }
+
+    public var name: String
+    public var regions: [Region]
+
+    public init(name: String, regions: [Region]) {
+        self.name = name; self.regions = regions
+    }
+
+    public subscript(name: String) -> Region? { regions.first { $0.name == name } }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Reads a deployment topology file, checking every field against the region catalog.
+/// Errors name the field by its path (`regions[1].limits.bytesPerSecond`).
+public enum TopologyParser {
+    public static func parse(_ text: String, catalog: RegionCatalog, file: String = "topology") throws -> DeploymentTopology {
+        let root: JSONValue
+        do { root = try JSONParser.parse(text) } catch let e as JSONParser.SyntaxError {
+            throw DomainError.invalid(file, "not valid JSON: \(e)")
+        }
+        guard case .object = root else { throw DomainError.invalid(file, "expected a JSON object with \"regions\"") }
+        let name = try string(root["name"], "\(file): name", optional: true) ?? "unnamed"
+        var defaults = RegionLimits.default
+        if let d = root["defaults"]?["limits"] {
+            defaults = try limits(d, base: defaults, path: "\(file): defaults.limits")
+        }
+        guard case .array(let items)? = root["regions"], !items.isEmpty else {
+            throw DomainError.invalid("\(file): regions", "expected a non-empty array of regions")
+        }
+        var regions: [DeploymentTopology.Region] = []
+        for (n, item) in items.enumerated() {
+            let path = "\(file): regions[\(n)]"
+            guard case .object = item else { throw DomainError.invalid(path, "expected an object, found \(item.typeName)") }
+            let regionName = try string(item["name"], "\(path).name")!
+            let known = try catalog.region(named: regionName, field: "\(path).name")
+            guard !regions.contains(where: { $0.name == known.name }) else {
+                throw DomainError.invalid("\(path).name", "region '\(known.name)' is listed twice")
+            }
+            guard case .object(let storageMembers)? = item["storage"], !storageMembers.isEmpty else {
+                throw DomainError.invalid("\(path).storage", "expected an object mapping storage account types (\(StorageAccountType.allCases.map(\.rawValue).joined(separator: ", "))) to storage")
+            }
+            var storage: [(type: StorageAccountType, spec: StorageSpec)] = []
+            for (key, value) in storageMembers {
+                let type = try StorageAccountType(parsing: key, field: "\(path).storage")
+                storage.append((type, try spec(value, path: "\(path).storage.\(key)")))
+            }
+            let regionLimits = try item["limits"].map { try limits($0, base: defaults, path: "\(path).limits") } ?? defaults
+            regions.append(.init(name: known.name, displayName: known.displayName, storage: storage, limits: regionLimits))
+        }
+        return DeploymentTopology(name: name, regions: regions)
+    }
+
+    private static func spec(_ value: JSONValue, path: String) throws -> StorageSpec {
+        guard case .object = value else { throw DomainError.invalid(path, "expected an object with \"kind\"") }
+        let kind = try string(value["kind"], "\(path).kind")!
+        switch kind {
+        case "directory":
+            return .directory(path: try string(value["path"], "\(path).path")!)
+        case "s3":
+            let endpoint = try string(value["endpoint"], "\(path).endpoint")!
+            guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw DomainError.invalid("\(path).endpoint", "'\(endpoint)' is not an http(s) URL")
+            }
+            let s3 = S3StorageSpec(
+                endpoint: endpoint,
+                bucket: try string(value["bucket"], "\(path).bucket")!,
+                signingRegion: try string(value["signingRegion"], "\(path).signingRegion", optional: true) ?? "us-east-1",
+                accessKeyEnv: try string(value["accessKeyEnv"], "\(path).accessKeyEnv", optional: true),
+                secretKeyEnv: try string(value["secretKeyEnv"], "\(path).secretKeyEnv", optional: true),
+                credentialsFile: try string(value["credentialsFile"], "\(path).credentialsFile", optional: true))
+            guard (s3.accessKeyEnv != nil && s3.secretKeyEnv != nil) || s3.credentialsFile != nil else {
+                throw DomainError.invalid(path, "an s3 storage needs accessKeyEnv and secretKeyEnv, or credentialsFile")
+            }
+            if value["accessKey"] != nil || value["secretKey"] != nil {
+                throw DomainError.invalid(path, "credentials may not be written into the topology; name them with accessKeyEnv/secretKeyEnv or credentialsFile")
+            }
+            return .s3(s3)
+        default:
+            throw DomainError.invalid("\(path).kind", "'\(kind)' is not a storage kind; allowed: directory, s3")
+        }
+    }
+
+    private static func limits(_ value: JSONValue, base: RegionLimits, path: String) throws -> RegionLimits {
+        guard case .object = value else { throw DomainError.invalid(path, "expected an object") }
+        var l = base
+        if let v = value["concurrentTransfers"] {
+            l.concurrentTransfers = Int(try number(v, "\(path).concurrentTransfers", range: 1...1024, integer: true))
+        }
+        if let v = value["bytesPerSecond"] {
+            l.bytesPerSecond = Int64(try number(v, "\(path).bytesPerSecond", range: 0...1e13, integer: true))
+        }
+        if let v = value["requestsPerSecond"] {
+            l.requestsPerSecond = try number(v, "\(path).requestsPerSecond", range: 0...1e6, integer: false)
+        }
+        return l
+    }
+
+    private static func number(_ v: JSONValue, _ path: String, range: ClosedRange<Double>, integer: Bool) throws -> Double {
+        let what = integer ? "an integer" : "a number"
+        guard case .number(let n) = v, range.contains(n), !integer || n.rounded() == n else {
+            throw DomainError.invalid(path, "expected \(what) in \(Int64(range.lowerBound))…\(Int64(range.upperBound)) (0 means unlimited where allowed), found \(describe(v))")
+        }
+        return n
+    }
+
+    private static func describe(_ v: JSONValue) -> String {
+        if case .number(let n) = v { return n.rounded() == n ? String(Int64(n)) : String(n) }
+        return v.typeName
+    }
+
+    private static func string(_ v: JSONValue?, _ path: String, optional: Bool = false) throws -> String? {
+        switch v {
+        case .string(let s)? where !s.isEmpty: return s
+        case nil where optional: return nil
+        case nil: throw DomainError.invalid(path, "is required (a non-empty string)")
+        case let other?: throw DomainError.invalid(path, "expected a non-empty string, found \(other.typeName)")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import VMIBCore
+
+/// Row mapping and the small helpers every statement shares.
+extension SQLiteStateStore {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.read(body) } catch { throw Self.wrap(error) }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.write(body) } catch { throw Self.wrap(error) }
+    }
+
+    static func wrap(_ error: any Error) -> any Error {
+        if error is StoreError { return error }
+        if let e = error as? DatabaseError {
+            let busy = e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED
+            return StoreError(.database, "state database: \(e.message ?? "\(e.resultCode)")", isTransient: busy)
+        }
+        return StoreError(.database, "state database: \(error)")
+    }
+
+    func exists(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Bool {
+        try Row.fetchOne(db, sql: sql, arguments: arguments) != nil
+    }
+
+    func versionID(_ db: Database, _ ref: VersionRef) throws -> Int64? {
+        let i = ref.image, g = i.gallery
+        return try Int64.fetchOne(db, sql: """
+            SELECT id FROM versions WHERE subscription=? AND resource_group=? AND gallery=? AND image=?
+            AND major=? AND minor=? AND patch=?
+            """, arguments: [g.subscription, g.resourceGroup, g.gallery, i.image,
+                             Int64(ref.version.major), Int64(ref.version.minor), Int64(ref.version.patch)])
+    }
+
+    func requireVersion(_ db: Database, _ ref: VersionRef) throws -> Int64 {
+        guard let id = try versionID(db, ref) else {
+            throw StoreError(.notFound, "version \(ref.version) of image '\(ref.image.image)' does not exist")
+        }
+        return id
+    }
+
+    func insertReplica(_ db: Database, _ versionID: Int64, _ r: Replica) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO replicas VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", arguments: [
+            versionID, r.region, r.index, r.storageAccountType.rawValue, r.state.rawValue, r.bytesDone,
+            r.attempts, r.retries, r.lastError, r.verifiedDigest, r.uploadID, r.updatedAt.timeIntervalSince1970])
+    }
+
+    func version(_ db: Database, _ row: Row) throws -> ImageVersion {
+        let id: Int64 = row["id"]
+        let targets = try Row.fetchAll(db, sql: "SELECT * FROM target_regions WHERE version_id=? ORDER BY position", arguments: [id])
+            .map { t in
+                TargetRegion(name: t["region"], regionalReplicaCount: t["replica_count"],
+                             storageAccountType: StorageAccountType(rawValue: t["storage_account_type"]) ?? .Standard_LRS,
+                             excludeFromLatest: t["exclude_from_latest"])
+            }
+        let eol: Double? = row["end_of_life"]
+        return ImageVersion(
+            ref: Self.versionRef(row),
+            publishingProfile: PublishingProfile(
+                targetRegions: targets, replicaCount: row["replica_count"], excludeFromLatest: row["exclude_from_latest"],
+                endOfLifeDate: eol.map(Date.init(timeIntervalSince1970:)),
+                publishedDate: Date(timeIntervalSince1970: row["published_at"])),
+            storageProfile: StorageProfile(sourcePath: row["source_path"], sizeBytes: row["size_bytes"],
+                                           sha256: row["sha256"], md5: row["md5"]),
+            provisioningState: ProvisioningState(rawValue: row["provisioning_state"]) ?? .Failed)
+    }
+
+    static func versionRef(_ row: Row) -> VersionRef {
+        let g = GalleryRef(subscription: row["subscription"], resourceGroup: row["resource_group"], gallery: row["gallery"])
+        let v = VersionNumber(UInt32(row["major"] as Int64), UInt32(row["minor"] as Int64), UInt32(row["patch"] as Int64))
+        return g.image(row["image"]).version(v)
+    }
+
+    static func gallery(_ row: Row) -> Gallery {
+        Gallery(ref: GalleryRef(subscription: row["subscription"], resourceGroup: row["resource_group"], gallery: row["name"]),
+                description: row["description"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    static func image(_ row: Row) -> ImageDefinition {
+        let g = GalleryRef(subscription: row["subscription"], resourceGroup: row["resource_group"], gallery: row["gallery"])
+        return ImageDefinition(
+            ref: g.image(row["name"]),
+            osType: ImageDefinition.OSType(rawValue: row["os_type"]) ?? .Linux,
+            osState: ImageDefinition.OSState(rawValue: row["os_state"]) ?? .Generalized,
+            hyperVGeneration: ImageDefinition.HyperVGeneration(rawValue: row["hyper_v_generation"]) ?? .V1,
+            identifier: .init(publisher: row["publisher"], offer: row["offer"], sku: row["sku"]),
+            description: row["description"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    static func replica(_ row: Row) -> Replica {
+        Replica(region: row["region"], index: row["idx"],
+                storageAccountType: StorageAccountType(rawValue: row["storage_account_type"]) ?? .Standard_LRS,
+                state: Replica.State(rawValue: row["state"]) ?? .Pending, bytesDone: row["bytes_done"],
+                attempts: row["attempts"], retries: row["retries"], lastError: row["last_error"],
+                verifiedDigest: row["verified_digest"], uploadID: row["upload_id"],
+                updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+import VMIBCore
+
+/// The state store in one SQLite file (WAL mode), through GRDB over the system libsqlite3.
+public final class SQLiteStateStore: StateStore {
+    let pool: DatabasePool
+
+    /// Opens (creating when missing) the database at `path` and applies pending migrations.
+    /// - Throws: `StoreError.database` when the file cannot be opened or is from a newer vmib.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            let migrator = Schema.migrator
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw StoreError(.database, "\(path) was written by a newer vmib (unknown migrations); refusing to use it")
+            }
+            try migrator.migrate(pool)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError(.database, "cannot open state database \(path): \(error)")
+        }
+    }
+
+    // MARK: galleries
+
+    public func createGallery(_ g: Gallery) throws {
+        try write { db in
+            if try self.exists(db, "SELECT 1 FROM galleries WHERE subscription=? AND resource_group=? AND name=?",
+                               [g.ref.subscription, g.ref.resourceGroup, g.ref.gallery]) {
+                throw StoreError(.alreadyExists, "gallery '\(g.ref.gallery)' already exists in resource group '\(g.ref.resourceGroup)'")
+            }
+            try db.execute(sql: "INSERT INTO galleries VALUES (?,?,?,?,?)",
+                           arguments: [g.ref.subscription, g.ref.resourceGroup, g.ref.gallery, g.description,
+                                       g.createdAt.timeIntervalSince1970])
+        }
+    }
+
+    public func gallery(_ ref: GalleryRef) throws -> Gallery? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM galleries WHERE subscription=? AND resource_group=? AND name=?",
+                             arguments: [ref.subscription, ref.resourceGroup, ref.gallery]).map(Self.gallery)
+        }
+    }
+
+    public func galleries(subscription: String, resourceGroup: String?) throws -> [Gallery] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM galleries WHERE subscription=? AND (? IS NULL OR resource_group=?)
+                ORDER BY resource_group, name
+                """, arguments: [subscription, resourceGroup, resourceGroup])
+            return rows.map(Self.gallery)
+        }
+    }
+
+    public func deleteGallery(_ ref: GalleryRef) throws {
+        try write { db in
+            let images = try Int.fetchOne(db, sql: "SELECT count(*) FROM images WHERE subscription=? AND resource_group=? AND gallery=?",
+                                          arguments: [ref.subscription, ref.resourceGroup, ref.gallery]) ?? 0
+            if images > 0 {
+                throw StoreError(.refused, "gallery '\(ref.gallery)' still has \(images) image definition\(images == 1 ? "" : "s"); delete them first")
+            }
+            try db.execute(sql: "DELETE FROM galleries WHERE subscription=? AND resource_group=? AND name=?",
+                           arguments: [ref.subscription, ref.resourceGroup, ref.gallery])
+            if db.changesCount == 0 {
+                throw StoreError(.notFound, "gallery '\(ref.gallery)' does not exist in resource group '\(ref.resourceGroup)'")
+            }
+        }
+    }
+
+    // MARK: images
+
+    public func createImage(_ i: ImageDefinition) throws {
+        let g = i.ref.gallery
+        try write { db in
+            guard try self.exists(db, "SELECT 1 FROM galleries WHERE subscription=? AND resource_group=? AND name=?",
+                                  [g.subscription, g.resourceGroup, g.gallery]) else {
+                throw StoreError(.notFound, "gallery '\(g.gallery)' does not exist in resource group '\(g.resourceGroup)'")
+            }
+            if try self.exists(db, "SELECT 1 FROM images WHERE subscription=? AND resource_group=? AND gallery=? AND name=?",
+                               [g.subscription, g.resourceGroup, g.gallery, i.ref.image]) {
+                throw StoreError(.alreadyExists, "image definition '\(i.ref.image)' already exists in gallery '\(g.gallery)'")
+            }
+            try db.execute(sql: "INSERT INTO images VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", arguments: [
+                g.subscription, g.resourceGroup, g.gallery, i.ref.image, i.osType.rawValue, i.osState.rawValue,
+                i.hyperVGeneration.rawValue, i.identifier.publisher, i.identifier.offer, i.identifier.sku,
+                i.description, i.createdAt.timeIntervalSince1970])
+        }
+    }
+
+    public func image(_ ref: ImageRef) throws -> ImageDefinition? {
+        let g = ref.gallery
+        return try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM images WHERE subscription=? AND resource_group=? AND gallery=? AND name=?",
+                             arguments: [g.subscription, g.resourceGroup, g.gallery, ref.image]).map(Self.image)
+        }
+    }
+
+    public func images(in g: GalleryRef) throws -> [ImageDefinition] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM images WHERE subscription=? AND resource_group=? AND gallery=? ORDER BY name",
+                             arguments: [g.subscription, g.resourceGroup, g.gallery]).map(Self.image)
+        }
+    }
+
+    // MARK: versions
+
+    public func createVersion(_ v: ImageVersion) throws {
+        let i = v.ref.image, g = i.gallery, p = v.publishingProfile, s = v.storageProfile
+        try write { db in
+            guard try self.exists(db, "SELECT 1 FROM images WHERE subscription=? AND resource_group=? AND gallery=? AND name=?",
+                                  [g.subscription, g.resourceGroup, g.gallery, i.image]) else {
+                throw StoreError(.notFound, "image definition '\(i.image)' does not exist in gallery '\(g.gallery)'")
+            }
+            if try self.versionID(db, v.ref) != nil {
+                throw StoreError(.alreadyExists, "version \(v.ref.version) of image '\(i.image)' already exists")
+            }
+            try db.execute(sql: """
+                INSERT INTO versions (subscription, resource_group, gallery, image, major, minor, patch,
+                    replica_count, exclude_from_latest, end_of_life, published_at, source_path, size_bytes,
+                    sha256, md5, provisioning_state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """, arguments: [
+                    g.subscription, g.resourceGroup, g.gallery, i.image,
+                    Int64(v.ref.version.major), Int64(v.ref.version.minor), Int64(v.ref.version.patch),
+                    p.replicaCount, p.excludeFromLatest, p.endOfLifeDate?.timeIntervalSince1970,
+                    p.publishedDate.timeIntervalSince1970, s.sourcePath, s.sizeBytes, s.sha256, s.md5,
+                    v.provisioningState.rawValue])
+            let id = db.lastInsertedRowID
+            for (position, t) in p.targetRegions.enumerated() {
+                try db.execute(sql: "INSERT INTO target_regions VALUES (?,?,?,?,?,?)", arguments: [
+                    id, position, t.name, t.regionalReplicaCount, t.storageAccountType.rawValue, t.excludeFromLatest])
+                for index in 1...t.regionalReplicaCount {
+                    try self.insertReplica(db, id, Replica(region: t.name, index: index, storageAccountType: t.storageAccountType,
+                                                           updatedAt: p.publishedDate))
+                }
+            }
+        }
+    }
+
+    public func version(_ ref: VersionRef) throws -> ImageVersion? {
+        try read { db in
+            guard let id = try self.versionID(db, ref),
+                  let row = try Row.fetchOne(db, sql: "SELECT * FROM versions WHERE id=?", arguments: [id]) else { return nil }
+            return try self.version(db, row)
+        }
+    }
+
+    public func versions(of i: ImageRef) throws -> [ImageVersion] {
+        let g = i.gallery
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM versions WHERE subscription=? AND resource_group=? AND gallery=? AND image=?
+                ORDER BY major DESC, minor DESC, patch DESC
+                """, arguments: [g.subscription, g.resourceGroup, g.gallery, i.image]).map { try self.version(db, $0) }
+        }
+    }
+
+    public func versionsWithPendingWork() throws -> [VersionRef] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM versions WHERE provisioning_state IN ('Creating','Updating','Deleting') ORDER BY id")
+                .map(Self.versionRef)
+        }
+    }
+
+    public func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef) throws {
+        try write { db in
+            let id = try self.requireVersion(db, ref)
+            try db.execute(sql: "UPDATE versions SET provisioning_state=? WHERE id=?", arguments: [state.rawValue, id])
+        }
+    }
+
+    // MARK: replicas
+
+    public func replicas(of ref: VersionRef) throws -> [Replica] {
+        try read { db in
+            guard let id = try self.versionID(db, ref) else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT * FROM replicas WHERE version_id=? ORDER BY region, idx", arguments: [id])
+                .map(Self.replica)
+        }
+    }
+
+    public func saveReplica(_ r: Replica, of ref: VersionRef) throws {
+        try write { db in try self.insertReplica(db, try self.requireVersion(db, ref), r) }
+    }
+
+    public func deleteReplica(region: String, index: Int, of ref: VersionRef) throws {
+        try write { db in
+            let id = try self.requireVersion(db, ref)
+            try db.execute(sql: "DELETE FROM replicas WHERE version_id=? AND region=? AND idx=?", arguments: [id, region, index])
+        }
+    }
+}

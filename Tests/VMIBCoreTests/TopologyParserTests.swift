@@ -1,0 +1,51 @@
+import Testing
+@testable import VMIBCore
+
+@Suite struct TopologyParserTests {
+    let catalog = RegionCatalog(regions: ["eastus", "eastus2", "westus", "westeurope"].map {
+        CatalogRegion(name: $0, displayName: $0.uppercased(), geography: "x", latitude: 0, longitude: 0,
+                      pairedRegion: nil, buildRegion: true)
+    })
+
+    @Test func keepsTheStorageOrderSoTheFirstTypeIsTheDefault() throws {
+        let t = try TopologyParser.parse("""
+            {"name": "t", "defaults": {"limits": {"concurrentTransfers": 2}},
+             "regions": [{"name": "eastus", "storage": {
+                 "Premium_LRS": {"kind": "s3", "endpoint": "http://127.0.0.1:9101", "bucket": "b",
+                                 "accessKeyEnv": "K", "secretKeyEnv": "S"},
+                 "Standard_LRS": {"kind": "directory", "path": "regions/eastus"}},
+               "limits": {"bytesPerSecond": 8000000}}]}
+            """, catalog: catalog)
+        let r = try #require(t["eastus"])
+        #expect(r.defaultStorageType == .Premium_LRS)
+        #expect(r.offeredTypes == [.Premium_LRS, .Standard_LRS])
+        #expect(r.limits == RegionLimits(concurrentTransfers: 2, bytesPerSecond: 8_000_000, requestsPerSecond: 0))
+    }
+
+    @Test(arguments: [
+        ("{", "not valid JSON"),
+        (#"{"regions": []}"#, "regions"),
+        (#"{"regions": [{"name": "eastsu", "storage": {"Standard_LRS": {"kind": "directory", "path": "x"}}}]}"#, "eastus"),
+        (#"{"regions": [{"name": "eastus", "storage": {"Fast": {"kind": "directory", "path": "x"}}}]}"#, "Standard_LRS, Standard_ZRS, Premium_LRS"),
+        (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "ftp"}}}]}"#, "directory, s3"),
+        (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "x"}}, "limits": {"concurrentTransfers": 0}}]}"#, "regions[0].limits.concurrentTransfers"),
+        (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "s3", "endpoint": "http://h", "bucket": "b", "accessKeyEnv": "A", "secretKeyEnv": "B", "secretKey": "leak"}}}]}"#, "credentials may not be written"),
+    ])
+    func malformedTopologiesNameTheField(text: String, expected: String) {
+        do {
+            _ = try TopologyParser.parse(text, catalog: catalog)
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect("\(error)".contains(expected), "\(error)")
+        }
+    }
+
+    @Test func parsesStrictJSONKeepingOrder() throws {
+        let v = try JSONParser.parse(#"{"b": [1, 2.5, "x\u00e9\n"], "a": {"z": null, "y": true}}"#)
+        guard case .object(let members) = v else { Issue.record("not an object"); return }
+        #expect(members.map(\.key) == ["b", "a"])
+        #expect(v["b"] == .array([.number(1), .number(2.5), .string("xé\n")]))
+        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(#"{"a": 1,}"#) }
+        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse("[1] 2") }
+    }
+}
