@@ -29,6 +29,8 @@ public enum ReplicationPlanner {
         var actions: [ReplicaAction] = wanted.filter { byIndex[$0] == nil }.map { .record(index: $0) }
         actions += replicas.filter { !wanted.contains($0.index) && !inFlight.contains($0.index) }
             .map(\.index).sorted().map { .delete(index: $0) }
+        // Records first: transfers are planned from persisted records only.
+        if actions.contains(where: { if case .record = $0 { true } else { false } }) { return actions }
 
         let present = wanted.map { byIndex[$0] ?? Replica(region: target.name, index: $0, storageAccountType: target.storageAccountType, updatedAt: .distantPast) }
         let open = present.filter { ($0.state == .Pending || $0.state == .Replicating) && !inFlight.contains($0.index) }

@@ -1,0 +1,22 @@
+import VMIBCore
+import VMIBTransfer
+
+/// What the controller needs of one served region at run time: its stores per account
+/// type and the limiter shared by every transfer into it.
+public struct RegionEndpoint: Sendable {
+    public var name: String
+    public var stores: [StorageAccountType: any BlobStore]
+    public var gate: ConcurrencyGate
+    public var requests: RequestPacer
+    /// nil when bytes/s is unlimited.
+    public var bytes: (any BytePacer)?
+
+    public init(name: String, stores: [StorageAccountType: any BlobStore], limits: RegionLimits,
+                clock: any Clock<Duration>, now: @escaping @Sendable () -> Duration) {
+        self.name = name
+        self.stores = stores
+        self.gate = ConcurrencyGate(limit: limits.concurrentTransfers)
+        self.requests = RequestPacer(requestsPerSecond: limits.requestsPerSecond, clock: clock, now: now)
+        self.bytes = limits.bytesPerSecond > 0 ? ThreadBytePacer(bytesPerSecond: limits.bytesPerSecond) : nil
+    }
+}

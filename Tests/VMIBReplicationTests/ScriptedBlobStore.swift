@@ -1,0 +1,65 @@
+import Foundation
+import Synchronization
+import VMIBTransfer
+
+/// An in-memory `BlobStore` for the controller's unit tests: objects are byte counts and
+/// digests, and a script can make the next calls fail (throttle, 5xx, fatal). Integration
+/// tests use real S3 servers instead.
+final class ScriptedBlobStore: BlobStore {
+    struct Counts: Equatable { var uploads = 0; var copies = 0; var verifies = 0; var deletes = 0 }
+    private struct State {
+        var objects: [String: ObjectDigest] = [:]
+        var failures: [TransferError] = []
+        var counts = Counts()
+    }
+    private let state = Mutex(State())
+
+    /// The next calls that move bytes (upload, copy) fail with these, in order.
+    func failNext(_ errors: [TransferError]) { state.withLock { $0.failures += errors } }
+    var counts: Counts { state.withLock { $0.counts } }
+    var keys: [String] { state.withLock { $0.objects.keys.sorted() } }
+
+    private func takeFailure() throws {
+        if let e = state.withLock({ s -> TransferError? in s.failures.isEmpty ? nil : s.failures.removeFirst() }) { throw e }
+    }
+
+    func upload(file: String, to key: String, digest: ObjectDigest, resume: UploadCheckpoint?, pacer: (any BytePacer)?,
+                onCheckpoint: @escaping @Sendable (UploadCheckpoint?) -> Void,
+                progress: @escaping @Sendable (Int64) -> Void) async throws -> ObjectInfo {
+        state.withLock { $0.counts.uploads += 1 }
+        try takeFailure()
+        progress(digest.size)
+        state.withLock { $0.objects[key] = digest }
+        return ObjectInfo(size: digest.size, etag: digest.md5, sha256: digest.sha256)
+    }
+
+    func copy(from sourceKey: String, to key: String) async throws -> ObjectInfo {
+        state.withLock { $0.counts.copies += 1 }
+        try takeFailure()
+        guard let d = state.withLock({ $0.objects[sourceKey] }) else {
+            throw TransferError(code: .fatal, status: 404, target: sourceKey, message: "NoSuchKey")
+        }
+        state.withLock { $0.objects[key] = d }
+        return ObjectInfo(size: d.size, etag: d.md5, sha256: d.sha256)
+    }
+
+    func head(_ key: String) async throws -> ObjectInfo? {
+        state.withLock { $0.objects[key] }.map { ObjectInfo(size: $0.size, etag: $0.md5, sha256: $0.sha256) }
+    }
+
+    func verify(_ key: String, expected: ObjectDigest) async throws -> String {
+        state.withLock { $0.counts.verifies += 1 }
+        guard let d = state.withLock({ $0.objects[key] }), d == expected else {
+            throw TransferError(code: .verificationFailed, target: key, message: "digest differs")
+        }
+        return d.sha256
+    }
+
+    func delete(_ key: String) async throws {
+        state.withLock { $0.counts.deletes += 1; $0.objects[key] = nil }
+    }
+
+    func list(prefix: String) async throws -> [String] { keys.filter { $0.hasPrefix(prefix) } }
+    func abortUploads(prefix: String, keeping keep: Set<String>) async throws -> Int { 0 }
+    func pendingUploads(prefix: String) async throws -> [UploadCheckpoint] { [] }
+}
