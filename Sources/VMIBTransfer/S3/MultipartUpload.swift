@@ -1,0 +1,94 @@
+import Foundation
+
+/// One multipart upload in progress: started fresh or picked up from a checkpoint.
+struct MultipartUpload: Sendable {
+    let client: S3Client
+    let key: String
+    let uploadID: String
+    /// Parts the server already holds (empty for a fresh upload).
+    let partsOnServer: [Int: S3UploadedPart]
+
+    /// Resumes `resume` when the server still knows it, else creates a new upload and
+    /// reports it through `onCheckpoint` before anything is sent.
+    static func start(
+        client: S3Client, key: String, sha256: String, resume: UploadCheckpoint?,
+        onCheckpoint: @Sendable (UploadCheckpoint?) -> Void
+    ) async throws -> MultipartUpload {
+        if let resume, resume.key == key,
+           let parts = try await client.listParts(key, uploadID: resume.uploadID) {
+            return MultipartUpload(client: client, key: key, uploadID: resume.uploadID, partsOnServer: parts)
+        }
+        let id = try await client.createMultipartUpload(key, sha256: sha256)
+        onCheckpoint(UploadCheckpoint(key: key, uploadID: id))
+        return MultipartUpload(client: client, key: key, uploadID: id, partsOnServer: [:])
+    }
+
+    /// Sends the parts the server lacks, in order (servers like rclone stream parts into
+    /// the object and want them in sequence), then completes the upload.
+    ///
+    /// Each part is hashed before it is sent (its SHA-256 goes in the signed header, its
+    /// MD5 decides whether a listed part can be kept) and again while it is sent; the
+    /// whole-file SHA-256 is checked against `digest` before the upload is completed.
+    /// - Returns: the completed object's ETag.
+    func send(
+        _ source: LocalFile, plan: S3PartPlan, digest: ObjectDigest,
+        pacer: (any BytePacer)?, progress: @escaping @Sendable (Int64) -> Void
+    ) async throws -> String {
+        var whole = StreamHasher()
+        var partMD5s: [String] = []
+        var done: Int64 = 0
+        for part in plan.parts {
+            try Task.checkCancellation()
+            let local: ObjectDigest
+            (local, whole) = try await Self.hash(source, part: part, continuing: whole)
+            partMD5s.append(local.md5)
+            if part.number == plan.parts.count {
+                let sha256 = whole.finalize().sha256
+                guard sha256 == digest.sha256.lowercased() else {
+                    throw TransferError.sourceChanged(source.path, expected: digest.sha256, actual: sha256)
+                }
+            }
+            if let remote = partsOnServer[part.number], remote.etag == local.md5, remote.size == part.length {
+                done += part.length
+                progress(done)
+                continue
+            }
+            let base = done
+            let (etag, sent) = try await client.uploadPart(
+                key, uploadID: uploadID, number: part.number, file: source, offset: part.offset,
+                length: part.length, sha256: local.sha256, pacer: pacer, progress: { progress(base + $0) })
+            guard sent.sha256 == local.sha256 else {
+                throw TransferError.sourceChanged(source.path, expected: local.sha256, actual: sent.sha256)
+            }
+            guard etag == local.md5 else {
+                throw TransferError(code: .verificationFailed, target: client.target(key),
+                                    message: "part \(part.number): ETag \(etag ?? "none"), sent MD5 \(local.md5)")
+            }
+            done += part.length
+            progress(done)
+        }
+        let numbered = zip(plan.parts.map(\.number), partMD5s).map { ($0, $1) }
+        let etag = try await client.completeMultipartUpload(key, uploadID: uploadID, parts: numbered)
+        let expected = S3ETag.multipart(partMD5s: partMD5s)
+        guard etag == expected else {
+            throw TransferError(code: .verificationFailed, target: client.target(key),
+                                message: "multipart ETag \(etag ?? "none"), expected \(expected)")
+        }
+        return expected
+    }
+
+    /// Hashes one part of the file on a blocking thread, feeding the whole-file hasher too.
+    private static func hash(
+        _ source: LocalFile, part: S3PartPlan.Part, continuing whole: StreamHasher
+    ) async throws -> (ObjectDigest, StreamHasher) {
+        try await BlockingThread.run(name: "vmib-hash") { cancellation in
+            var whole = whole
+            var partHasher = StreamHasher()
+            try FileChunks.read(source, offset: part.offset, length: part.length, cancellation: cancellation) { chunk in
+                partHasher.update(chunk)
+                whole.update(chunk)
+            }
+            return (partHasher.finalize(), whole)
+        }
+    }
+}

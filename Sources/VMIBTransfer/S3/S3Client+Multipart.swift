@@ -1,0 +1,99 @@
+import Foundation
+
+/// A part the server holds for an unfinished multipart upload.
+struct S3UploadedPart: Sendable, Equatable {
+    var etag: String
+    var size: Int64
+}
+
+/// Multipart upload operations.
+///
+/// Sub-resources are sent as `?uploads=` rather than `?uploads`: that is the canonical
+/// form SigV4 signs, and libcurl 7.88 signs the query exactly as written.
+extension S3Client {
+    /// CreateMultipartUpload, recording `sha256` as object metadata.
+    /// - Returns: the upload id.
+    func createMultipartUpload(_ key: String, sha256: String) async throws -> String {
+        let response = try await send(.post, key: key, query: [("uploads", "")],
+                                      headers: ["x-amz-meta-sha256: \(sha256)"])
+        guard let id = try xml(response, key: key).value("UploadId"), !id.isEmpty else {
+            throw TransferError(code: .retryable, status: response.status, target: target(key),
+                                message: "CreateMultipartUpload answered without an UploadId")
+        }
+        return id
+    }
+
+    /// UploadPart, streaming `length` bytes of `file` from `offset`.
+    /// - Parameter sha256: the part's SHA-256, hashed by the caller before sending.
+    /// - Returns: the part's ETag and the digest of the bytes actually sent.
+    func uploadPart(
+        _ key: String, uploadID: String, number: Int, file: LocalFile, offset: Int64, length: Int64,
+        sha256: String, pacer: (any BytePacer)?, progress: (@Sendable (Int64) -> Void)?
+    ) async throws -> (etag: String?, sent: ObjectDigest) {
+        let response = try await send(
+            .put, key: key, query: [("partNumber", String(number)), ("uploadId", uploadID)],
+            body: .file(file, offset: offset, length: length), payloadSHA256: sha256,
+            pacer: pacer, progress: progress, hashesBody: true)
+        return (response.etag, response.sent ?? StreamHasher().finalize())
+    }
+
+    /// ListParts, all pages; nil when the server does not know the upload (any more).
+    func listParts(_ key: String, uploadID: String) async throws -> [Int: S3UploadedPart]? {
+        var parts: [Int: S3UploadedPart] = [:]
+        var marker: String?
+        repeat {
+            var query = [("uploadId", uploadID)]
+            if let marker { query.append(("part-number-marker", marker)) }
+            let response = try await send(.get, key: key, query: query, accepting: [404])
+            if response.status == 404 { return nil }
+            let xml = try xml(response, key: key)
+            for part in xml.all("Part") {
+                guard let number = part.value("PartNumber").flatMap(Int.init),
+                      let etag = part.value("ETag") else { continue }
+                parts[number] = S3UploadedPart(etag: S3ETag.unquote(etag),
+                                               size: part.value("Size").flatMap { Int64($0) } ?? -1)
+            }
+            marker = xml.value("IsTruncated") == "true" ? xml.value("NextPartNumberMarker") : nil
+        } while marker != nil
+        return parts
+    }
+
+    /// CompleteMultipartUpload with `parts` (number, ETag) in ascending order.
+    /// - Returns: the object's ETag.
+    func completeMultipartUpload(_ key: String, uploadID: String, parts: [(Int, String)]) async throws -> String? {
+        var body = "<CompleteMultipartUpload>"
+        for (number, etag) in parts {
+            body += "<Part><PartNumber>\(number)</PartNumber><ETag>\"\(etag)\"</ETag></Part>"
+        }
+        body += "</CompleteMultipartUpload>"
+        let response = try await send(.post, key: key, query: [("uploadId", uploadID)],
+                                      headers: ["content-type: application/xml"], body: .data(Data(body.utf8)))
+        return try xml(response, key: key).value("ETag").map(S3ETag.unquote)
+    }
+
+    /// AbortMultipartUpload; an upload the server no longer knows counts as aborted.
+    func abortMultipartUpload(_ key: String, uploadID: String) async throws {
+        _ = try await send(.delete, key: key, query: [("uploadId", uploadID)], accepting: [404])
+    }
+
+    /// ListMultipartUploads under `prefix`, all pages.
+    func listMultipartUploads(prefix: String) async throws -> [UploadCheckpoint] {
+        var uploads: [UploadCheckpoint] = []
+        var markers: (key: String, id: String)?
+        repeat {
+            var query = [("uploads", ""), ("prefix", prefix)]
+            if let markers { query += [("key-marker", markers.key), ("upload-id-marker", markers.id)] }
+            let xml = try xml(try await send(.get, key: nil, query: query), key: nil)
+            for upload in xml.all("Upload") {
+                guard let key = upload.value("Key"), let id = upload.value("UploadId") else { continue }
+                uploads.append(UploadCheckpoint(key: key, uploadID: id))
+            }
+            if xml.value("IsTruncated") == "true", let key = xml.value("NextKeyMarker") {
+                markers = (key, xml.value("NextUploadIdMarker") ?? "")
+            } else {
+                markers = nil
+            }
+        } while markers != nil
+        return uploads
+    }
+}

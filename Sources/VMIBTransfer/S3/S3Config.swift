@@ -1,0 +1,58 @@
+import Foundation
+
+/// Where and how to reach one S3-compatible bucket.
+public struct S3Config: Sendable, Hashable, CustomStringConvertible {
+    /// Scheme, host and port, e.g. `http://127.0.0.1:9101` (no bucket, no trailing path).
+    public var endpoint: URL
+    public var bucket: String
+    /// The region in the SigV4 scope (`us-east-1` for most self-hosted servers).
+    public var signingRegion: String
+    public var accessKey: String
+    /// Never logged: `description` leaves it out, errors scrub it.
+    public var secretKey: String
+    /// Size of each multipart part (the last may be smaller). Raised automatically for
+    /// files that would need more than S3's 10 000 parts.
+    public var partSize: Int64
+    /// Files of at least this size go as multipart uploads (resumable); smaller ones as one PUT.
+    public var multipartThreshold: Int64
+    /// `endpoint/bucket/key` when true (what self-hosted servers expect), else
+    /// `bucket.endpoint/key` (virtual-hosted style).
+    public var pathStyle: Bool
+    public var timeouts: TransferTimeouts
+
+    /// - Parameters:
+    ///   - partSize: default 16 MiB.
+    ///   - multipartThreshold: default 32 MiB.
+    public init(endpoint: URL, bucket: String, signingRegion: String = "us-east-1",
+                accessKey: String, secretKey: String,
+                partSize: Int64 = 16 << 20, multipartThreshold: Int64 = 32 << 20,
+                pathStyle: Bool = true, timeouts: TransferTimeouts = TransferTimeouts()) {
+        self.endpoint = endpoint
+        self.bucket = bucket
+        self.signingRegion = signingRegion
+        self.accessKey = accessKey
+        self.secretKey = secretKey
+        self.partSize = partSize
+        self.multipartThreshold = multipartThreshold
+        self.pathStyle = pathStyle
+        self.timeouts = timeouts
+    }
+
+    public var description: String {
+        "S3Config(endpoint: \(endpoint.absoluteString), bucket: \(bucket), region: \(signingRegion), "
+            + "accessKey: \(accessKey), secretKey: ***, partSize: \(partSize), "
+            + "multipartThreshold: \(multipartThreshold), pathStyle: \(pathStyle))"
+    }
+}
+
+extension S3Config: CustomDebugStringConvertible, CustomReflectable {
+    public var debugDescription: String { description }
+
+    /// Keeps the secret out of `dump()` and debugger views too.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["endpoint": endpoint, "bucket": bucket, "signingRegion": signingRegion,
+                                "accessKey": accessKey, "secretKey": "***", "partSize": partSize,
+                                "multipartThreshold": multipartThreshold, "pathStyle": pathStyle,
+                                "timeouts": timeouts])
+    }
+}

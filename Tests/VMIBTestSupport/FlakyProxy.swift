@@ -1,0 +1,43 @@
+import Foundation
+
+/// A loopback HTTP proxy in front of a real server that answers the first `failures`
+/// requests with an injected fault (e.g. 503 + Retry-After), then forwards everything.
+/// It is `scripts/testing/flaky-proxy.py`, run with python3.
+public final class FlakyProxy: @unchecked Sendable {
+    public let port: Int
+    private let process: Process
+    private let countFile: String
+
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    public init(upstreamPort: Int, failures: Int, status: Int = 503, retryAfter: Int? = 1) async throws {
+        port = try LoopbackPort.free()
+        countFile = NSTemporaryDirectory() + "vmib-proxy-\(UUID().uuidString).count"
+        let script = RepositoryPaths.root.appendingPathComponent("scripts/testing/flaky-proxy.py").path
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var args = ["python3", script, "--listen", "\(port)", "--upstream", "\(upstreamPort)",
+                    "--fail", "\(failures)", "--status", "\(status)", "--count-file", countFile]
+        if let retryAfter { args += ["--retry-after", "\(retryAfter)"] }
+        process.arguments = args
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !LoopbackPort.accepts(port) {
+            guard process.isRunning, Date() < deadline else { throw TestSupportError("flaky proxy did not start") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Faults answered so far.
+    public var faultsServed: Int {
+        Int((try? String(contentsOfFile: countFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+    }
+
+    public func stop() {
+        ChildProcess.kill9(process)
+        try? FileManager.default.removeItem(atPath: countFile)
+    }
+
+    deinit { stop() }
+}

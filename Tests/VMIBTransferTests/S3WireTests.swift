@@ -1,0 +1,96 @@
+import Foundation
+import VMIBTestSupport
+import Testing
+@testable import VMIBTransfer
+
+/// What goes over the wire and how a misbehaving server's answers are classified, against
+/// a stub HTTP server.
+@Suite(.enabled(if: StubHTTPServer.isAvailable, "needs python3 on PATH"))
+struct S3WireTests {
+    private func withStub(
+        timeouts: TransferTimeouts = TransferTimeouts(), partSize: Int64 = 16 << 20,
+        _ body: (S3BlobStore, StubHTTPServer) async throws -> Void
+    ) async throws {
+        let stub = try await StubHTTPServer.start()
+        do {
+            let config = S3Config(endpoint: stub.endpoint, bucket: "b", accessKey: "AKIAVMIBTEST",
+                                  secretKey: "vmibsecretkey", partSize: partSize,
+                                  multipartThreshold: partSize, timeouts: timeouts)
+            try await body(S3BlobStore(config: config), stub)
+            await stub.stop()
+        } catch {
+            await stub.stop()
+            throw error
+        }
+    }
+
+    @Test func serviceUnavailableWithRetryAfterIsThrottled() async throws {
+        try await withStub { store, _ in
+            let error = await #expect(throws: TransferError.self) { try await store.head("throttle-503") }
+            #expect(error?.code == .throttled)
+            #expect(error?.status == 503)
+            #expect(error?.retryAfter == 2)
+        }
+    }
+
+    @Test func tooManyRequestsWithAnHTTPDateIsThrottled() async throws {
+        try await withStub { store, _ in
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            let digest = try TestFiles.random(at: dir.path("f"), size: 10_000)
+            let error = await #expect(throws: TransferError.self) {
+                try await store.upload(file: dir.path("f"), to: "throttle-429-date", digest: digest, resume: nil,
+                                       pacer: nil, onCheckpoint: { _ in }, progress: { _ in })
+            }
+            #expect(error?.code == .throttled)
+            #expect(error?.status == 429)
+            // Whole seconds on the wire, so 2…4 depending on when the second ticked.
+            #expect((2...4).contains(error?.retryAfter ?? -1))
+        }
+    }
+
+    @Test func internalServerErrorIsRetryable() async throws {
+        try await withStub { store, _ in
+            let error = await #expect(throws: TransferError.self) { try await store.list(prefix: "error-500") }
+            #expect(error?.code == .retryable)
+            #expect(error?.status == 500)
+            #expect(error?.message == "Stub: stub answer")
+        }
+    }
+
+    @Test func stalledServerIsRetryable() async throws {
+        let timeouts = TransferTimeouts(connect: 2, lowSpeedBytesPerSecond: 1024, lowSpeedWindow: 1)
+        try await withStub(timeouts: timeouts) { store, _ in
+            let start = Date()
+            let error = await #expect(throws: TransferError.self) { try await store.head("hang") }
+            #expect(error?.code == .retryable)
+            #expect(Date().timeIntervalSince(start) < 10)
+        }
+    }
+
+    @Test func everyRequestCarriesTheSignedRealPayloadHash() async throws {
+        try await withStub(partSize: 5 << 20) { store, stub in
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            let big = try TestFiles.random(at: dir.path("big"), size: 11 << 20) // three parts
+            let small = try TestFiles.random(at: dir.path("small"), size: 1000)
+            _ = try await store.upload(file: dir.path("big"), to: "record/big", digest: big, resume: nil,
+                                       pacer: nil, onCheckpoint: { _ in }, progress: { _ in })
+            _ = try await store.upload(file: dir.path("small"), to: "record/small", digest: small, resume: nil,
+                                       pacer: nil, onCheckpoint: { _ in }, progress: { _ in })
+            _ = try await store.head("record/small")
+            _ = try await store.list(prefix: "record/")
+            try await store.delete("record/small")
+
+            let requests = try stub.recordedRequests()
+            #expect(Set(requests.map(\.method)) == ["POST", "PUT", "HEAD", "GET", "DELETE"])
+            // Create, three parts, complete; PUT; HEAD; list; DELETE.
+            let expectedCount = 9
+            #expect(requests.count == expectedCount)
+            for request in requests {
+                #expect(request.claimed == request.actual, "\(request.method) \(request.path)")
+                #expect(request.signed, "\(request.method) \(request.path)")
+            }
+        }
+    }
+}
