@@ -21,9 +21,11 @@ public struct DeploymentTopology: Sendable {
 
     public var name: String
     public var regions: [Region]
+    /// How transfers into every region are retried.
+    public var retry: RetryPolicy
 
-    public init(name: String, regions: [Region]) {
-        self.name = name; self.regions = regions
+    public init(name: String, regions: [Region], retry: RetryPolicy = .default) {
+        self.name = name; self.regions = regions; self.retry = retry
     }
 
     public subscript(name: String) -> Region? { regions.first { $0.name == name } }

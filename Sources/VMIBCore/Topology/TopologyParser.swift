@@ -14,6 +14,10 @@ public enum TopologyParser {
         if let d = root["defaults"]?["limits"] {
             defaults = try limits(d, base: defaults, path: "\(file): defaults.limits")
         }
+        var retry = RetryPolicy.default
+        if let r = root["defaults"]?["retry"] {
+            retry = try retryPolicy(r, path: "\(file): defaults.retry")
+        }
         guard case .array(let items)? = root["regions"], !items.isEmpty else {
             throw DomainError.invalid("\(file): regions", "expected a non-empty array of regions")
         }
@@ -37,7 +41,16 @@ public enum TopologyParser {
             let regionLimits = try item["limits"].map { try limits($0, base: defaults, path: "\(path).limits") } ?? defaults
             regions.append(.init(name: known.name, displayName: known.displayName, storage: storage, limits: regionLimits))
         }
-        return DeploymentTopology(name: name, regions: regions)
+        return DeploymentTopology(name: name, regions: regions, retry: retry)
+    }
+
+    private static func retryPolicy(_ value: JSONValue, path: String) throws -> RetryPolicy {
+        guard case .object = value else { throw DomainError.invalid(path, "expected an object") }
+        var p = RetryPolicy.default
+        if let v = value["maxAttempts"] { p.maxAttempts = Int(try number(v, "\(path).maxAttempts", range: 1...100, integer: true)) }
+        if let v = value["baseDelayMs"] { p.baseDelay = .milliseconds(Int64(try number(v, "\(path).baseDelayMs", range: 1...3_600_000, integer: true))) }
+        if let v = value["maxDelayMs"] { p.maxDelay = .milliseconds(Int64(try number(v, "\(path).maxDelayMs", range: 1...3_600_000, integer: true))) }
+        return p
     }
 
     private static func spec(_ value: JSONValue, path: String) throws -> StorageSpec {

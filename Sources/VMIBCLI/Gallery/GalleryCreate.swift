@@ -1,0 +1,17 @@
+import ArgumentParser
+import VMIBService
+
+struct GalleryCreate: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a gallery.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var gallery: GalleryNameOptions
+    @Option(help: "Description.") var description: String?
+
+    func run() throws {
+        let service = try global.service()
+        let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name, field: "--name")
+        let g = try service.createGallery(ref, description: description)
+        if global.output == .json { return try JSONOutput.print(GalleryView(g)) }
+        Terminal.out("created gallery \(g.ref.gallery) (\(g.ref.id))")
+    }
+}

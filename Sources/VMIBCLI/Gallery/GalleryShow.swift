@@ -1,0 +1,17 @@
+import ArgumentParser
+import VMIBService
+
+struct GalleryShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a gallery and its image definitions.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var gallery: GalleryNameOptions
+
+    func run() throws {
+        let service = try global.service()
+        let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name, field: "--name")
+        let g = try service.gallery(ref)
+        if global.output == .json { return try JSONOutput.print(GalleryView(g)) }
+        let images = try service.images(in: ref)
+        Terminal.out("gallery \(g.ref.gallery)\nid: \(g.ref.id)\ndescription: \(g.description ?? "")\nimages: \(images.map(\.ref.image).joined(separator: ", "))")
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import VMIBService
+
+struct ImageList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List a gallery's image definitions.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var parent: GalleryParentOptions
+
+    func run() throws {
+        let service = try global.service()
+        let images = try service.images(in: try parent.ref(service))
+        if global.output == .json { return try JSONOutput.print(images.map(ImageView.init)) }
+        var t = Table("NAME", "OS", "STATE", "GEN", "PUBLISHER", "OFFER", "SKU")
+        for i in images {
+            t.add(i.ref.image, i.osType.rawValue, i.osState.rawValue, i.hyperVGeneration.rawValue,
+                  i.identifier.publisher, i.identifier.offer, i.identifier.sku)
+        }
+        Terminal.out(t.rendered)
+    }
+}

@@ -1,0 +1,11 @@
+import Foundation
+
+/// JSON for scripts: sorted keys, ISO 8601 dates, pretty-printed.
+enum JSONOutput {
+    static func print(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        Terminal.out(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}

@@ -1,0 +1,12 @@
+import VMIBCore
+
+/// The per-region replication table people read.
+enum StatusTable {
+    static func render(_ status: ReplicationStatus) -> String {
+        var t = Table("REGION", "STATE", "PROGRESS", "REPLICAS", "DETAILS")
+        for s in status.summary {
+            t.add(s.region, s.state.rawValue, "\(s.progress)%", "\(s.replicasCompleted)/\(s.replicasDesired)", s.details)
+        }
+        return t.rendered + "\naggregatedState: \(status.aggregatedState.rawValue)"
+    }
+}

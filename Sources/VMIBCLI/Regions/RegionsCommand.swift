@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct RegionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regions", abstract: "Regions this deployment serves.", subcommands: [RegionsList.self])
+}

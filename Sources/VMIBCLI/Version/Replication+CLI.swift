@@ -1,0 +1,26 @@
+import VMIBCore
+import VMIBService
+
+/// Runs the controller on a version with live progress, prints the outcome and fails the
+/// command (exit 1) when a region failed, naming each failed region and its cause.
+enum ReplicationRun {
+    static func run(_ service: VMIBService, _ ref: VersionRef, requeueFailed: Bool, output: OutputFormat) async throws {
+        let progress = LiveProgress()
+        let outcome = try await progress.watch(service, ref) {
+            try await service.reconcile(ref, requeueFailed: requeueFailed, observer: progress)
+        }
+        try report(service, ref, output: output)
+        if outcome.state == .Failed {
+            let failed = outcome.status.summary.filter { $0.state == .Failed }
+            throw CLIFailure(message: "version \(ref.version) failed in \(failed.count) region\(failed.count == 1 ? "" : "s"): "
+                             + failed.map { "\($0.region) (\($0.details))" }.joined(separator: "; "), exitCode: 1)
+        }
+    }
+
+    static func report(_ service: VMIBService, _ ref: VersionRef, output: OutputFormat) throws {
+        let details = try service.details(ref)
+        if output == .json { return try JSONOutput.print(VersionView(details.version, details: details)) }
+        Terminal.out("version \(ref.version) of \(ref.image.gallery.gallery)/\(ref.image.image): provisioningState \(details.version.provisioningState.rawValue)")
+        Terminal.out(StatusTable.render(details.status))
+    }
+}

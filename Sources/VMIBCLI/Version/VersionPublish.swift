@@ -1,0 +1,46 @@
+import ArgumentParser
+import VMIBCore
+import VMIBService
+
+struct VersionPublish: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish", abstract: "Publish a disk image as a new version and replicate it.",
+        discussion: "Without --no-wait, replicates now with live progress and exits 1 if a region failed.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var version: VersionOptions
+    @Option(help: "The disk image file (raw or VHD).") var disk: String
+    @Option(name: .customLong("target-region"), help: "REGION[=COUNT[:STORAGE_TYPE]], repeatable; e.g. eastus=2, westeurope=1:Premium_LRS.")
+    var targetRegions: [String] = []
+    @Option(name: .customLong("replica-count"), help: "Replicas per region where a target region names no count (1…100).")
+    var replicaCount: Int?
+    @Flag(name: .customLong("exclude-from-latest"), help: "Never resolve 'latest' to this version.") var excludeFromLatest = false
+    @Option(name: .customLong("end-of-life"), help: "End-of-life date, ISO 8601.") var endOfLife: String?
+    @Flag(name: .customLong("no-wait"), help: "Record the version and return; replicate later with `version wait` or `version reconcile`.")
+    var noWait = false
+
+    func run() async throws {
+        let service = try global.service()
+        let ref = try version.ref(service)
+        let published = try service.publish(PublishRequest(
+            image: ref.image, version: version.version, disk: disk,
+            targetRegions: try targetRegions.map(TargetRegionSyntax.parse), replicaCount: replicaCount,
+            excludeFromLatest: excludeFromLatest, endOfLifeDate: endOfLife))
+        if noWait { return try ReplicationRun.report(service, published.ref, output: global.output) }
+        try await ReplicationRun.run(service, published.ref, requeueFailed: false, output: global.output)
+    }
+}
+
+/// `REGION[=COUNT[:STORAGE_TYPE]]`.
+enum TargetRegionSyntax {
+    static func parse(_ text: String) throws -> TargetRegionRequest {
+        let form = "expected REGION[=COUNT[:STORAGE_TYPE]], e.g. eastus=2 or westeurope=1:Premium_LRS"
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard let name = parts.first, !name.isEmpty else { throw DomainError.invalid("--target-region", "'\(text)': \(form)") }
+        guard parts.count == 2 else { return TargetRegionRequest(name: name) }
+        let rest = parts[1].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard let count = Int(rest[0]) else {
+            throw DomainError.invalid("--target-region", "'\(text)': replica count '\(rest[0])' is not an integer (allowed: 1…100); \(form)")
+        }
+        return TargetRegionRequest(name: name, regionalReplicaCount: count, storageAccountType: rest.count == 2 ? rest[1] : nil)
+    }
+}

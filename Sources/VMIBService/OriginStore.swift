@@ -1,0 +1,33 @@
+import Foundation
+import VMIBCore
+import VMIBTransfer
+
+/// The origin: content-addressed copies of published disks in the state directory, so a
+/// version can be replicated (or a failed region redone) after the user's file is gone.
+struct OriginStore: Sendable {
+    let root: String
+
+    init(stateDirectory: String) { root = stateDirectory + "/origin/sha256" }
+
+    func path(for sha256: String) -> String { "\(root)/\(sha256)" }
+
+    /// Copies `file` into the origin in one streaming pass that also hashes it.
+    /// - Throws: `DomainError` naming `--disk` when the file cannot be read or is empty.
+    func ingest(_ file: String) throws -> StorageProfile {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let staging = "\(root)/.ingest-\(UUID().uuidString)"
+        let digest: ObjectDigest
+        do { digest = try FileDigest.copy(file, to: staging) } catch let e as TransferError {
+            throw DomainError.invalid("--disk", e.message)
+        }
+        guard digest.size > 0 else {
+            unlink(staging)
+            throw DomainError.invalid("--disk", "'\(file)' is empty")
+        }
+        guard rename(staging, path(for: digest.sha256)) == 0 else {
+            unlink(staging)
+            throw DomainError(.refused, "cannot store the origin copy: \(String(cString: strerror(errno)))")
+        }
+        return StorageProfile(sourcePath: file, sizeBytes: digest.size, sha256: digest.sha256, md5: digest.md5)
+    }
+}

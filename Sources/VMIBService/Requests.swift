@@ -1,0 +1,67 @@
+import Foundation
+import VMIBCore
+
+/// A target region as a user wrote it, before validation.
+public struct TargetRegionRequest: Sendable, Hashable {
+    public var name: String
+    public var regionalReplicaCount: Int?
+    public var storageAccountType: String?
+    public var excludeFromLatest: Bool
+    public init(name: String, regionalReplicaCount: Int? = nil, storageAccountType: String? = nil, excludeFromLatest: Bool = false) {
+        self.name = name; self.regionalReplicaCount = regionalReplicaCount
+        self.storageAccountType = storageAccountType; self.excludeFromLatest = excludeFromLatest
+    }
+}
+
+/// `version publish`: a disk file to publish as a new version.
+public struct PublishRequest: Sendable {
+    public var image: ImageRef
+    public var version: String
+    public var disk: String
+    public var targetRegions: [TargetRegionRequest]
+    public var replicaCount: Int?
+    public var excludeFromLatest: Bool
+    public var endOfLifeDate: String?
+
+    public init(image: ImageRef, version: String, disk: String, targetRegions: [TargetRegionRequest],
+                replicaCount: Int? = nil, excludeFromLatest: Bool = false, endOfLifeDate: String? = nil) {
+        self.image = image; self.version = version; self.disk = disk; self.targetRegions = targetRegions
+        self.replicaCount = replicaCount; self.excludeFromLatest = excludeFromLatest; self.endOfLifeDate = endOfLifeDate
+    }
+}
+
+/// `image create`.
+public struct ImageRequest: Sendable {
+    public var ref: ImageRef
+    public var osType: String
+    public var osState: String
+    public var hyperVGeneration: String
+    public var publisher: String
+    public var offer: String
+    public var sku: String
+    public var description: String?
+
+    public init(ref: ImageRef, osType: String, osState: String, hyperVGeneration: String = "V2",
+                publisher: String, offer: String, sku: String, description: String? = nil) {
+        self.ref = ref; self.osType = osType; self.osState = osState; self.hyperVGeneration = hyperVGeneration
+        self.publisher = publisher; self.offer = offer; self.sku = sku; self.description = description
+    }
+}
+
+/// A served region as `regions list` shows it.
+public struct RegionInfo: Sendable, Codable, Hashable {
+    public var name: String
+    public var displayName: String
+    public var geography: String
+    public var buildRegion: Bool
+    public var storageAccountTypes: [StorageAccountType]
+    public var defaultStorageAccountType: StorageAccountType
+    public var limits: RegionLimits
+}
+
+/// A version with its replicas and the status derived from them.
+public struct VersionDetails: Sendable {
+    public var version: ImageVersion
+    public var replicas: [Replica]
+    public var status: ReplicationStatus
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Where vmib keeps its state and which deployment it serves; read once at start-up.
+public struct ServiceConfiguration: Sendable {
+    /// The state directory: SQLite file, origin copies of disks, the default regions' directories.
+    public var stateDirectory: String
+    /// A deployment topology file; nil means `topology/local.json`, or the built-in local topology.
+    public var topologyFile: String?
+    /// The region catalog (`topology/azure-public.json`); nil means search the usual places.
+    public var catalogFile: String?
+    /// The subscription id that resource ids carry.
+    public var subscription: String
+    /// The process environment, where S3 credentials are looked up. Never stored or printed.
+    public var environment: [String: String]
+    /// Expected concurrent VM deployments per replica (Azure advises 20).
+    public var deploymentsPerReplica: Int
+
+    public static let defaultSubscription = "00000000-0000-0000-0000-000000000000"
+
+    public init(stateDirectory: String, topologyFile: String? = nil, catalogFile: String? = nil,
+                subscription: String = defaultSubscription,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                deploymentsPerReplica: Int = 20) {
+        self.stateDirectory = stateDirectory; self.topologyFile = topologyFile; self.catalogFile = catalogFile
+        self.subscription = subscription; self.environment = environment
+        self.deploymentsPerReplica = deploymentsPerReplica
+    }
+
+    /// `--state-dir`, else `VMIB_STATE_DIR`, else `~/.vmib`.
+    public static func stateDirectory(option: String?, environment: [String: String]) -> String {
+        if let option, !option.isEmpty { return absolute(option) }
+        if let env = environment["VMIB_STATE_DIR"], !env.isEmpty { return absolute(env) }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.vmib"
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}

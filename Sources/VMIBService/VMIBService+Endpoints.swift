@@ -1,0 +1,35 @@
+import Foundation
+import VMIBCore
+import VMIBReplication
+import VMIBTransfer
+
+extension VMIBService {
+    /// Opens every served region's stores (credentials read now, kept in memory only) with
+    /// the limiter its topology entry asks for.
+    func endpoints(clock: any Clock<Duration>) throws -> [RegionEndpoint] {
+        let start = ContinuousClock.now
+        let now: @Sendable () -> Duration = { ContinuousClock.now - start }
+        return try topology.regions.map { region in
+            var stores: [StorageAccountType: any BlobStore] = [:]
+            for (type, spec) in region.storage {
+                stores[type] = try blobStore(spec, region: region.name)
+            }
+            return RegionEndpoint(name: region.name, stores: stores, limits: region.limits, clock: clock, now: now)
+        }
+    }
+
+    func blobStore(_ spec: StorageSpec, region: String) throws -> any BlobStore {
+        switch spec {
+        case .directory(let path):
+            let root = path.hasPrefix("/") ? path : configuration.stateDirectory + "/" + path
+            return DirectoryBlobStore(root: root)
+        case .s3(let s3):
+            let keys = try Credentials.resolve(s3, region: region, config: configuration)
+            guard let url = URL(string: s3.endpoint) else {
+                throw DomainError.invalid("topology: \(region).storage.endpoint", "'\(s3.endpoint)' is not a URL")
+            }
+            return S3BlobStore(config: S3Config(endpoint: url, bucket: s3.bucket, signingRegion: s3.signingRegion,
+                                                accessKey: keys.access, secretKey: keys.secret))
+        }
+    }
+}

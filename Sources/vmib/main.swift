@@ -1,0 +1,4 @@
+import Foundation
+import VMIBCLI
+
+exit(await VMIBMain.run(Array(CommandLine.arguments.dropFirst())))
