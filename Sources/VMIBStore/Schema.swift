@@ -1,10 +1,18 @@
 import GRDB
 
 /// The store's versioned migrations, applied in order from an empty file. A migration,
-/// once released, is never edited: a change is a new migration.
+/// once released, is never edited: a change is a new migration. Each concern registers
+/// its own in a `Schema+Concern.swift` file, called here in release order.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
+        registerGalleryV1(&m)
+        registerGalleryLifecycle(&m)
+        registerTemplates(&m)
+        return m
+    }
+
+    static func registerGalleryV1(_ m: inout DatabaseMigrator) {
         m.registerMigration("v1-galleries-images-versions-replicas") { db in
             try db.execute(sql: """
                 CREATE TABLE galleries (
@@ -49,6 +57,5 @@ enum Schema {
                     PRIMARY KEY (version_id, region, idx));
                 """)
         }
-        return m
     }
 }

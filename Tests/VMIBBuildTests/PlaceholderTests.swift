@@ -1,0 +1,4 @@
+import Testing
+import VMIBBuild
+
+@Test func buildModuleLinks() { _ = VMIBBuild.self }
