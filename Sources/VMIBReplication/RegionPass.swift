@@ -35,8 +35,14 @@ struct RegionPass: Sendable {
                             try store.saveReplica(Replica(region: target.name, index: index,
                                                           storageAccountType: target.storageAccountType, updatedAt: Date()), of: ref)
                         case .delete(let index):
-                            try await blobs.delete(ref.replicaKey(index: index))
+                            try await storeHolding(mine.first { $0.index == index }).delete(ref.replicaKey(index: index))
                             try store.deleteReplica(region: target.name, index: index, of: ref)
+                        case .retype(let index):
+                            let old = mine.first { $0.index == index }
+                            try await storeHolding(old).delete(ref.replicaKey(index: index))
+                            try store.saveReplica(Replica(region: target.name, index: index,
+                                                          storageAccountType: target.storageAccountType,
+                                                          retries: old?.retries ?? 0, updatedAt: Date()), of: ref)
                         case .upload(let index):
                             inFlight.insert(index)
                             let replica = mine.first { $0.index == index }
@@ -53,12 +59,19 @@ struct RegionPass: Sendable {
                     while let done = await group.next() { inFlight.remove(done) }
                     return
                 }
-                let replanNow = actions.contains { if case .record = $0 { true } else { false } }
+                let replanNow = actions.contains {
+                    switch $0 { case .record, .delete, .retype: true; default: false }
+                }
                 if replanNow { continue }
                 guard let done = await group.next() else { return }
                 inFlight.remove(done)
             }
         }
+    }
+
+    /// The store a replica's object is in (its own storage account type's).
+    private func storeHolding(_ replica: Replica?) -> any BlobStore {
+        replica.flatMap { endpoint.stores[$0.storageAccountType] } ?? blobs
     }
 
     /// Aborts multipart uploads under this version's prefix that no replica record knows:

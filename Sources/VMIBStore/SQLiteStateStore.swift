@@ -122,17 +122,20 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: """
                 INSERT INTO versions (subscription, resource_group, gallery, image, major, minor, patch,
                     replica_count, exclude_from_latest, end_of_life, published_at, source_path, size_bytes,
-                    sha256, md5, provisioning_state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    sha256, md5, provisioning_state, allow_deletion_of_replicated_locations,
+                    block_deletion_before_end_of_life, lifecycle_state, replacement)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """, arguments: [
                     g.subscription, g.resourceGroup, g.gallery, i.image,
                     Int64(v.ref.version.major), Int64(v.ref.version.minor), Int64(v.ref.version.patch),
                     p.replicaCount, p.excludeFromLatest, p.endOfLifeDate?.timeIntervalSince1970,
                     p.publishedDate.timeIntervalSince1970, s.sourcePath, s.sizeBytes, s.sha256, s.md5,
-                    v.provisioningState.rawValue])
+                    v.provisioningState.rawValue, v.safetyProfile.allowDeletionOfReplicatedLocations,
+                    v.safetyProfile.blockDeletionBeforeEndOfLife, v.lifecycle.state.rawValue,
+                    v.lifecycle.replacement?.description])
             let id = db.lastInsertedRowID
-            for (position, t) in p.targetRegions.enumerated() {
-                try db.execute(sql: "INSERT INTO target_regions VALUES (?,?,?,?,?,?)", arguments: [
-                    id, position, t.name, t.regionalReplicaCount, t.storageAccountType.rawValue, t.excludeFromLatest])
+            try self.insertTargets(db, id, p.targetRegions)
+            for t in p.targetRegions {
                 for index in 1...t.regionalReplicaCount {
                     try self.insertReplica(db, id, Replica(region: t.name, index: index, storageAccountType: t.storageAccountType,
                                                            updatedAt: p.publishedDate))
