@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import VMIBCore
 import VMIBReplication
 import VMIBStore
@@ -66,6 +67,9 @@ public struct ARMError: Error, HTTPResponseError, Sendable, Equatable {
         case let e as StoreError where e.code == .refused: return ARMError(.conflict, code: "OperationNotAllowed", e.message)
         case let e as StoreError where e.code == .alreadyExists: return ARMError(.conflict, code: "Conflict", e.message)
         case let e as ReplicationError: return ARMError(.conflict, code: "ReplicationError", e.message)
+        case is NIOTooManyBytesError:
+            return ARMError(.contentTooLarge, code: "RequestBodyTooLarge",
+                            "The request body exceeds the limit of \(ARMRequestContext.bodyLimit) bytes.", target: "body")
         case let e as HTTPError:
             switch e.status {
             case .notFound: return ARMError(.notFound, code: "NotFound", "no such resource or operation")
