@@ -33,7 +33,7 @@ struct RegionPass: Sendable {
                 }
                 let actions: [ReplicaAction]
                 do {
-                    let mine = try store.replicas(of: ref).filter { $0.region == target.name }
+                    let mine = try store.replicas(of: ref, region: target.name)
                     actions = ReplicationPlanner.next(for: target, replicas: mine, inFlight: inFlight)
                     for action in actions {
                         switch action {
@@ -83,7 +83,7 @@ struct RegionPass: Sendable {
     /// Aborts multipart uploads under this version's prefix that no replica record knows:
     /// leftovers of a crash between starting an upload and recording its id.
     private func abortAbandonedUploads() async {
-        let known = Set((try? store.replicas(of: ref))?.compactMap(\.uploadID) ?? [])
+        let known = Set((try? store.replicas(of: ref, region: target.name))?.compactMap(\.uploadID) ?? [])
         _ = try? await blobs.abortUploads(prefix: ref.storagePrefix, keeping: known)
     }
 
@@ -108,7 +108,7 @@ struct RegionPass: Sendable {
                     try await endpoint.requests.admit()
                     return try await blobs.verify(key, expected: digest)
                 }
-                replica = (try? store.replicas(of: ref).first { $0.region == target.name && $0.index == index }) ?? replica
+                replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica
                 replica.state = .Completed
                 replica.verifiedDigest = verified
                 replica.bytesDone = digest.size
@@ -118,7 +118,7 @@ struct RegionPass: Sendable {
                 _ = save(replica)
                 return
             } catch let error as TransferError {
-                replica = (try? store.replicas(of: ref).first { $0.region == target.name && $0.index == index }) ?? replica
+                replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica
                 replica.lastError = error.description
                 let retryable = error.isTransient || error.code == .verificationFailed
                 let retryAfter = error.retryAfter.map { Duration.milliseconds(Int64($0 * 1000)) }
@@ -162,7 +162,7 @@ struct RegionPass: Sendable {
             file: origin, to: key, digest: digest, resume: checkpoint, pacer: endpoint.bytes,
             onCheckpoint: { cp in
                 // Persisted before any part is sent, so a crash can resume this upload.
-                if var r = try? store.replicas(of: ref).first(where: { $0.region == replica.region && $0.index == replica.index }) {
+                if var r = try? store.replica(of: ref, region: replica.region, index: replica.index) {
                     r.uploadID = cp?.uploadID
                     try? store.saveReplica(r, of: ref)
                 }
@@ -202,7 +202,7 @@ final class ProgressRecorder: Sendable {
             last = Date()
             return true
         }
-        guard due, var r = try? controller.store.replicas(of: ref).first(where: { $0.region == region && $0.index == index }),
+        guard due, var r = try? controller.store.replica(of: ref, region: region, index: index),
               r.state == .Replicating else { return }
         r.bytesDone = bytes
         try? controller.store.saveReplica(r, of: ref)

@@ -61,7 +61,7 @@ public struct ReplicationController: Sendable {
                     try await blobs.delete(key)
                 }
             }
-            for r in try store.replicas(of: ref) where r.region == endpoint.name {
+            for r in try store.replicas(of: ref, region: endpoint.name) {
                 try store.deleteReplica(region: r.region, index: r.index, of: ref)
             }
         }

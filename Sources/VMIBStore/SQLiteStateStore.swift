@@ -186,6 +186,22 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    public func replicas(of ref: VersionRef, region: String) throws -> [Replica] {
+        try read { db in
+            guard let id = try self.versionID(db, ref) else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT * FROM replicas WHERE version_id=? AND region=? ORDER BY idx",
+                                    arguments: [id, region]).map(Self.replica)
+        }
+    }
+
+    public func replica(of ref: VersionRef, region: String, index: Int) throws -> Replica? {
+        try read { db in
+            guard let id = try self.versionID(db, ref) else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT * FROM replicas WHERE version_id=? AND region=? AND idx=?",
+                                    arguments: [id, region, index]).map(Self.replica)
+        }
+    }
+
     public func saveReplica(_ r: Replica, of ref: VersionRef) throws {
         try write { db in try self.insertReplica(db, try self.requireVersion(db, ref), r) }
     }

@@ -45,6 +45,9 @@ public protocol StateStore: Sendable {
     func recordRollback(_ entry: RollbackEntry, undoing: Int64?) throws -> RollbackEntry
 
     func replicas(of ref: VersionRef) throws -> [Replica]
+    /// One region's replica records (the controller's per-region passes read only these).
+    func replicas(of ref: VersionRef, region: String) throws -> [Replica]
+    func replica(of ref: VersionRef, region: String, index: Int) throws -> Replica?
     /// Inserts or replaces one replica record.
     func saveReplica(_ replica: Replica, of ref: VersionRef) throws
     func deleteReplica(region: String, index: Int, of ref: VersionRef) throws
