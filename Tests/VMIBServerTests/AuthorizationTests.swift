@@ -8,7 +8,7 @@ import VMIBCore
 /// The authorization matrix (no token, unknown token, Reader, Contributor, wrong scope) on
 /// every route family.
 @Suite struct AuthorizationTests {
-    enum Family: String, CaseIterable { case gallery, image, version, operation, list }
+    enum Family: String, CaseIterable { case gallery, image, version, operation, list, template }
 
     @Test(arguments: Family.allCases)
     func enforcesTokensRolesAndScopes(family: Family) async throws {
@@ -33,18 +33,22 @@ import VMIBCore
                 write = (.patch, "\(b)/g1/images/i1/versions/1.0.0", #"{"properties":{"publishingProfile":{"excludeFromLatest":true}}}"#)
             case .operation: read = opPath; missing = opPath.replacingOccurrences(of: "/operations/", with: "/operations/x"); write = nil
             case .list: read = "\(b)/g1/images/i1/versions"; missing = "\(b)/g1/images/nope/versions"; write = nil
+            case .template:
+                let t = "/subscriptions/\(ServerFixture.subscription)/resourceGroups/rg1/providers/Microsoft.VirtualMachineImages/imageTemplates"
+                read = t; missing = t; write = (.delete, t + "/t1", "")
             }
-            let v: String? = family == .operation ? nil : "2025-03-03"
+            var v: String? = family == .operation ? nil : "2025-03-03"
+            if family == .template { v = "2025-10-01" }
 
             for token in [nil, "not-a-token"] as [String?] {
                 let r = try await client.call(.get, read, token: token, apiVersion: v)
                 #expect(r.status == 401 && r.isARMError, "\(family) read with token \(token ?? "none")")
                 #expect(r.headers[.wwwAuthenticate] != nil)
-                if let (m, p, body) = write { #expect(try await client.call(m, p, token: token, body: body).status == 401) }
+                if let (m, p, body) = write { #expect(try await client.call(m, p, token: token, body: body, apiVersion: v).status == 401) }
             }
             #expect(try await client.call(.get, read, token: "reader-token", apiVersion: v).status == 200)
             if let (m, p, body) = write {
-                let denied = try await client.call(m, p, token: "reader-token", body: body)
+                let denied = try await client.call(m, p, token: "reader-token", body: body, apiVersion: v)
                 #expect(denied.status == 403 && denied.errorCode == "AuthorizationFailed")
             }
             // Outside the caller's scope: 403, and the same answer whether the resource exists or not.
@@ -54,9 +58,9 @@ import VMIBCore
             if family != .operation { #expect(outside.text == outsideMissing.text) }
             #expect(!outside.text.contains("eastus") && !outside.text.contains("1.0.0"))
             if let (m, p, body) = write {
-                #expect(try await client.call(m, p, token: "rg2-token", body: body).status == 403)
-                let ok = try await client.call(m, p, token: "rg1-token", body: body)
-                #expect((200...202).contains(ok.status), "\(ok.text)")
+                #expect(try await client.call(m, p, token: "rg2-token", body: body, apiVersion: v).status == 403)
+                let ok = try await client.call(m, p, token: "rg1-token", body: body, apiVersion: v)
+                #expect((200...204).contains(ok.status), "\(ok.text)")
             }
         }
     }

@@ -12,6 +12,7 @@ import Testing
         defer { f.removeAll() }
         let b = ServerFixture.base()
         let v = "\(b)/g1/images/i1/versions"
+        let tpl = "/subscriptions/\(ServerFixture.subscription)/resourceGroups/rg1/providers/Microsoft.VirtualMachineImages/imageTemplates"
         try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
             #expect(try await client.call(.put, "\(b)/g1", body: ServerFixture.galleryBody).status == 201)
             #expect(try await client.call(.put, "\(b)/g1/images/i1", body: ServerFixture.imageBody).status == 201)
@@ -43,6 +44,10 @@ import Testing
                 (.get, "\(v)/1.0.0?$expand=Everything", nil, "2025-03-03", 400, "InvalidParameter", "$expand"),
                 (.get, "\(v)/1.0.0", nil, "2025-03-03", 404, "ResourceNotFound", "galleryImageVersionName"),
                 (.get, "/no/such/route", nil, "2025-03-03", 404, "NotFound", nil),
+                (.get, "\(tpl)/t1", nil, "2025-03-03", 400, "InvalidApiVersionParameter", "api-version"),
+                (.get, "\(tpl)/t1", nil, "2025-10-01", 404, "ResourceNotFound", "imageTemplateName"),
+                (.put, "\(tpl)/bad name", #"{"location":"eastus","properties":{}}"#, "2025-10-01", 400, "InvalidParameter", "imageTemplateName"),
+                (.put, "\(tpl)/t1", #"{"properties":{}}"#, "2025-10-01", 400, "InvalidParameter", "location"),
             ]
             for (method, path, body, apiVersion, status, code, target) in cases {
                 let r = try await client.call(method, path, body: body, apiVersion: apiVersion)
