@@ -18,8 +18,8 @@ public final class BuildLog: @unchecked Sendable {
     public func output(of file: String) {
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         guard !text.isEmpty else { return }
-        append(text.split(separator: "\n", omittingEmptySubsequences: false).map { "    | " + $0 }.joined(separator: "\n")
-               + (text.hasSuffix("\n") ? "" : "\n"))
+        let body = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        append(body.split(separator: "\n", omittingEmptySubsequences: false).map { "    | " + $0 }.joined(separator: "\n") + "\n")
     }
 
     private func append(_ s: String) {
