@@ -36,7 +36,8 @@ extension VMIBService {
         let body = resource.text
         let record = TemplateRecord(key: request.key, body: body, createdAt: Date())
         if let existing = try templateStore.template(request.key) {
-            guard existing.body == body else {
+            // Equal up to member order: a body re-serialised by a tool is the same template.
+            guard (try? JSONParser.parse(existing.body))?.canonical == resource.canonical else {
                 throw DomainError(.refused, field: "--name", "image template '\(request.key.name)' exists with a different body; templates cannot be updated: delete it, or create one under a new name")
             }
             return CreateTemplateResult(details: try templateDetails(request.key), created: false, warnings: parsed.warnings)

@@ -58,3 +58,15 @@ extension JSONValue {
     /// The object members, or nil.
     public var objectValue: [(key: String, value: JSONValue)]? { if case .object(let o) = self { return o }; return nil }
 }
+
+extension JSONValue {
+    /// The same value with every object's members sorted by key: two documents that differ
+    /// only in member order have equal canonical forms.
+    public var canonical: JSONValue {
+        switch self {
+        case .array(let items): return .array(items.map(\.canonical))
+        case .object(let members): return .object(members.map { ($0.key, $0.value.canonical) }.sorted { $0.0 < $1.0 })
+        default: return self
+        }
+    }
+}
