@@ -4,7 +4,7 @@ import VMIBBuild
 import VMIBCore
 import VMIBTestSupport
 
-@Suite struct ImageBuilderTests {
+@Suite(.serialized) struct ImageBuilderTests {
     let dir: URL
     init() throws { dir = try TestFiles.directory("vmib-build") }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import VMIBTestSupport
 import VMIBTransfer
 
@@ -103,3 +104,8 @@ final class TemplateFixture: @unchecked Sendable {
         try await vmib.run("version", "list", "--gallery", "G", "--image", "I").stdout
     }
 }
+
+/// The template e2e suites, one test at a time: each builds real images in namespaces and
+/// starts HTTP servers; run side by side on 2 cores they starve the timing-sensitive tests
+/// of other suites (rate limits, Retry-After dates).
+@Suite(.serialized) enum TemplateCLISuites {}
