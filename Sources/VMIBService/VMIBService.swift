@@ -11,6 +11,7 @@ public final class VMIBService: Sendable {
     public let catalog: RegionCatalog
     public let topology: DeploymentTopology
     let store: any StateStore
+    let templateStore: any TemplateStore
     let origin: OriginStore
 
     /// Opens the state directory (creating it) and reads the topology.
@@ -21,7 +22,9 @@ public final class VMIBService: Sendable {
         catalog = try TopologyFiles.catalog(configuration)
         topology = try TopologyFiles.topology(configuration, catalog: catalog)
         try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true)
-        store = try SQLiteStateStore(path: configuration.stateDirectory + "/state.db")
+        let sqlite = try SQLiteStateStore(path: configuration.stateDirectory + "/state.db")
+        store = sqlite
+        templateStore = sqlite
         origin = OriginStore(stateDirectory: configuration.stateDirectory)
     }
 

@@ -3,5 +3,6 @@ import ArgumentParser
 struct TemplateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "template", abstract: "Image templates: source, customizations, distribution.",
-        subcommands: [])
+        subcommands: [TemplateCreate.self, TemplateShow.self, TemplateList.self, TemplateDelete.self, TemplatePlanCommand.self,
+                      TemplateRunCommand.self, TemplateCancel.self, TemplateLogs.self, TemplateOutputs.self, TemplateRunWorker.self])
 }

@@ -78,7 +78,9 @@ final class CurlCallContext {
         if bodyToFile == nil {
             var status = 0
             _ = vmib_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-            if case .file = request.sink { bodyToFile = (200..<300).contains(status) } else { bodyToFile = false }
+            // file:// transfers have no status line (libcurl reports 0); their body is the file.
+            let fileURL = status == 0 && request.url.lowercased().hasPrefix("file:")
+            if case .file = request.sink { bodyToFile = (200..<300).contains(status) || fileURL } else { bodyToFile = false }
         }
         do {
             if bodyToFile == true, case .file(let file) = request.sink {

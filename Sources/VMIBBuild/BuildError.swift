@@ -1,0 +1,27 @@
+/// Why a build failed. Messages name the customizer, the tool or the URL concerned.
+public struct BuildError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The source could not be fetched, verified or read.
+        case source
+        /// A customizer failed (non-zero exit, bad checksum, fetch failure).
+        case customizer
+        /// The build timeout passed; the customizer's process tree was killed.
+        case timedOut
+        /// Not possible on this host (Windows customizers).
+        case unsupported
+        /// A helper tool failed (qemu-img, mke2fs, mount).
+        case tool
+        case `internal`
+    }
+    public var code: Code
+    public var message: String
+    public var description: String { message }
+
+    public init(_ code: Code, _ message: String) { self.code = code; self.message = message }
+
+    static let timedOut = BuildError(.timedOut, "the build timeout passed")
+    static func `internal`(_ m: String) -> BuildError { BuildError(.internal, m) }
+    static func toolFailed(_ command: String, _ status: Int32, _ tail: String) -> BuildError {
+        BuildError(.tool, "\(command) exited with \(status): \(tail)")
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import VMIBCore
+import VMIBService
+
+struct TemplateRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Build the image and distribute it.",
+        discussion: "Without --no-wait, waits for the end and exits 1 unless the run Succeeded.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var template: TemplateOptions
+    @Flag(name: .customLong("no-wait"), help: "Start the run in the background and return; follow it with `template show`.")
+    var noWait = false
+
+    func run() async throws {
+        let service = try global.service()
+        let key = try template.key(service)
+        var run: TemplateRun
+        if noWait {
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let state = ServiceConfiguration.stateDirectory(option: global.stateDirectory, environment: ProcessInfo.processInfo.environment)
+            run = try service.startRunInBackground(key) { r in
+                [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (global.topology.map { ["--topology", $0] } ?? [])
+            }
+        } else {
+            run = try service.startRun(key)
+            if run.state == .Running { run = try await service.executeRun(id: run.id) }
+        }
+        if global.output == .json {
+            try TemplateView.printJSON(TemplateView.runStatus(run))
+        } else {
+            Terminal.out("run \(run.id): \(TemplateView.statusLine(run))")
+            Terminal.out("staging area: \(run.staging)")
+        }
+        if !noWait || run.state == .Failed, run.state != .Succeeded, run.state != .Running {
+            throw CLIFailure(message: "run of \(key.name) \(run.state.rawValue): \(run.message)", exitCode: 1)
+        }
+    }
+}
+
+/// Carries out a run started with `--no-wait` (started by `template run`, not by people).
+struct TemplateRunWorker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run-worker", abstract: "Carry out a recorded run.", shouldDisplay: false)
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("run-id")) var runID: String
+
+    func run() async throws {
+        let service = try global.service()
+        let r = try await service.executeRun(id: runID)
+        Terminal.out("run \(r.id): \(TemplateView.statusLine(r))")
+    }
+}
+
+struct TemplateCancel: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel the template's run in progress.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var template: TemplateOptions
+
+    func run() throws {
+        let service = try global.service()
+        let r = try service.cancelRun(try template.key(service))
+        if global.output == .json { return try TemplateView.printJSON(TemplateView.runStatus(r)) }
+        Terminal.out("run \(r.id): \(TemplateView.statusLine(r))")
+    }
+}
+
+struct TemplateLogs: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print the last run's customization.log.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var template: TemplateOptions
+
+    func run() throws {
+        let service = try global.service()
+        let (_, text) = try service.runLog(try template.key(service))
+        Terminal.out(text)
+    }
+}
+
+struct TemplateOutputs: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "outputs", abstract: "List run outputs: artifactId, artifactUri, provisioningState.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var template: TemplateOptions
+
+    func run() throws {
+        let service = try global.service()
+        let key = try template.key(service)
+        let outputs = try service.runOutputs(key)
+        if global.output == .json {
+            return try TemplateView.printJSON(.object([("value", .array(outputs.map { o in
+                var props: [(key: String, value: JSONValue)] = []
+                if let a = o.artifactId { props.append(("artifactId", .string(a))) }
+                if let u = o.artifactUri { props.append(("artifactUri", .string(u))) }
+                props.append(("provisioningState", .string(o.provisioningState)))
+                if let m = o.message { props.append(("message", .string(m))) }
+                return .object([("name", .string(o.name)), ("type", .string("Microsoft.VirtualMachineImages/imageTemplates/runOutputs")),
+                                ("id", .string("\(key.id)/runOutputs/\(o.name)")), ("properties", .object(props))])
+            }))]))
+        }
+        var table = Table("NAME", "TYPE", "STATE", "ARTIFACT")
+        for o in outputs { table.add(o.name, o.type, o.provisioningState, o.artifactId ?? o.artifactUri ?? o.message ?? "") }
+        Terminal.out(table.rendered)
+    }
+}
+
+struct TemplatePlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Show what a run will do: source, customizers, fan-out.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var template: TemplateOptions
+
+    func run() throws {
+        let service = try global.service()
+        let p = try service.plan(try template.key(service))
+        if global.output == .json { return try JSONOutput.print(p) }
+        var lines = ["plan for \(p.template)", "build region: \(p.buildRegion)  timeout: \(p.buildTimeoutInMinutes) min",
+                     "source: \(p.source.type) \(p.source.exact)\(p.source.url.map { " from \($0)" } ?? "")"
+                        + "\(p.source.sizeBytes.map { ", \($0) bytes" } ?? "")\(p.source.cached ? " (cached)" : "")"]
+        for s in p.customize { lines.append("customize \(s.index): \(s.type) '\(s.name)': \(s.detail)") }
+        for d in p.distribute {
+            lines.append("distribute \(d.type) '\(d.runOutputName)' → \(d.target)\(d.version.map { " as version \($0)" } ?? "")")
+            for r in d.regions {
+                lines.append("  \(r.region): \(r.replicas) × \(r.storageAccountType), \(r.bytes) bytes over the link; \(r.how); "
+                             + (r.estimatedSeconds.map { String(format: "≈ %.1f s", $0) } ?? "no bandwidth limit") + " (\(r.limit))")
+            }
+        }
+        for w in p.warnings { lines.append("warning: \(w)") }
+        Terminal.out(lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import VMIBBuild
+import VMIBCore
+
+extension VMIBService {
+    /// Records a run and starts `executable arguments…` (a `vmib template run-worker`) in a
+    /// process group of its own to carry it out, so the caller can return at once.
+    public func startRunInBackground(_ key: TemplateKey, worker: (TemplateRun) -> [String]) throws -> TemplateRun {
+        var run = try startRun(key)
+        guard run.state == .Running else { return run }
+        do {
+            let p = try Subprocess.spawn(worker(run), environment: configuration.environment, output: run.staging + "/worker.log")
+            run.workerPID = p.pid
+            try templateStore.updateRun(run)
+        } catch {
+            run.state = .Failed; run.subState = nil; run.endTime = Date(); run.message = "cannot start the run's worker: \(error)"
+            try templateStore.updateRun(run)
+        }
+        return try self.run(id: run.id)
+    }
+}

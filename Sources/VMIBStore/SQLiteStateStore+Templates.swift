@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import VMIBCore
+
+extension SQLiteStateStore: TemplateStore {
+    private static let keyWhere = "subscription=? AND resource_group=? AND name=?"
+    private static func args(_ k: TemplateKey) -> StatementArguments { [k.subscription, k.resourceGroup, k.name] }
+    private static func runArgs(_ k: TemplateKey) -> StatementArguments { [k.subscription, k.resourceGroup, k.name] }
+
+    public func createTemplate(_ r: TemplateRecord) throws {
+        try write { db in
+            if try self.exists(db, "SELECT 1 FROM templates WHERE \(Self.keyWhere)", Self.args(r.key)) {
+                throw StoreError(.alreadyExists, "image template '\(r.key.name)' already exists in resource group '\(r.key.resourceGroup)'")
+            }
+            try db.execute(sql: "INSERT INTO templates VALUES (?,?,?,?,?)",
+                           arguments: [r.key.subscription, r.key.resourceGroup, r.key.name, r.body, r.createdAt.timeIntervalSince1970])
+        }
+    }
+
+    public func template(_ key: TemplateKey) throws -> TemplateRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM templates WHERE \(Self.keyWhere)", arguments: Self.args(key)).map(Self.templateRecord)
+        }
+    }
+
+    public func templates(subscription: String, resourceGroup: String?) throws -> [TemplateRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM templates WHERE subscription=? AND (? IS NULL OR resource_group=?) ORDER BY resource_group, name",
+                             arguments: [subscription, resourceGroup, resourceGroup]).map(Self.templateRecord)
+        }
+    }
+
+    public func deleteTemplate(_ key: TemplateKey) throws {
+        try write { db in
+            if try self.exists(db, "SELECT 1 FROM template_runs WHERE subscription=? AND resource_group=? AND template=? AND state IN ('Running','Canceling')", Self.runArgs(key)) {
+                throw StoreError(.refused, "image template '\(key.name)' has a run in progress; cancel it first (vmib template cancel)")
+            }
+            try db.execute(sql: "DELETE FROM templates WHERE \(Self.keyWhere)", arguments: Self.args(key))
+            if db.changesCount == 0 {
+                throw StoreError(.notFound, "image template '\(key.name)' does not exist in resource group '\(key.resourceGroup)'")
+            }
+        }
+    }
+
+    public func createRun(_ r: TemplateRun) throws {
+        try write { db in
+            if let active = try String.fetchOne(db, sql: "SELECT id FROM template_runs WHERE subscription=? AND resource_group=? AND template=? AND state IN ('Running','Canceling')",
+                                                arguments: Self.runArgs(r.template)) {
+                throw StoreError(.refused, "image template '\(r.template.name)' already has a run in progress (\(active)); wait for it or cancel it")
+            }
+            try db.execute(sql: """
+                INSERT INTO template_runs (id, subscription, resource_group, template, state, sub_state, message, start_time, end_time, staging, worker_pid)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                """, arguments: [r.id, r.template.subscription, r.template.resourceGroup, r.template.name, r.state.rawValue,
+                                 r.subState?.rawValue, r.message, r.startTime.timeIntervalSince1970, r.endTime?.timeIntervalSince1970,
+                                 r.staging, r.workerPID])
+        }
+    }
+
+    public func updateRun(_ r: TemplateRun) throws {
+        try write { db in
+            // A cancel request wins over a worker's progress report: Canceling is only left for an end state.
+            let current = try String.fetchOne(db, sql: "SELECT state FROM template_runs WHERE id=?", arguments: [r.id])
+            var state = r.state
+            if current == RunState.Canceling.rawValue && state == .Running { state = .Canceling }
+            try db.execute(sql: "UPDATE template_runs SET state=?, sub_state=?, message=CASE WHEN ?='Canceling' AND state='Canceling' THEN message ELSE ? END, end_time=?, worker_pid=? WHERE id=?",
+                           arguments: [state.rawValue, r.subState?.rawValue, state.rawValue, r.message, r.endTime?.timeIntervalSince1970, r.workerPID, r.id])
+        }
+    }
+
+    public func run(id: String) throws -> TemplateRun? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM template_runs WHERE id=?", arguments: [id]).map(Self.templateRun) }
+    }
+
+    public func runs(of key: TemplateKey) throws -> [TemplateRun] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM template_runs WHERE subscription=? AND resource_group=? AND template=? ORDER BY seq DESC",
+                             arguments: Self.runArgs(key)).map(Self.templateRun)
+        }
+    }
+
+    public func requestCancel(runID: String, message: String) throws -> Bool {
+        try write { db in
+            try db.execute(sql: "UPDATE template_runs SET state='Canceling', message=? WHERE id=? AND state='Running'", arguments: [message, runID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func saveRunOutput(_ o: RunOutput, of key: TemplateKey) throws {
+        try write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO run_outputs VALUES (?,?,?,?,?,?,?,?,?,?)", arguments: [
+                key.subscription, key.resourceGroup, key.name, o.name, o.runID, o.type, o.artifactId, o.artifactUri,
+                o.provisioningState, o.message])
+        }
+    }
+
+    public func runOutputs(of key: TemplateKey) throws -> [RunOutput] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run_outputs WHERE subscription=? AND resource_group=? AND template=? ORDER BY name",
+                             arguments: Self.runArgs(key)).map {
+                RunOutput(name: $0["name"], runID: $0["run_id"], type: $0["type"], artifactId: $0["artifact_id"],
+                          artifactUri: $0["artifact_uri"], provisioningState: $0["provisioning_state"], message: $0["message"])
+            }
+        }
+    }
+
+    public func saveManagedImage(_ m: ManagedImageRecord) throws {
+        try write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO managed_images VALUES (?,?,?,?,?,?,?,?)", arguments: [
+                m.id.subscription, m.id.resourceGroup, m.id.name, m.location, m.path, m.sha256, m.sizeBytes, m.createdAt.timeIntervalSince1970])
+        }
+    }
+
+    public func managedImage(_ id: ManagedImageID) throws -> ManagedImageRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM managed_images WHERE subscription=? AND resource_group=? AND name=?",
+                             arguments: [id.subscription, id.resourceGroup, id.name]).map {
+                ManagedImageRecord(id: ManagedImageID(subscription: $0["subscription"], resourceGroup: $0["resource_group"], name: $0["name"]),
+                                   location: $0["location"], path: $0["path"], sha256: $0["sha256"], sizeBytes: $0["size_bytes"],
+                                   createdAt: Date(timeIntervalSince1970: $0["created_at"]))
+            }
+        }
+    }
+
+    static func templateRecord(_ row: Row) -> TemplateRecord {
+        TemplateRecord(key: TemplateKey(subscription: row["subscription"], resourceGroup: row["resource_group"], name: row["name"]),
+                       body: row["body"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    static func templateRun(_ row: Row) -> TemplateRun {
+        TemplateRun(id: row["id"], template: TemplateKey(subscription: row["subscription"], resourceGroup: row["resource_group"], name: row["template"]),
+                    state: RunState(rawValue: row["state"]) ?? .Failed, subState: (row["sub_state"] as String?).flatMap(RunSubState.init),
+                    message: row["message"], startTime: Date(timeIntervalSince1970: row["start_time"]),
+                    endTime: (row["end_time"] as Double?).map(Date.init(timeIntervalSince1970:)), staging: row["staging"],
+                    workerPID: (row["worker_pid"] as Int64?).map { Int32($0) })
+    }
+}

@@ -1,0 +1,27 @@
+import VMIBCore
+
+/// Image templates, their runs and run outputs, and the managed images runs made.
+/// Each call is one transaction.
+public protocol TemplateStore: Sendable {
+    /// - Throws: `StoreError.alreadyExists` when the name is taken.
+    func createTemplate(_ record: TemplateRecord) throws
+    func template(_ key: TemplateKey) throws -> TemplateRecord?
+    func templates(subscription: String, resourceGroup: String?) throws -> [TemplateRecord]
+    /// Deletes the template with its runs and run outputs; refused while a run is active.
+    func deleteTemplate(_ key: TemplateKey) throws
+
+    /// Records a new run; refused while another run of the template is active.
+    func createRun(_ run: TemplateRun) throws
+    func updateRun(_ run: TemplateRun) throws
+    func run(id: String) throws -> TemplateRun?
+    /// Runs of a template, newest first.
+    func runs(of key: TemplateKey) throws -> [TemplateRun]
+    /// Moves an active run to Canceling; false when it was not Running.
+    func requestCancel(runID: String, message: String) throws -> Bool
+
+    func saveRunOutput(_ output: RunOutput, of key: TemplateKey) throws
+    func runOutputs(of key: TemplateKey) throws -> [RunOutput]
+
+    func saveManagedImage(_ image: ManagedImageRecord) throws
+    func managedImage(_ id: ManagedImageID) throws -> ManagedImageRecord?
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+import VMIBBuild
+import VMIBCore
+import VMIBTestSupport
+
+@Suite(.serialized) struct ImageBuilderTests {
+    let dir: URL
+    init() throws { dir = try TestFiles.directory("vmib-build") }
+
+    func job(_ source: String, _ customizers: [TemplateCustomizer], seconds: Int = 60) -> BuildJob {
+        BuildJob(source: source, customizers: customizers, workspace: dir.appendingPathComponent("ws").path,
+                 deadline: .now + .seconds(seconds), timeoutMinutes: 1,
+                 cache: DownloadCache(root: dir.appendingPathComponent("cache").path))
+    }
+
+    @Test func findsTheRootFileSystemOnWholeDiskGPTAndMBR() async throws {
+        let whole = try PartitionTable.findRoot(try await BusyboxImages.make("whole", in: dir))
+        #expect(whole.scheme == .none && whole.offset == 0)
+        let gpt = try PartitionTable.findRoot(try await BusyboxImages.make("gpt", in: dir))
+        #expect(gpt.scheme == .gpt && gpt.partition == 1 && gpt.offset == 1 << 20)
+        let mbr = try PartitionTable.findRoot(try await BusyboxImages.make("mbr", in: dir))
+        #expect(mbr.scheme == .mbr && mbr.partition == 1 && mbr.offset == 1 << 20)
+    }
+
+    @Test func customizesAGPTDiskInPlaceKeepingThePartitionTable() async throws {
+        let source = try await BusyboxImages.make("gpt", in: dir)
+        let payload = dir.appendingPathComponent("motd")
+        try "hello from File\n".write(to: payload, atomically: true, encoding: .utf8)
+        let sum = try await TestFiles.sha256(payload.path)
+        let log = try BuildLog(path: dir.appendingPathComponent("customization.log").path)
+        let built = try await ImageBuilder.build(job(source, [
+            .shell(name: "write", script: .inline(["echo built-by-vmib > /etc/vmib-marker", "hostname > /etc/build-host"]), sha256Checksum: nil),
+            .file(name: "motd", sourceUri: "file://\(payload.path)", sha256Checksum: sum, destination: "/etc/motd"),
+        ]), log: log) { _ in }
+        #expect(built.root.scheme == .gpt)
+        #expect(try await BusyboxImages.cat("/etc/vmib-marker", in: built.disk, offset: built.root.offset) == "built-by-vmib\n")
+        #expect(try await BusyboxImages.cat("/etc/build-host", in: built.disk, offset: built.root.offset) == "vmib-build\n")
+        #expect(try await BusyboxImages.cat("/etc/motd", in: built.disk, offset: built.root.offset) == "hello from File\n")
+        // Protective MBR, GPT header and entries (first MiB) and the backup GPT (last 33 sectors) are unchanged.
+        let size = (try FileManager.default.attributesOfItem(atPath: source)[.size] as! NSNumber).int64Value
+        #expect(try BusyboxImages.digest(source, offset: 0, count: 1 << 20) == BusyboxImages.digest(built.disk, offset: 0, count: 1 << 20))
+        #expect(try BusyboxImages.digest(source, offset: size - 33 * 512, count: 33 * 512) == BusyboxImages.digest(built.disk, offset: size - 33 * 512, count: 33 * 512))
+        let text = try String(contentsOfFile: log.path, encoding: .utf8)
+        #expect(text.contains("start customizer 'write' (Shell)") && text.contains("end customizer 'motd' (File): exit code 0"))
+    }
+
+    @Test func convertsQcow2AndPacksATarballOntoExt4() async throws {
+        let whole = try await BusyboxImages.make("whole", in: dir)
+        let qcow = dir.appendingPathComponent("src.qcow2").path
+        _ = try await ChildProcess.run(["qemu-img", "convert", "-f", "raw", "-O", "qcow2", whole, qcow])
+        #expect(try DiskFormat.sniff(qcow) == .qcow2)
+        let built = try await ImageBuilder.build(job(qcow, [.shell(name: "mark", script: .inline(["echo q > /q"]), sha256Checksum: nil)]),
+                                                 log: try BuildLog(path: dir.appendingPathComponent("q.log").path)) { _ in }
+        #expect(built.sourceFormat == .qcow2)
+        #expect(try await BusyboxImages.cat("/q", in: built.disk) == "q\n")
+
+        let tar = try await BusyboxImages.make("tar", in: dir)
+        #expect(try DiskFormat.sniff(tar) == .tarGz)
+        var j = job(tar, [.shell(name: "mark", script: .inline(["echo t > /t"]), sha256Checksum: nil)])
+        j.workspace = dir.appendingPathComponent("ws-tar").path
+        let packed = try await ImageBuilder.build(j, log: try BuildLog(path: dir.appendingPathComponent("t.log").path)) { _ in }
+        #expect(try await BusyboxImages.cat("/t", in: packed.disk) == "t\n")
+        #expect(try await BusyboxImages.cat("/etc/hostname", in: packed.disk) == "vmib-busybox\n")
+    }
+
+    @Test func aFailingCustomizerNamesItselfItsExitCodeAndOutput() async throws {
+        let source = try await BusyboxImages.make("whole", in: dir)
+        await #expect(throws: BuildError.self) {
+            _ = try await ImageBuilder.build(job(source, [.shell(name: "breaks", script: .inline(["echo about to fail", "exit 7"]), sha256Checksum: nil)]),
+                                             log: try BuildLog(path: dir.appendingPathComponent("f.log").path)) { _ in }
+        }
+        do {
+            _ = try await ImageBuilder.build(job(source, [.shell(name: "breaks", script: .inline(["echo about to fail", "exit 7"]), sha256Checksum: nil)]),
+                                             log: try BuildLog(path: dir.appendingPathComponent("f.log").path)) { _ in }
+        } catch let e as BuildError {
+            #expect(e.message.contains("'breaks'") && e.message.contains("exit code 7") && e.message.contains("about to fail"))
+        }
+    }
+
+    @Test func aChecksumMismatchFailsTheCustomizer() async throws {
+        let source = try await BusyboxImages.make("whole", in: dir)
+        let payload = dir.appendingPathComponent("f")
+        try "x".write(to: payload, atomically: true, encoding: .utf8)
+        do {
+            _ = try await ImageBuilder.build(job(source, [.file(name: "bad-sum", sourceUri: "file://\(payload.path)",
+                                                                sha256Checksum: String(repeating: "0", count: 64), destination: "/x")]),
+                                             log: try BuildLog(path: dir.appendingPathComponent("c.log").path)) { _ in }
+            Issue.record("expected a checksum failure")
+        } catch let e as BuildError {
+            #expect(e.code == .customizer && e.message.contains("'bad-sum'") && e.message.contains("expected 0000"))
+        }
+    }
+
+    @Test func theTimeoutKillsTheCustomizersProcessTree() async throws {
+        let source = try await BusyboxImages.make("whole", in: dir)
+        let started = ContinuousClock.now
+        do {
+            _ = try await ImageBuilder.build(job(source, [.shell(name: "hangs", script: .inline(["sleep 3171 &", "sleep 3172"]), sha256Checksum: nil)], seconds: 2),
+                                             log: try BuildLog(path: dir.appendingPathComponent("t.log").path)) { _ in }
+            Issue.record("expected a timeout")
+        } catch let e as BuildError {
+            #expect(e.code == .timedOut && e.message.contains("'hangs'"))
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try ProcessTable.commandLines().filter { $0.contains("sleep 317") }.isEmpty)
+    }
+}
+
+/// Command lines of every process, from /proc.
+enum ProcessTable {
+    static func commandLines() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { $0.allSatisfy(\.isNumber) }.compactMap {
+            guard let d = FileManager.default.contents(atPath: "/proc/\($0)/cmdline"), !d.isEmpty else { return nil }
+            return String(decoding: d.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+        }
+    }
+}

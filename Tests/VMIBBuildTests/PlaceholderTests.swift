@@ -1,4 +1,0 @@
-import Testing
-import VMIBBuild
-
-@Test func buildModuleLinks() { _ = VMIBBuild.self }

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import VMIBTestSupport
+
+/// Cancel during Customizing, the build timeout, and every way a run fails: each gives a
+/// clear message and leaves the gallery without a new version.
+extension TemplateCLISuites {
+    @Suite struct TemplateRunControlTests {
+        func create(_ f: TemplateFixture, _ name: String, customize: [[String: Any]], extra: [String: Any] = [:],
+                    distribute: [[String: Any]]? = nil) async throws {
+            let body = TemplateFixture.body(customize: customize, distribute: distribute ?? [TemplateFixture.sharedImage()], extra: extra)
+            try expectSuccess(await f.vmib.run("template", "create", "--name", name, "--file", try f.templateFile(name, body)))
+        }
+
+        func waitFor(_ f: TemplateFixture, _ name: String, seconds: Int = 60, until: ([String: Any]) -> Bool) async throws -> [String: Any] {
+            let deadline = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < deadline {
+                let s = try await f.lastRun(name)
+                if until(s) { return s }
+                try await Task.sleep(for: .milliseconds(150))
+            }
+            return try await f.lastRun(name)
+        }
+
+        @Test func cancelDuringCustomizingKillsTheCustomizerAndEndsCanceled() async throws {
+            let f = try await TemplateFixture()
+            try await create(f, "slow", customize: [["type": "Shell", "name": "sleeper", "inline": ["sleep 4242"]]])
+            let started = try await f.vmib.run("template", "run", "slow", "--no-wait")
+            #expect(started.exitCode == 0, "\(started.stderr)")
+            let customizing = try await waitFor(f, "slow") { $0["runSubState"] as? String == "Customizing" }
+            #expect(customizing["runState"] as? String == "Running")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try ProcessList.contains("sleep 4242"))
+            let cancel = try await f.vmib.run("template", "cancel", "slow")
+            #expect(cancel.exitCode == 0 && cancel.stdout.contains("Canceling"), "\(cancel.stderr)\(cancel.stdout)")
+            let end = try await waitFor(f, "slow") { $0["runState"] as? String == "Canceled" }
+            #expect(end["runState"] as? String == "Canceled")
+            #expect(!(try ProcessList.contains("sleep 4242")), "the customizer's process tree is gone")
+            #expect(try await f.versions().contains("1.0.0") == false)
+            #expect(try await f.vmib.run("template", "logs", "slow").stdout.contains("killed customizer 'sleeper' (Shell): the run was canceled"))
+        }
+
+        @Test func theBuildTimeoutKillsTheCustomizer() async throws {
+            // One "minute" is one second here, so a 2-minute timeout passes after 2 s.
+            let f = try await TemplateFixture(extraEnvironment: ["VMIB_BUILD_MINUTE_SECONDS": "1"])
+            try await create(f, "hangs", customize: [["type": "Shell", "name": "forever", "inline": ["sleep 4343 & sleep 4344"]]],
+                             extra: ["buildTimeoutInMinutes": 2])
+            let r = try await f.vmib.run("template", "run", "hangs")
+            #expect(r.exitCode == 1)
+            #expect(r.stderr.contains("build timeout of 2 minutes") && r.stderr.contains("'forever'"), "\(r.stderr)")
+            #expect(!(try ProcessList.contains("sleep 434")))
+            #expect(try await f.lastRun("hangs")["runState"] as? String == "Failed")
+        }
+
+        @Test func failuresNameTheCauseAndLeaveTheGalleryUnchanged() async throws {
+            let f = try await TemplateFixture()
+            let script = try f.serve("s.sh", "echo hi\n")
+            let cases: [(String, [[String: Any]], String)] = [
+                ("exits", [["type": "Shell", "name": "breaks", "inline": ["echo something went wrong", "exit 3"]]],
+                 "customizer 'breaks' (Shell) failed with exit code 3: something went wrong"),
+                ("badsum", [["type": "Shell", "name": "summed", "scriptUri": script.url, "sha256Checksum": String(repeating: "a", count: 64)]],
+                 "customizer 'summed' (Shell): SHA-256 of"),
+                ("missing", [["type": "File", "name": "gone", "sourceUri": "\(f.base)/nope.txt", "destination": "/etc/x"]],
+                 "customizer 'gone' (File): cannot download \(f.base)/nope.txt: HTTP 404"),
+            ]
+            for (name, customize, message) in cases {
+                try await create(f, name, customize: customize)
+                let r = try await f.vmib.run("template", "run", name)
+                #expect(r.exitCode == 1, "\(name)")
+                #expect(r.stderr.contains(message), "\(name): \(r.stderr)")
+            }
+            // A source URL that answers 404.
+            let catalog: [String: Any] = ["entries": [["publisher": "vmib", "offer": "busybox", "sku": "gone", "version": "1.0.0",
+                                                        "url": "\(f.base)/missing.img", "sha256": String(repeating: "b", count: 64),
+                                                        "diskFormat": "raw", "osType": "Linux", "hyperVGeneration": "V2"]]]
+            try JSONSerialization.data(withJSONObject: catalog).write(to: f.dir.appendingPathComponent("marketplace.json"))
+            let body = TemplateFixture.body(source: ["type": "PlatformImage", "publisher": "vmib", "offer": "busybox", "sku": "gone", "version": "latest"],
+                                            customize: [], distribute: [TemplateFixture.sharedImage()])
+            try expectSuccess(await f.vmib.run("template", "create", "--name", "nosource", "--file", try f.templateFile("nosource", body)))
+            let r = try await f.vmib.run("template", "run", "nosource")
+            #expect(r.exitCode == 1 && r.stderr.contains("HTTP 404"), "\(r.stderr)")
+            #expect(!(try await f.versions().contains("1.0")), "no version was published")
+        }
+
+        @Test func abortKeepsTheFailedWorkspaceAndCleanupRemovesIt() async throws {
+            let f = try await TemplateFixture()
+            try await create(f, "keep", customize: [["type": "Shell", "inline": ["exit 1"]]], extra: ["errorHandling": ["onCustomizerError": "abort"]])
+            try await create(f, "clean", customize: [["type": "Shell", "inline": ["exit 1"]]], extra: ["errorHandling": ["onCustomizerError": "cleanup"]])
+            _ = try await f.vmib.run("template", "run", "keep")
+            _ = try await f.vmib.run("template", "run", "clean")
+            let kept = try await f.lastRun("keep")["stagingArea"] as? String ?? ""
+            let cleaned = try await f.lastRun("clean")["stagingArea"] as? String ?? ""
+            #expect(FileManager.default.fileExists(atPath: kept + "/work.raw"))
+            #expect(!FileManager.default.fileExists(atPath: cleaned + "/work.raw"))
+            #expect(FileManager.default.fileExists(atPath: cleaned + "/customization.log"))
+            try expectSuccess(await f.vmib.run("template", "delete", "keep"))
+            #expect(!FileManager.default.fileExists(atPath: kept))
+        }
+
+        @Test func someDistributorsFailingGivesPartiallySucceeded() async throws {
+            let f = try await TemplateFixture()
+            let missing = "/subscriptions/\(TemplateFixture.sub)/resourceGroups/vmib/providers/Microsoft.Compute/galleries/G/images/Missing"
+            try await create(f, "partial", customize: [], distribute: [
+                ["type": "VHD", "runOutputName": "vhd"],
+                ["type": "SharedImage", "runOutputName": "nowhere", "galleryImageId": missing, "targetRegions": [["name": "eastus"]]],
+            ])
+            let r = try await f.vmib.run("template", "run", "partial")
+            #expect(r.exitCode == 1)
+            #expect(try await f.lastRun("partial")["runState"] as? String == "PartiallySucceeded")
+            let outputs = try await f.vmib.run("template", "outputs", "partial").stdout
+            #expect(outputs.contains("vhd") && outputs.contains("Succeeded") && outputs.contains("Failed"))
+        }
+
+        @Test func aWindowsTemplateFailsAtOnce() async throws {
+            let f = try await TemplateFixture()
+            try await create(f, "win", customize: [["type": "PowerShell", "name": "ps", "inline": ["Write-Host hi"]], ["type": "WindowsRestart"]])
+            let r = try await f.vmib.run("template", "run", "win")
+            #expect(r.exitCode == 1 && r.stderr.contains("no"), "\(r.stderr)")
+            #expect(r.stderr.contains("needs a Windows build host, and none is configured"))
+        }
+    }
+}
+
+enum ProcessList {
+    static func contains(_ text: String) throws -> Bool {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { $0.allSatisfy(\.isNumber) }.contains {
+            guard let d = FileManager.default.contents(atPath: "/proc/\($0)/cmdline") else { return false }
+            return String(decoding: d.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(text)
+        }
+    }
+}
