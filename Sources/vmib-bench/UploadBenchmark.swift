@@ -1,0 +1,31 @@
+import Foundation
+import VMIBTransfer
+
+/// One upload through vmib's transfer layer (`S3BlobStore.upload`, uncapped, single
+/// stream), as the controller runs it: the digest is known beforehand (the origin recorded
+/// it at publish), so it is computed first and timed apart.
+struct UploadBenchmark {
+    let arguments: BenchArguments
+
+    init(_ arguments: BenchArguments) { self.arguments = arguments }
+
+    func run() async throws {
+        let file = arguments.string("file")
+        guard let endpoint = URL(string: arguments.string("endpoint")) else { BenchArguments.fail("--endpoint is not a URL") }
+        var config = S3Config(endpoint: endpoint, bucket: arguments.string("bucket"),
+                              accessKey: arguments.string("access-key", default: "AKIAVMIBTEST"),
+                              secretKey: arguments.string("secret-key", default: "vmibsecretkey"))
+        if let mib = Int(arguments.string("part-size-mib", default: "0")), mib > 0 { config.partSize = Int64(mib) << 20 }
+        let store = S3BlobStore(config: config)
+        let (hashSeconds, digest) = try await Measure.seconds { try FileDigest.of(file) }
+        let (seconds, info) = try await Measure.seconds {
+            try await store.upload(file: file, to: arguments.string("key", default: "bench/upload"), digest: digest,
+                                   resume: nil, pacer: nil, onCheckpoint: { _ in }, progress: { _ in })
+        }
+        guard info.size == digest.size else { BenchArguments.fail("stored \(info.size) bytes, sent \(digest.size)") }
+        Measure.report("bytes", digest.size)
+        Measure.report("hash_seconds", String(format: "%.3f", hashSeconds))
+        Measure.report("upload_seconds", String(format: "%.3f", seconds))
+        Measure.report("peak_rss_kib", Measure.peakResidentKiB())
+    }
+}
