@@ -69,10 +69,15 @@ public struct ReplicationController: Sendable {
             }
             work.append((target, endpoint, blobs))
         }
+        // One read for every region's first plan (not one or two per region).
+        let records = try store.replicas(of: ref)
+        let byRegion = Dictionary(grouping: records, by: \.region)
+        let knownUploads = Set(records.compactMap(\.uploadID))
         await withTaskGroup(of: Void.self) { group in
             for (target, endpoint, blobs) in work {
                 let pass = RegionPass(controller: self, version: version, target: target, endpoint: endpoint,
-                                      blobs: blobs, origin: origin)
+                                      blobs: blobs, origin: origin, initial: byRegion[target.name] ?? [],
+                                      knownUploads: knownUploads)
                 group.addTask { await pass.run() }
             }
         }
