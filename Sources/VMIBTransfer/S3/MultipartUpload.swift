@@ -34,13 +34,24 @@ struct MultipartUpload: Sendable {
         _ source: LocalFile, plan: S3PartPlan, digest: ObjectDigest,
         pacer: (any BytePacer)?, progress: @escaping @Sendable (Int64) -> Void
     ) async throws -> String {
-        var whole = StreamHasher()
         var partMD5s: [String] = []
         var done: Int64 = 0
-        for part in plan.parts {
+        // The next part is hashed while this one is on the wire: hashing in between parts
+        // left the link idle for a part's hashing time each part (seconds per image when
+        // several regions hash at once on a small machine).
+        var hashing: Task<(ObjectDigest, StreamHasher), any Error>? = plan.parts.first.map { first in
+            Task { try await Self.hash(source, part: first, continuing: StreamHasher()) }
+        }
+        defer { hashing?.cancel() }
+        for (position, part) in plan.parts.enumerated() {
             try Task.checkCancellation()
-            let local: ObjectDigest
-            (local, whole) = try await Self.hash(source, part: part, continuing: whole)
+            guard let current = hashing else { break }
+            let (local, whole) = try await withTaskCancellationHandler {
+                try await current.value
+            } onCancel: { current.cancel() }
+            hashing = position + 1 < plan.parts.count ? Task { [next = plan.parts[position + 1]] in
+                try await Self.hash(source, part: next, continuing: whole)
+            } : nil
             partMD5s.append(local.md5)
             if part.number == plan.parts.count {
                 let sha256 = whole.finalize().sha256
