@@ -1,6 +1,7 @@
 import Foundation
 import VMIBCore
 import VMIBService
+import VMIBStore
 
 /// The controller at world scale: a gallery image with many versions, each wanted in every
 /// region of the topology with many replicas; then the operations users and the controller
@@ -56,6 +57,13 @@ struct ScaleBenchmark {
             BenchArguments.fail("version \(ref.version) is \(before.status.aggregatedState), expected Completed (seed and complete first)")
         }
         try await timed("status_ms", repeats) { _ = try service.details(ref) }
+        // Where the status time goes: reading the records, and deriving the status from them.
+        let store = try SQLiteStateStore(path: service.configuration.stateDirectory + "/state.db")
+        try await timed("status_read_replicas_ms", repeats) { _ = try store.replicas(of: ref) }
+        try await timed("status_derive_ms", repeats) {
+            _ = ReplicationStatus(targets: before.version.publishingProfile.targetRegions, replicas: before.replicas,
+                                  sizeBytes: before.version.storageProfile.sizeBytes)
+        }
         try await timed("versions_list_ms", repeats) { _ = try service.versions(of: image) }
         try await timed("noop_reconcile_ms", repeats) {
             let outcome = try await service.reconcile(ref)
