@@ -16,6 +16,9 @@ struct UploadBenchmark {
                               accessKey: arguments.string("access-key", default: "AKIAVMIBTEST"),
                               secretKey: arguments.string("secret-key", default: "vmibsecretkey"))
         if let mib = Int(arguments.string("part-size-mib", default: "0")), mib > 0 { config.partSize = Int64(mib) << 20 }
+        if let mib = Int(arguments.string("multipart-threshold-mib", default: "0")), mib > 0 {
+            config.multipartThreshold = Int64(mib) << 20
+        }
         let store = S3BlobStore(config: config)
         let (hashSeconds, digest) = try await Measure.seconds { try FileDigest.of(file) }
         let (seconds, info) = try await Measure.seconds {

@@ -2,6 +2,7 @@
 // for scripts/bench-*. Each prints figures as `name=value` lines; none is a test.
 //
 //   vmib-bench upload --endpoint URL --bucket B --file F [--key K] [--part-size-mib N]
+//                     [--multipart-threshold-mib N]
 //   vmib-bench scale-seed --state-dir D [--versions N] [--replicas N]
 //   vmib-bench scale-time --state-dir D --version X.Y.Z [--repeat N]
 // The scale commands take the topology from $VMIB_TOPOLOGY and the catalog from
