@@ -13,12 +13,6 @@ struct RegionPass: Sendable {
     let endpoint: RegionEndpoint
     let blobs: any BlobStore
     let origin: String
-    /// This region's replica records as the controller read them when the pass began, and
-    /// every upload id the version's records know: the first plan needs no read of its own,
-    /// so a region with nothing to do costs no store query (60 regions x 6000 records each
-    /// made a no-op pass take seconds).
-    let initial: [Replica]
-    let knownUploads: Set<String>
 
     private var store: any StateStore { controller.store }
     private var ref: VersionRef { version.ref }
@@ -30,12 +24,10 @@ struct RegionPass: Sendable {
         await abortAbandonedUploads()
         await withTaskGroup(of: Int.self) { group in
             var inFlight: Set<Int> = []
-            var first: [Replica]? = initial
             while true {
                 let actions: [ReplicaAction]
                 do {
-                    let mine = try first ?? store.replicas(of: ref).filter { $0.region == target.name }
-                    first = nil
+                    let mine = try store.replicas(of: ref, region: target.name)
                     actions = ReplicationPlanner.next(for: target, replicas: mine, inFlight: inFlight)
                     for action in actions {
                         switch action {
@@ -43,8 +35,14 @@ struct RegionPass: Sendable {
                             try store.saveReplica(Replica(region: target.name, index: index,
                                                           storageAccountType: target.storageAccountType, updatedAt: Date()), of: ref)
                         case .delete(let index):
-                            try await blobs.delete(ref.replicaKey(index: index))
+                            try await storeHolding(mine.first { $0.index == index }).delete(ref.replicaKey(index: index))
                             try store.deleteReplica(region: target.name, index: index, of: ref)
+                        case .retype(let index):
+                            let old = mine.first { $0.index == index }
+                            try await storeHolding(old).delete(ref.replicaKey(index: index))
+                            try store.saveReplica(Replica(region: target.name, index: index,
+                                                          storageAccountType: target.storageAccountType,
+                                                          retries: old?.retries ?? 0, updatedAt: Date()), of: ref)
                         case .upload(let index):
                             inFlight.insert(index)
                             let replica = mine.first { $0.index == index }
@@ -61,7 +59,9 @@ struct RegionPass: Sendable {
                     while let done = await group.next() { inFlight.remove(done) }
                     return
                 }
-                let replanNow = actions.contains { if case .record = $0 { true } else { false } }
+                let replanNow = actions.contains {
+                    switch $0 { case .record, .delete, .retype: true; default: false }
+                }
                 if replanNow { continue }
                 guard let done = await group.next() else { return }
                 inFlight.remove(done)
@@ -69,10 +69,16 @@ struct RegionPass: Sendable {
         }
     }
 
+    /// The store a replica's object is in (its own storage account type's).
+    private func storeHolding(_ replica: Replica?) -> any BlobStore {
+        replica.flatMap { endpoint.stores[$0.storageAccountType] } ?? blobs
+    }
+
     /// Aborts multipart uploads under this version's prefix that no replica record knows:
     /// leftovers of a crash between starting an upload and recording its id.
     private func abortAbandonedUploads() async {
-        _ = try? await blobs.abortUploads(prefix: ref.storagePrefix, keeping: knownUploads)
+        let known = Set((try? store.replicas(of: ref, region: target.name))?.compactMap(\.uploadID) ?? [])
+        _ = try? await blobs.abortUploads(prefix: ref.storagePrefix, keeping: known)
     }
 
     /// Makes one replica: upload from the origin (`from == nil`) or copy from replica `from`
@@ -96,7 +102,7 @@ struct RegionPass: Sendable {
                     try await endpoint.requests.admit()
                     return try await blobs.verify(key, expected: digest)
                 }
-                replica = (try? store.replicas(of: ref).first { $0.region == target.name && $0.index == index }) ?? replica
+                replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica
                 replica.state = .Completed
                 replica.verifiedDigest = verified
                 replica.bytesDone = digest.size
@@ -106,7 +112,7 @@ struct RegionPass: Sendable {
                 _ = save(replica)
                 return
             } catch let error as TransferError {
-                replica = (try? store.replicas(of: ref).first { $0.region == target.name && $0.index == index }) ?? replica
+                replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica
                 replica.lastError = error.description
                 let retryable = error.isTransient || error.code == .verificationFailed
                 let retryAfter = error.retryAfter.map { Duration.milliseconds(Int64($0 * 1000)) }
@@ -150,7 +156,7 @@ struct RegionPass: Sendable {
             file: origin, to: key, digest: digest, resume: checkpoint, pacer: endpoint.bytes,
             onCheckpoint: { cp in
                 // Persisted before any part is sent, so a crash can resume this upload.
-                if var r = try? store.replicas(of: ref).first(where: { $0.region == replica.region && $0.index == replica.index }) {
+                if var r = try? store.replica(of: ref, region: replica.region, index: replica.index) {
                     r.uploadID = cp?.uploadID
                     try? store.saveReplica(r, of: ref)
                 }
@@ -190,7 +196,7 @@ final class ProgressRecorder: Sendable {
             last = Date()
             return true
         }
-        guard due, var r = try? controller.store.replicas(of: ref).first(where: { $0.region == region && $0.index == index }),
+        guard due, var r = try? controller.store.replica(of: ref, region: region, index: index),
               r.state == .Replicating else { return }
         r.bytesDone = bytes
         try? controller.store.saveReplica(r, of: ref)

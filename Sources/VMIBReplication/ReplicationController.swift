@@ -49,6 +49,25 @@ public struct ReplicationController: Sendable {
         return n
     }
 
+    /// Deletes every object of the version in every served region and storage type (a
+    /// listing under its prefix, so nothing is left behind even from an interrupted attempt),
+    /// aborts its unfinished uploads, then removes the record. Safe to run again after a crash.
+    public func purge(_ ref: VersionRef) async throws {
+        for endpoint in regions.values.sorted(by: { $0.name < $1.name }) {
+            for blobs in endpoint.stores.values {
+                _ = try await blobs.abortUploads(prefix: ref.storagePrefix, keeping: [])
+                for key in try await blobs.list(prefix: ref.storagePrefix) {
+                    try await endpoint.requests.admit()
+                    try await blobs.delete(key)
+                }
+            }
+            for r in try store.replicas(of: ref, region: endpoint.name) {
+                try store.deleteReplica(region: r.region, index: r.index, of: ref)
+            }
+        }
+        try store.deleteVersionRecord(ref)
+    }
+
     /// Runs transfers until every region is Completed or Failed, then records the version's
     /// provisioning state: Succeeded when every desired replica is Completed, else Failed.
     public func reconcile(_ ref: VersionRef) async throws -> Outcome {
@@ -60,7 +79,14 @@ public struct ReplicationController: Sendable {
             throw ReplicationError(.originMissing, "the origin copy of \(ref) is missing at \(origin)")
         }
         var work: [(TargetRegion, RegionEndpoint, any BlobStore)] = []
-        for target in version.publishingProfile.targetRegions {
+        let replicas = try store.replicas(of: ref)
+        // Regions no longer targeted still hold replicas: a pass with a count of 0 removes them.
+        let removed = Set(replicas.map(\.region)).subtracting(version.publishingProfile.targetRegions.map(\.name)).sorted()
+        let passes = version.publishingProfile.targetRegions + removed.map { region in
+            TargetRegion(name: region, regionalReplicaCount: 0,
+                         storageAccountType: replicas.first { $0.region == region }!.storageAccountType)
+        }
+        for target in passes {
             guard let endpoint = regions[target.name] else {
                 throw ReplicationError(.regionNotServed, "region '\(target.name)' is not served by this deployment's topology")
             }
@@ -69,15 +95,10 @@ public struct ReplicationController: Sendable {
             }
             work.append((target, endpoint, blobs))
         }
-        // One read for every region's first plan (not one or two per region).
-        let records = try store.replicas(of: ref)
-        let byRegion = Dictionary(grouping: records, by: \.region)
-        let knownUploads = Set(records.compactMap(\.uploadID))
         await withTaskGroup(of: Void.self) { group in
             for (target, endpoint, blobs) in work {
                 let pass = RegionPass(controller: self, version: version, target: target, endpoint: endpoint,
-                                      blobs: blobs, origin: origin, initial: byRegion[target.name] ?? [],
-                                      knownUploads: knownUploads)
+                                      blobs: blobs, origin: origin)
                 group.addTask { await pass.run() }
             }
         }

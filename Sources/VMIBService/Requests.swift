@@ -22,11 +22,16 @@ public struct PublishRequest: Sendable {
     public var replicaCount: Int?
     public var excludeFromLatest: Bool
     public var endOfLifeDate: String?
+    /// Regions whose replica count comes from expected concurrent VM deployments.
+    public var expectedDeployments: [(region: String, deployments: Int)]
+    public var safetyProfile: SafetyProfile
 
     public init(image: ImageRef, version: String, disk: String, targetRegions: [TargetRegionRequest],
-                replicaCount: Int? = nil, excludeFromLatest: Bool = false, endOfLifeDate: String? = nil) {
+                replicaCount: Int? = nil, excludeFromLatest: Bool = false, endOfLifeDate: String? = nil,
+                expectedDeployments: [(region: String, deployments: Int)] = [], safetyProfile: SafetyProfile = SafetyProfile()) {
         self.image = image; self.version = version; self.disk = disk; self.targetRegions = targetRegions
         self.replicaCount = replicaCount; self.excludeFromLatest = excludeFromLatest; self.endOfLifeDate = endOfLifeDate
+        self.expectedDeployments = expectedDeployments; self.safetyProfile = safetyProfile
     }
 }
 

@@ -20,7 +20,14 @@ extension VMIBService {
         guard TargetRegion.replicaCountRange.contains(replicaCount) else {
             throw DomainError.invalid("--replica-count", "\(replicaCount) is out of range; allowed: 1…100")
         }
-        let targets = try validate(request.targetRegions, defaultCount: replicaCount)
+        var targets = try validate(request.targetRegions, defaultCount: replicaCount,
+                                   allowEmpty: !request.expectedDeployments.isEmpty)
+        for d in try expected(request.expectedDeployments) {
+            guard !targets.contains(where: { $0.name == d.name }) else {
+                throw DomainError.invalid("--expected-deployments", "region '\(d.name)' also has a --target-region count; give one or the other")
+            }
+            targets.append(d)
+        }
         let endOfLife = try request.endOfLifeDate.map { try ISO8601.parse($0, field: "--end-of-life") }
         try checkReadableFile(request.disk)
 
@@ -31,35 +38,37 @@ extension VMIBService {
             publishingProfile: PublishingProfile(targetRegions: targets, replicaCount: replicaCount,
                                                  excludeFromLatest: request.excludeFromLatest,
                                                  endOfLifeDate: endOfLife, publishedDate: Date()),
-            storageProfile: storage, provisioningState: .Creating)
+            storageProfile: storage, provisioningState: .Creating, safetyProfile: request.safetyProfile)
         try store.createVersion(version)
         return version
     }
 
     /// Target regions as given, checked against the catalog and this deployment.
-    func validate(_ requests: [TargetRegionRequest], defaultCount: Int) throws -> [TargetRegion] {
-        guard !requests.isEmpty else {
-            throw DomainError.invalid("--target-region", "at least one is required (REGION[=COUNT[:STORAGE_TYPE]]); served regions: \(topology.regions.map(\.name).joined(separator: ", "))")
+    func validate(_ requests: [TargetRegionRequest], defaultCount: Int, field: String = "--target-region",
+                  allowEmpty: Bool = false) throws -> [TargetRegion] {
+        guard allowEmpty || !requests.isEmpty else {
+            throw DomainError.invalid(field, "at least one is required (REGION[=COUNT[:STORAGE_TYPE]]); served regions: \(topology.regions.map(\.name).joined(separator: ", "))")
         }
         var seen = Set<String>()
         return try requests.map { r in
-            let known = try catalog.region(named: r.name, field: "--target-region")
+            let known = try catalog.region(named: r.name, field: field)
             guard let served = topology[known.name] else {
-                throw DomainError.invalid("--target-region", "region '\(known.name)' is not served by this deployment (topology '\(topology.name)'); served: \(topology.regions.map(\.name).joined(separator: ", "))")
+                throw DomainError.invalid(field, "region '\(known.name)' is not served by this deployment (topology '\(topology.name)'); served: \(topology.regions.map(\.name).joined(separator: ", "))")
             }
             guard seen.insert(known.name).inserted else {
-                throw DomainError.invalid("--target-region", "region '\(known.name)' is given twice")
+                throw DomainError.invalid(field, "region '\(known.name)' is given twice")
             }
             let count = r.regionalReplicaCount ?? defaultCount
             guard TargetRegion.replicaCountRange.contains(count) else {
-                throw DomainError.invalid("--target-region", "\(known.name): regionalReplicaCount \(count) is out of range; allowed: 1…100")
+                throw DomainError.invalid(field, "\(known.name): regionalReplicaCount \(count) is out of range; allowed: 1…100")
             }
-            let type = try r.storageAccountType.map { try StorageAccountType(parsing: $0, field: "--target-region") } ?? served.defaultStorageType
+            let type = try r.storageAccountType.map { try StorageAccountType(parsing: $0, field: field) } ?? served.defaultStorageType
             guard served.spec(for: type) != nil else {
-                throw DomainError.invalid("--target-region", "region '\(known.name)' does not offer \(type.rawValue); it offers: \(served.offeredTypes.map(\.rawValue).joined(separator: ", "))")
+                throw DomainError.invalid(field, "region '\(known.name)' does not offer \(type.rawValue); it offers: \(served.offeredTypes.map(\.rawValue).joined(separator: ", "))")
             }
             return TargetRegion(name: known.name, regionalReplicaCount: count, storageAccountType: type,
-                                excludeFromLatest: r.excludeFromLatest)
+                                excludeFromLatest: r.excludeFromLatest,
+                                countBasis: r.regionalReplicaCount == nil ? .defaultReplicaCount : .explicit)
         }
     }
 

@@ -64,7 +64,12 @@ public final class VMIBService: Sendable {
         return g
     }
 
-    public func deleteGallery(_ ref: GalleryRef) throws { try store.deleteGallery(ref) }
+    /// Deletes a gallery that has no image definitions.
+    public func deleteGallery(_ ref: GalleryRef) throws {
+        do { try store.deleteGallery(ref) } catch let e as StoreError where e.code == .refused || e.code == .notFound {
+            throw DomainError(e.code == .refused ? .refused : .notFound, field: "--name", e.message)
+        }
+    }
 
     // MARK: images
 

@@ -47,13 +47,37 @@ extension SQLiteStateStore {
             r.attempts, r.retries, r.lastError, r.verifiedDigest, r.uploadID, r.updatedAt.timeIntervalSince1970])
     }
 
+    func insertTargets(_ db: Database, _ versionID: Int64, _ targets: [TargetRegion]) throws {
+        for (position, t) in targets.enumerated() {
+            var basis = "explicit", deployments: Int? = nil, per: Int? = nil
+            switch t.countBasis {
+            case .explicit: break
+            case .defaultReplicaCount: basis = "default"
+            case .expectedDeployments(let n, let p): basis = "deployments"; deployments = n; per = p
+            }
+            try db.execute(sql: """
+                INSERT INTO target_regions (version_id, position, region, replica_count, storage_account_type,
+                    exclude_from_latest, count_basis, expected_deployments, deployments_per_replica) VALUES (?,?,?,?,?,?,?,?,?)
+                """, arguments: [versionID, position, t.name, t.regionalReplicaCount, t.storageAccountType.rawValue,
+                                 t.excludeFromLatest, basis, deployments, per])
+        }
+    }
+
+    static func countBasis(_ t: Row) -> ReplicaCountBasis {
+        switch t["count_basis"] as String {
+        case "default": return .defaultReplicaCount
+        case "deployments": return .expectedDeployments(t["expected_deployments"] ?? 0, perReplica: t["deployments_per_replica"] ?? 20)
+        default: return .explicit
+        }
+    }
+
     func version(_ db: Database, _ row: Row) throws -> ImageVersion {
         let id: Int64 = row["id"]
         let targets = try Row.fetchAll(db, sql: "SELECT * FROM target_regions WHERE version_id=? ORDER BY position", arguments: [id])
             .map { t in
                 TargetRegion(name: t["region"], regionalReplicaCount: t["replica_count"],
                              storageAccountType: StorageAccountType(rawValue: t["storage_account_type"]) ?? .Standard_LRS,
-                             excludeFromLatest: t["exclude_from_latest"])
+                             excludeFromLatest: t["exclude_from_latest"], countBasis: Self.countBasis(t))
             }
         let eol: Double? = row["end_of_life"]
         return ImageVersion(
@@ -64,7 +88,11 @@ extension SQLiteStateStore {
                 publishedDate: Date(timeIntervalSince1970: row["published_at"])),
             storageProfile: StorageProfile(sourcePath: row["source_path"], sizeBytes: row["size_bytes"],
                                            sha256: row["sha256"], md5: row["md5"]),
-            provisioningState: ProvisioningState(rawValue: row["provisioning_state"]) ?? .Failed)
+            provisioningState: ProvisioningState(rawValue: row["provisioning_state"]) ?? .Failed,
+            safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: row["allow_deletion_of_replicated_locations"],
+                                         blockDeletionBeforeEndOfLife: row["block_deletion_before_end_of_life"]),
+            lifecycle: Lifecycle(state: Lifecycle.State(rawValue: row["lifecycle_state"]) ?? .Active,
+                                 replacement: (row["replacement"] as String?).flatMap { try? VersionNumber(parsing: $0) }))
     }
 
     static func versionRef(_ row: Row) -> VersionRef {

@@ -122,17 +122,20 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: """
                 INSERT INTO versions (subscription, resource_group, gallery, image, major, minor, patch,
                     replica_count, exclude_from_latest, end_of_life, published_at, source_path, size_bytes,
-                    sha256, md5, provisioning_state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    sha256, md5, provisioning_state, allow_deletion_of_replicated_locations,
+                    block_deletion_before_end_of_life, lifecycle_state, replacement)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """, arguments: [
                     g.subscription, g.resourceGroup, g.gallery, i.image,
                     Int64(v.ref.version.major), Int64(v.ref.version.minor), Int64(v.ref.version.patch),
                     p.replicaCount, p.excludeFromLatest, p.endOfLifeDate?.timeIntervalSince1970,
                     p.publishedDate.timeIntervalSince1970, s.sourcePath, s.sizeBytes, s.sha256, s.md5,
-                    v.provisioningState.rawValue])
+                    v.provisioningState.rawValue, v.safetyProfile.allowDeletionOfReplicatedLocations,
+                    v.safetyProfile.blockDeletionBeforeEndOfLife, v.lifecycle.state.rawValue,
+                    v.lifecycle.replacement?.description])
             let id = db.lastInsertedRowID
-            for (position, t) in p.targetRegions.enumerated() {
-                try db.execute(sql: "INSERT INTO target_regions VALUES (?,?,?,?,?,?)", arguments: [
-                    id, position, t.name, t.regionalReplicaCount, t.storageAccountType.rawValue, t.excludeFromLatest])
+            try self.insertTargets(db, id, p.targetRegions)
+            for t in p.targetRegions {
                 for index in 1...t.regionalReplicaCount {
                     try self.insertReplica(db, id, Replica(region: t.name, index: index, storageAccountType: t.storageAccountType,
                                                            updatedAt: p.publishedDate))
@@ -184,6 +187,22 @@ public final class SQLiteStateStore: StateStore {
                 SELECT region, idx, storage_account_type, state, bytes_done, attempts, retries, last_error,
                        verified_digest, upload_id, updated_at FROM replicas WHERE version_id=? ORDER BY region, idx
                 """, arguments: [id]).map(Self.replicaByPosition)
+        }
+    }
+
+    public func replicas(of ref: VersionRef, region: String) throws -> [Replica] {
+        try read { db in
+            guard let id = try self.versionID(db, ref) else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT * FROM replicas WHERE version_id=? AND region=? ORDER BY idx",
+                                    arguments: [id, region]).map(Self.replica)
+        }
+    }
+
+    public func replica(of ref: VersionRef, region: String, index: Int) throws -> Replica? {
+        try read { db in
+            guard let id = try self.versionID(db, ref) else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT * FROM replicas WHERE version_id=? AND region=? AND idx=?",
+                                    arguments: [id, region, index]).map(Self.replica)
         }
     }
 

@@ -26,7 +26,28 @@ public protocol StateStore: Sendable {
     func versionsWithPendingWork() throws -> [VersionRef]
     func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef) throws
 
+    /// Replaces a version's desired state (publishing profile with its target regions,
+    /// safety profile, lifecycle) and provisioning state, in one transaction. Replica records
+    /// are left to the controller.
+    func updateVersion(_ version: ImageVersion) throws
+    /// Removes a version's record with its target regions and replica records.
+    func deleteVersionRecord(_ ref: VersionRef) throws
+    /// Deletes an image definition; refused while it has versions (the error gives the count).
+    func deleteImage(_ ref: ImageRef) throws
+
+    /// Completed replicas per target region, counting only wanted indices of the wanted type.
+    func completedReplicaCounts(of ref: VersionRef) throws -> [String: Int]
+
+    /// The image's rollback history, oldest first.
+    func rollbacks(of image: ImageRef) throws -> [RollbackEntry]
+    /// Applies an entry's flag changes to the versions and records it, in one transaction;
+    /// for an undo, marks the entry it reverts. Returns the entry with its id.
+    func recordRollback(_ entry: RollbackEntry, undoing: Int64?) throws -> RollbackEntry
+
     func replicas(of ref: VersionRef) throws -> [Replica]
+    /// One region's replica records (the controller's per-region passes read only these).
+    func replicas(of ref: VersionRef, region: String) throws -> [Replica]
+    func replica(of ref: VersionRef, region: String, index: Int) throws -> Replica?
     /// Inserts or replaces one replica record.
     func saveReplica(_ replica: Replica, of ref: VersionRef) throws
     func deleteReplica(region: String, index: Int, of ref: VersionRef) throws

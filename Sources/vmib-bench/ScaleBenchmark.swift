@@ -65,6 +65,11 @@ struct ScaleBenchmark {
                                   sizeBytes: before.version.storageProfile.sizeBytes)
         }
         try await timed("versions_list_ms", repeats) { _ = try service.versions(of: image) }
+        let region = service.regions()[0].name
+        try await timed("latest_ms", repeats) {
+            let latest = try service.latest(of: image, region: region)
+            guard latest.ref == ref else { BenchArguments.fail("latest in \(region) is \(latest.ref.version), expected \(ref.version)") }
+        }
         try await timed("noop_reconcile_ms", repeats) {
             let outcome = try await service.reconcile(ref)
             guard outcome.state == .Succeeded else { BenchArguments.fail("no-op reconcile ended \(outcome.state)") }

@@ -74,6 +74,36 @@ import VMIBTestSupport
         }
     }
 
+    static let updateCases: [(String, [String], String, String)] = [
+        ("count 0", ["--target-region", "eastus=0"], "--target-region", "1…100"),
+        ("count 101", ["--target-region", "eastus=101"], "--target-region", "1…100"),
+        ("unknown region", ["--target-region", "westeurop=1"], "--target-region", "did you mean westeurope"),
+        ("remove unknown region", ["--remove-region", "eastsu"], "--remove-region", "unknown region"),
+        ("remove untargeted region", ["--remove-region", "westus"], "--remove-region", "not a target region"),
+        ("remove without consent", ["--remove-region", "eastus"], "--remove-region", "allowDeletionOfReplicatedLocations"),
+        ("end of life not ISO 8601", ["--end-of-life", "31/12/2027"], "--end-of-life", "ISO 8601"),
+        ("expected deployments 0", ["--expected-deployments", "eastus=0"], "--expected-deployments", "positive"),
+        ("expected deployments malformed", ["--expected-deployments", "eastus"], "--expected-deployments", "REGION=N"),
+        ("exclude in untargeted region", ["--exclude-region-from-latest", "westus"], "--exclude-region-from-latest", "not a target region"),
+    ]
+
+    @Test(arguments: updateCases.map(\.0))
+    func refusesBadUpdatesAndChangesNothing(label: String) async throws {
+        let c = Self.updateCases.first { $0.0 == label }!
+        try await expectRefusal(["version", "update", "--gallery", "G", "--image", "I", "--version", "1.0.0"] + c.1, field: c.2, says: c.3)
+    }
+
+    @Test func refusesRollbackOfASingleVersionAndUndoWithoutHistory() async throws {
+        try await expectRefusal(["image", "rollback", "--gallery", "G", "--image", "I"], field: "--image", says: "nothing to roll back to")
+        try await expectRefusal(["image", "rollback", "--gallery", "G", "--image", "I", "--undo"], field: "--undo", says: "no rollback to undo")
+        try await expectRefusal(["image", "rollback", "--gallery", "G", "--image", "I", "--to", "9.9.9"], field: "--to", says: "does not exist")
+        try await expectRefusal(["image", "latest", "--gallery", "G", "--image", "I", "--region", "moon"], field: "--region", says: "unknown region")
+        try await expectRefusal(["version", "deprecate", "--gallery", "G", "--image", "I", "--version", "1.0.0", "--replacement", "1.0.0"],
+                                field: "--replacement", says: "cannot replace itself")
+        try await expectRefusal(["image", "delete", "--gallery", "G", "--name", "I"], field: "--name", says: "still has 1 version")
+        try await expectRefusal(["gallery", "delete", "--name", "G"], field: "--name", says: "still has 1 image definition")
+    }
+
     @Test func unknownCommandsAndOptionsExitTwo() async throws {
         #expect(try await vmib.run("version", "frobnicate").exitCode == 2)
         #expect(try await vmib.run("version", "publish", "--bogus").exitCode == 2)

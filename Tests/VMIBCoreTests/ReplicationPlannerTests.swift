@@ -43,4 +43,23 @@ import Testing
         let rs = [replica(1, .Completed), replica(2, .Completed), replica(3, .Completed)]
         #expect(ReplicationPlanner.next(for: target, replicas: rs).isEmpty)
     }
+
+    @Test func aRegionNoLongerTargetedLosesEveryReplica() {
+        let gone = TargetRegion(name: "eastus", regionalReplicaCount: 0, storageAccountType: .Standard_LRS)
+        #expect(ReplicationPlanner.next(for: gone, replicas: [replica(1, .Completed), replica(2, .Failed)]) == [.delete(index: 1), .delete(index: 2)])
+    }
+
+    @Test func aChangedStorageTypeRequeuesReplicasInTheNewType() {
+        let premium = TargetRegion(name: "eastus", regionalReplicaCount: 2, storageAccountType: .Premium_LRS)
+        #expect(ReplicationPlanner.next(for: premium, replicas: [replica(1, .Completed), replica(2, .Completed)]) == [.retype(index: 1), .retype(index: 2)])
+        var one = replica(1, .Pending); one.storageAccountType = .Premium_LRS
+        var two = replica(2, .Pending); two.storageAccountType = .Premium_LRS
+        #expect(ReplicationPlanner.next(for: premium, replicas: [one, two]) == [.upload(index: 1)])
+    }
+
+    @Test func scalingUpCopiesOnlyTheNewIndices() {
+        let five = TargetRegion(name: "eastus", regionalReplicaCount: 5, storageAccountType: .Standard_LRS)
+        let rs = [replica(1, .Completed), replica(2, .Completed), replica(3, .Completed), replica(4, .Pending), replica(5, .Pending)]
+        #expect(ReplicationPlanner.next(for: five, replicas: rs) == [.copy(index: 4, from: 1), .copy(index: 5, from: 1)])
+    }
 }

@@ -122,3 +122,29 @@ import VMIBTransfer
         #expect(east.counts.uploads == 1)
     }
 }
+
+@Suite struct ReplicationControllerUpdateTests {
+    /// Rescaling and moving a version in place: only new replicas are made, surplus and
+    /// removed ones are deleted, nothing verified is sent again.
+    @Test func rescalesAddsAndRemovesRegionsWithoutRecopying() async throws {
+        let base = try ReplicationControllerTests()
+        try base.publish([("eastus", 2), ("westus", 2)])
+        let east = ScriptedBlobStore(), west = ScriptedBlobStore(), europe = ScriptedBlobStore()
+        let ctl = base.controller(["eastus": east, "westus": west, "westeurope": europe], clock: VirtualClock())
+        _ = try await ctl.reconcile(base.ref)
+        var v = try #require(try base.store.version(base.ref))
+        v.publishingProfile.targetRegions = [
+            TargetRegion(name: "eastus", regionalReplicaCount: 4, storageAccountType: .Standard_LRS),
+            TargetRegion(name: "westeurope", regionalReplicaCount: 1, storageAccountType: .Standard_LRS)]
+        v.provisioningState = .Updating
+        try base.store.updateVersion(v)
+        let outcome = try await ctl.reconcile(base.ref)
+        #expect(outcome.state == .Succeeded)
+        #expect(east.counts.uploads == 1 && east.counts.copies == 3)
+        #expect(east.keys.count == 4)
+        #expect(west.keys.isEmpty && west.counts.deletes == 2)
+        #expect(europe.counts.uploads == 1 && europe.keys.count == 1)
+        #expect(outcome.status.summary.map(\.region) == ["eastus", "westeurope"])
+        #expect(try base.store.replicas(of: base.ref).filter { $0.region == "westus" }.isEmpty)
+    }
+}

@@ -5,7 +5,8 @@ import VMIBService
 struct ImageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image", abstract: "Image definitions: named image lines in a gallery.",
-        subcommands: [ImageCreate.self, ImageList.self, ImageShow.self])
+        subcommands: [ImageCreate.self, ImageList.self, ImageShow.self, ImageDelete.self, ImageLatest.self, ImageResolve.self,
+                      ImageRollback.self, ImageHistory.self])
 }
 
 /// `--resource-group` and `--gallery`: the parent of an image definition.

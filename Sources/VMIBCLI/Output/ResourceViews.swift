@@ -44,8 +44,20 @@ struct ImageView: Encodable {
 }
 
 struct VersionView: Encodable {
+    struct TargetRegionView: Encodable {
+        var name: String
+        var regionalReplicaCount: Int
+        var storageAccountType: String
+        var excludeFromLatest: Bool
+        /// vmib: how the replica count was chosen.
+        var replicaCountBasis: String
+        init(_ t: TargetRegion) {
+            name = t.name; regionalReplicaCount = t.regionalReplicaCount; storageAccountType = t.storageAccountType.rawValue
+            excludeFromLatest = t.excludeFromLatest; replicaCountBasis = t.countBasis.description
+        }
+    }
     struct PublishingProfileView: Encodable {
-        var targetRegions: [TargetRegion]
+        var targetRegions: [TargetRegionView]
         var replicaCount: Int
         var excludeFromLatest: Bool
         var publishedDate: Date
@@ -70,6 +82,9 @@ struct VersionView: Encodable {
         var publishingProfile: PublishingProfileView
         var storageProfile: StorageProfileView
         var provisioningState: String
+        var safetyProfile: SafetyProfile
+        /// vmib: Active, Deprecated or Obsolete, and the replacement.
+        var lifecycle: Lifecycle
         var replicationStatus: ReplicationStatusView?
         var replicas: [ReplicaView]?
     }
@@ -98,13 +113,14 @@ struct VersionView: Encodable {
         name = v.ref.version.description
         let p = v.publishingProfile, s = v.storageProfile
         properties = Properties(
-            publishingProfile: PublishingProfileView(targetRegions: p.targetRegions, replicaCount: p.replicaCount,
+            publishingProfile: PublishingProfileView(targetRegions: p.targetRegions.map(TargetRegionView.init), replicaCount: p.replicaCount,
                                                      excludeFromLatest: p.excludeFromLatest, publishedDate: p.publishedDate,
                                                      endOfLifeDate: p.endOfLifeDate),
             storageProfile: StorageProfileView(
                 osDiskImage: .init(sizeInGB: Int((s.sizeBytes + (1 << 30) - 1) >> 30), sizeInBytes: s.sizeBytes, sha256: s.sha256),
                 source: ["uri": "file://" + s.sourcePath]),
             provisioningState: v.provisioningState.rawValue,
+            safetyProfile: v.safetyProfile, lifecycle: v.lifecycle,
             replicationStatus: details.map { ReplicationStatusView($0.status) },
             replicas: details.map { $0.replicas.map {
                 ReplicaView(region: $0.region, index: $0.index, state: $0.state.rawValue, bytesDone: $0.bytesDone,

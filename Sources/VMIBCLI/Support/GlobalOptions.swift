@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VMIBCore
 import VMIBService
 
 /// Options every command shares.
@@ -16,9 +17,16 @@ struct GlobalOptions: ParsableArguments {
     func service() throws -> VMIBService {
         let env = ProcessInfo.processInfo.environment
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
+        var perReplica = 20
+        if let text = env["VMIB_DEPLOYMENTS_PER_REPLICA"], !text.isEmpty {
+            guard let n = Int(text), (1...10_000).contains(n) else {
+                throw DomainError.invalid("VMIB_DEPLOYMENTS_PER_REPLICA", "'\(text)' is not allowed; expected an integer 1…10000 (Azure advises 20)")
+            }
+            perReplica = n
+        }
         return try VMIBService(configuration: ServiceConfiguration(
             stateDirectory: ServiceConfiguration.stateDirectory(option: stateDirectory, environment: env),
-            topologyFile: topology, subscription: subscription, environment: env))
+            topologyFile: topology, subscription: subscription, environment: env, deploymentsPerReplica: perReplica))
     }
 }
 
@@ -34,4 +42,13 @@ struct ResourceGroupOption: ParsableArguments {
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
+}
+
+/// Who runs this command, as recorded in rollback history: $USER, else the account name.
+enum Principal {
+    static var current: String {
+        if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { return user }
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "uid \(geteuid())"
+    }
 }

@@ -5,6 +5,11 @@ import VMIBService
 /// command (exit 1) when a region failed, naming each failed region and its cause.
 enum ReplicationRun {
     static func run(_ service: VMIBService, _ ref: VersionRef, requeueFailed: Bool, output: OutputFormat) async throws {
+        if try service.details(ref).version.provisioningState == .Deleting {
+            // An interrupted delete: finish it.
+            try await service.purge(ref)
+            return Terminal.out("finished deleting version \(ref.version)")
+        }
         let progress = LiveProgress()
         let outcome = try await progress.watch(service, ref) {
             try await service.reconcile(ref, requeueFailed: requeueFailed, observer: progress)

@@ -5,7 +5,8 @@ import VMIBService
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version", abstract: "Image versions: published builds, replicated to target regions.",
-        subcommands: [VersionPublish.self, VersionShow.self, VersionList.self, VersionWait.self, VersionReconcile.self])
+        subcommands: [VersionPublish.self, VersionUpdate.self, VersionShow.self, VersionList.self, VersionWait.self,
+                      VersionReconcile.self, VersionDelete.self, VersionDeprecate.self])
 }
 
 /// `--resource-group`, `--gallery`, `--image`: the parent of a version.

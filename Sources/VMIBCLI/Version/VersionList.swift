@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VMIBService
 
 struct VersionList: ParsableCommand {
@@ -10,11 +11,16 @@ struct VersionList: ParsableCommand {
         let service = try global.service()
         let versions = try service.versions(of: try image.ref(service))
         if global.output == .json { return try JSONOutput.print(versions.map { VersionView($0) }) }
-        var t = Table("VERSION", "PROVISIONING", "REGIONS", "REPLICAS", "EXCLUDED", "SIZE")
+        var t = Table("VERSION", "STATE", "PROVISIONING", "REGIONS", "REPLICAS", "EXCLUDED", "END OF LIFE", "SIZE")
         for v in versions {
             let p = v.publishingProfile
-            t.add(v.ref.version.description, v.provisioningState.rawValue, "\(p.targetRegions.count)",
-                  "\(p.targetRegions.reduce(0) { $0 + $1.regionalReplicaCount })", p.excludeFromLatest ? "yes" : "no",
+            let excludedIn = p.targetRegions.filter(\.excludeFromLatest).map(\.name)
+            t.add(v.ref.version.description,
+                  v.lifecycle.state.rawValue + (v.lifecycle.replacement.map { " (use \($0))" } ?? ""),
+                  v.provisioningState.rawValue, "\(p.targetRegions.count)",
+                  "\(p.targetRegions.reduce(0) { $0 + $1.regionalReplicaCount })",
+                  p.excludeFromLatest ? "yes" : (excludedIn.isEmpty ? "no" : "in " + excludedIn.joined(separator: ",")),
+                  p.endOfLifeDate.map { ISO8601DateFormatter().string(from: $0) } ?? "-",
                   "\(v.storageProfile.sizeBytes)")
         }
         Terminal.out(t.rendered)

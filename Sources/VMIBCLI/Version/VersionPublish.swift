@@ -15,6 +15,12 @@ struct VersionPublish: AsyncParsableCommand {
     var replicaCount: Int?
     @Flag(name: .customLong("exclude-from-latest"), help: "Never resolve 'latest' to this version.") var excludeFromLatest = false
     @Option(name: .customLong("end-of-life"), help: "End-of-life date, ISO 8601.") var endOfLife: String?
+    @Option(name: .customLong("expected-deployments"), help: "REGION=N: replica count from N expected concurrent VM deployments (1 replica per 20 by default, $VMIB_DEPLOYMENTS_PER_REPLICA), bounded 1…100; repeatable.")
+    var expectedDeployments: [String] = []
+    @Flag(name: .customLong("allow-deletion-of-replicated-locations"), help: "safetyProfile: allow removing target regions later.")
+    var allowDeletion = false
+    @Flag(name: .customLong("block-deletion-before-end-of-life"), help: "safetyProfile: refuse deleting the version before its end of life.")
+    var blockDeletion = false
     @Flag(name: .customLong("no-wait"), help: "Record the version and return; replicate later with `version wait` or `version reconcile`.")
     var noWait = false
 
@@ -24,7 +30,9 @@ struct VersionPublish: AsyncParsableCommand {
         let published = try service.publish(PublishRequest(
             image: ref.image, version: version.version, disk: disk,
             targetRegions: try targetRegions.map(TargetRegionSyntax.parse), replicaCount: replicaCount,
-            excludeFromLatest: excludeFromLatest, endOfLifeDate: endOfLife))
+            excludeFromLatest: excludeFromLatest, endOfLifeDate: endOfLife,
+            expectedDeployments: try expectedDeployments.map(ExpectedDeploymentsSyntax.parse),
+            safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: allowDeletion, blockDeletionBeforeEndOfLife: blockDeletion)))
         if noWait { return try ReplicationRun.report(service, published.ref, output: global.output) }
         try await ReplicationRun.run(service, published.ref, requeueFailed: false, output: global.output)
     }
@@ -42,5 +50,16 @@ enum TargetRegionSyntax {
             throw DomainError.invalid("--target-region", "'\(text)': replica count '\(rest[0])' is not an integer (allowed: 1…100); \(form)")
         }
         return TargetRegionRequest(name: name, regionalReplicaCount: count, storageAccountType: rest.count == 2 ? rest[1] : nil)
+    }
+}
+
+/// `REGION=N`.
+enum ExpectedDeploymentsSyntax {
+    static func parse(_ text: String) throws -> (region: String, deployments: Int) {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, let n = Int(parts[1]) else {
+            throw DomainError.invalid("--expected-deployments", "'\(text)': expected REGION=N with N a positive integer, e.g. eastus=400")
+        }
+        return (parts[0], n)
     }
 }

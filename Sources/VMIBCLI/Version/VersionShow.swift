@@ -22,8 +22,15 @@ struct VersionShow: ParsableCommand {
             provisioningState: \(v.provisioningState.rawValue)
             size: \(v.storageProfile.sizeBytes) bytes  sha256: \(v.storageProfile.sha256)
             excludeFromLatest: \(v.publishingProfile.excludeFromLatest)  endOfLifeDate: \(v.publishingProfile.endOfLifeDate.map { ISO8601DateFormatter().string(from: $0) } ?? "none")
-            targetRegions: \(v.publishingProfile.targetRegions.map { "\($0.name)=\($0.regionalReplicaCount):\($0.storageAccountType.rawValue)" }.joined(separator: " "))
+            lifecycle: \(v.lifecycle.state.rawValue)\(v.lifecycle.replacement.map { " (replacement \($0))" } ?? "")
+            safetyProfile: allowDeletionOfReplicatedLocations=\(v.safetyProfile.allowDeletionOfReplicatedLocations) blockDeletionBeforeEndOfLife=\(v.safetyProfile.blockDeletionBeforeEndOfLife)
+            targetRegions:
             """)
+        var t = Table("  REGION", "REPLICAS", "STORAGE", "EXCLUDED", "COUNT CHOSEN FROM")
+        for r in v.publishingProfile.targetRegions {
+            t.add("  " + r.name, "\(r.regionalReplicaCount)", r.storageAccountType.rawValue, r.excludeFromLatest ? "yes" : "no", r.countBasis.description)
+        }
+        Terminal.out(t.rendered)
         if replicationStatus { Terminal.out(StatusTable.render(details.status)) }
     }
 }

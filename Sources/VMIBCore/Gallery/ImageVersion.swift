@@ -21,11 +21,38 @@ public struct TargetRegion: Sendable, Hashable, Codable {
     public var regionalReplicaCount: Int
     public var storageAccountType: StorageAccountType
     public var excludeFromLatest: Bool
+    /// How the replica count was chosen, for `version show`.
+    public var countBasis: ReplicaCountBasis
 
     public init(name: String, regionalReplicaCount: Int, storageAccountType: StorageAccountType,
-                excludeFromLatest: Bool = false) {
+                excludeFromLatest: Bool = false, countBasis: ReplicaCountBasis = .explicit) {
         self.name = name; self.regionalReplicaCount = regionalReplicaCount
         self.storageAccountType = storageAccountType; self.excludeFromLatest = excludeFromLatest
+        self.countBasis = countBasis
+    }
+}
+
+/// Why a region has the replica count it has.
+public enum ReplicaCountBasis: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A user gave the count for this region.
+    case explicit
+    /// The version's replicaCount applied (no count for the region).
+    case defaultReplicaCount
+    /// From expected concurrent VM deployments: ceil(deployments / perReplica), bounded 1…100.
+    case expectedDeployments(Int, perReplica: Int)
+
+    /// Replicas for `deployments` concurrent deployments at `perReplica` each, bounded to 1…100.
+    public static func replicas(forDeployments deployments: Int, perReplica: Int) -> Int {
+        let needed = (deployments + perReplica - 1) / max(perReplica, 1)
+        return min(max(needed, TargetRegion.replicaCountRange.lowerBound), TargetRegion.replicaCountRange.upperBound)
+    }
+
+    public var description: String {
+        switch self {
+        case .explicit: "set explicitly"
+        case .defaultReplicaCount: "the version's default replicaCount"
+        case .expectedDeployments(let n, let per): "\(n) expected deployments at 1 replica per \(per), bounded to 1…100"
+        }
     }
 }
 
@@ -65,16 +92,56 @@ public enum ProvisioningState: String, Sendable, Hashable, Codable, CaseIterable
     case Creating, Updating, Succeeded, Failed, Deleting
 }
 
+/// Azure's safety profile: what deletions a version allows.
+public struct SafetyProfile: Sendable, Hashable, Codable {
+    /// Removing a target region (and deleting its replicas) is allowed only when true.
+    public var allowDeletionOfReplicatedLocations: Bool
+    /// Deleting the version before its endOfLifeDate is refused when true.
+    public var blockDeletionBeforeEndOfLife: Bool
+
+    public init(allowDeletionOfReplicatedLocations: Bool = false, blockDeletionBeforeEndOfLife: Bool = false) {
+        self.allowDeletionOfReplicatedLocations = allowDeletionOfReplicatedLocations
+        self.blockDeletionBeforeEndOfLife = blockDeletionBeforeEndOfLife
+    }
+}
+
+/// Lifecycle beyond Azure, in the manner of Google's image families.
+public struct Lifecycle: Sendable, Hashable, Codable {
+    public enum State: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Usable and eligible for latest.
+        case Active
+        /// Still usable by name (with a warning) but never latest.
+        case Deprecated
+        /// Refused for new resolutions.
+        case Obsolete
+    }
+    public var state: State
+    /// The version to use instead.
+    public var replacement: VersionNumber?
+
+    public init(state: State = .Active, replacement: VersionNumber? = nil) {
+        self.state = state; self.replacement = replacement
+    }
+}
+
 /// One published build of an image definition.
 public struct ImageVersion: Sendable, Hashable, Codable {
     public var ref: VersionRef
     public var publishingProfile: PublishingProfile
     public var storageProfile: StorageProfile
     public var provisioningState: ProvisioningState
+    public var safetyProfile = SafetyProfile()
+    public var lifecycle = Lifecycle()
 
     public init(ref: VersionRef, publishingProfile: PublishingProfile, storageProfile: StorageProfile,
-                provisioningState: ProvisioningState) {
+                provisioningState: ProvisioningState, safetyProfile: SafetyProfile = SafetyProfile(),
+                lifecycle: Lifecycle = Lifecycle()) {
         self.ref = ref; self.publishingProfile = publishingProfile
         self.storageProfile = storageProfile; self.provisioningState = provisioningState
+        self.safetyProfile = safetyProfile; self.lifecycle = lifecycle
+    }
+
+    public func target(_ region: String) -> TargetRegion? {
+        publishingProfile.targetRegions.first { $0.name == region }
     }
 }

@@ -10,6 +10,9 @@ public enum ReplicaAction: Sendable, Hashable {
     case copy(index: Int, from: Int)
     /// Remove a replica that is no longer wanted (its object, then its record).
     case delete(index: Int)
+    /// The region's storage account type changed: remove the object from the old store and
+    /// requeue the record, Pending, in the new type.
+    case retype(index: Int)
 }
 
 /// Decides what to do next in one region, from desired and actual state alone. Pure.
@@ -23,12 +26,17 @@ public enum ReplicationPlanner {
     ///   - target: the desired state of the region.
     ///   - replicas: the region's replica records.
     ///   - inFlight: indices whose transfer is running now.
+    ///   A region no longer targeted is passed with `regionalReplicaCount` 0: every replica goes.
     public static func next(for target: TargetRegion, replicas: [Replica], inFlight: Set<Int> = []) -> [ReplicaAction] {
-        let wanted = 1...target.regionalReplicaCount
+        let wanted = 1..<(target.regionalReplicaCount + 1)
         let byIndex = Dictionary(replicas.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
         var actions: [ReplicaAction] = wanted.filter { byIndex[$0] == nil }.map { .record(index: $0) }
         actions += replicas.filter { !wanted.contains($0.index) && !inFlight.contains($0.index) }
             .map(\.index).sorted().map { .delete(index: $0) }
+        actions += replicas.filter { wanted.contains($0.index) && !inFlight.contains($0.index)
+            && $0.storageAccountType != target.storageAccountType }
+            .map(\.index).sorted().map { .retype(index: $0) }
+        if actions.contains(where: { if case .retype = $0 { true } else { false } }) { return actions }
         // Records first: transfers are planned from persisted records only.
         if actions.contains(where: { if case .record = $0 { true } else { false } }) { return actions }
 

@@ -31,14 +31,15 @@ public struct ReplicationStatus: Sendable, Hashable, Codable {
         summary = targets.map { target in
             let mine = replicas.filter { $0.region == target.name && $0.index <= target.regionalReplicaCount }
                 .sorted { $0.index < $1.index }
-            let completed = mine.filter { $0.state == .Completed }.count
+            let completed = mine.filter { $0.state == .Completed && $0.storageAccountType == target.storageAccountType }.count
+            let surplus = replicas.filter { $0.region == target.name && $0.index > target.regionalReplicaCount }.count
             let failed = mine.filter { $0.state == .Failed }
             let retries = replicas.filter { $0.region == target.name }.reduce(0) { $0 + $1.retries }
             let total = Double(max(sizeBytes, 1)) * Double(target.regionalReplicaCount)
             let done = mine.reduce(0.0) { acc, r in
                 acc + Double(r.state == .Completed ? max(sizeBytes, 1) : min(r.bytesDone, sizeBytes))
             }
-            let state: ReplicationState
+            var state: ReplicationState
             var details = "\(completed)/\(target.regionalReplicaCount) replicas completed"
             if !failed.isEmpty {
                 state = .Failed
@@ -50,11 +51,24 @@ public struct ReplicationStatus: Sendable, Hashable, Codable {
                 state = .Replicating
                 if let last = mine.compactMap(\.lastError).last { details += "; retrying after: \(last)" }
             }
+            if surplus > 0 {
+                if state == .Completed { state = .Replicating }
+                details += "; removing \(surplus) surplus replica\(surplus == 1 ? "" : "s")"
+            }
             if retries > 0 { details += "; \(retries) retr\(retries == 1 ? "y" : "ies")" }
             let progress = state == .Completed ? 100 : min(99, Int(done / total * 100))
             return RegionalReplicationStatus(region: target.name, state: state, details: details,
                                              progress: progress, replicasCompleted: completed,
                                              replicasDesired: target.regionalReplicaCount, retries: retries)
+        }
+        // Regions no longer targeted whose replicas are still being removed.
+        let targeted = Set(targets.map(\.name))
+        for region in Set(replicas.map(\.region)).subtracting(targeted).sorted() {
+            let left = replicas.filter { $0.region == region }.count
+            summary.append(RegionalReplicationStatus(
+                region: region, state: .Replicating,
+                details: "removing \(left) replica\(left == 1 ? "" : "s"): no longer a target region",
+                progress: 0, replicasCompleted: 0, replicasDesired: 0, retries: 0))
         }
         if summary.isEmpty {
             aggregatedState = .Unknown

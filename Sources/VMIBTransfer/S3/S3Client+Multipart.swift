@@ -83,7 +83,17 @@ extension S3Client {
         repeat {
             var query = [("uploads", ""), ("prefix", prefix)]
             if let markers { query += [("key-marker", markers.key), ("upload-id-marker", markers.id)] }
-            let xml = try xml(try await send(.get, key: nil, query: query), key: nil)
+            // rclone answers 404 NoSuchUpload when no upload was ever started under the
+            // prefix; an empty list is what that means.
+            let response = try await send(.get, key: nil, query: query, accepting: [404])
+            if response.status == 404 {
+                guard String(decoding: response.body, as: UTF8.self).contains("NoSuchUpload") else {
+                    throw TransferError.http(status: 404, headers: response.headers, body: response.body,
+                                             target: "\(config.endpoint)/\(config.bucket)", secrets: [config.secretKey])
+                }
+                return uploads
+            }
+            let xml = try xml(response, key: nil)
             for upload in xml.all("Upload") {
                 guard let key = upload.value("Key"), let id = upload.value("UploadId") else { continue }
                 uploads.append(UploadCheckpoint(key: key, uploadID: id))

@@ -6,7 +6,7 @@ import VMIBTestSupport
 /// by what its path contains, for checking how errors are classified:
 ///
 /// - `throttle-503`: 503 with `Retry-After: 2`
-/// - `throttle-429-date`: 429 with `Retry-After` as an HTTP-date 3 s from now
+/// - `throttle-429-date`: 429 with `Retry-After` as an HTTP-date 60 s from now
 /// - `error-500`: 500
 /// - `hang`: no answer for 30 s (a stalled server)
 /// - `record`: a minimal S3 (PUT, multipart, HEAD, ListObjectsV2, DELETE) that logs each
@@ -110,7 +110,7 @@ final class StubHTTPServer: @unchecked Sendable {
                 status, headers = 503, {"Retry-After": "2"}
             elif "throttle-429-date" in self.path:
                 status = 429
-                headers = {"Retry-After": email.utils.formatdate(time.time() + 3, usegmt=True)}
+                headers = {"Retry-After": email.utils.formatdate(time.time() + 60, usegmt=True)}
             elif "error-500" in self.path:
                 status = 500
             out = b""

@@ -1,0 +1,20 @@
+import ArgumentParser
+import VMIBService
+
+struct VersionDelete: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "Delete a version: its replicas in every region, then the record.",
+        discussion: "An interrupted delete finishes when run again. Refused before the end of life when safetyProfile.blockDeletionBeforeEndOfLife is set, and while the version is the target of the latest rollback unless --force.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var version: VersionOptions
+    @Flag(help: "Delete even if the version is the target of the latest rollback.") var force = false
+
+    func run() async throws {
+        let service = try global.service()
+        let ref = try version.ref(service)
+        try service.beginDelete(ref, force: force)
+        try await service.purge(ref)
+        if global.output == .json { return try JSONOutput.print(["deleted": ref.id]) }
+        Terminal.out("deleted version \(ref.version) of \(ref.image.gallery.gallery)/\(ref.image.image) and its replicas in every region")
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import VMIBCore
+import VMIBReplication
+import VMIBStore
+
+extension VMIBService {
+    /// Checks that a version may be deleted and records the intent (provisioningState
+    /// Deleting); `purge` then removes its objects everywhere and the record.
+    /// - Throws: `DomainError` when safetyProfile.blockDeletionBeforeEndOfLife forbids it, or
+    ///   the version is the target of the latest rollback and `force` is false.
+    public func beginDelete(_ ref: VersionRef, force: Bool, now: Date = Date()) throws {
+        var v = try details(ref).version
+        guard v.provisioningState != .Deleting else { return }
+        if v.safetyProfile.blockDeletionBeforeEndOfLife {
+            guard let eol = v.publishingProfile.endOfLifeDate, eol <= now else {
+                let when = v.publishingProfile.endOfLifeDate.map { "before its end of life \(ISO8601.format($0))" } ?? "(it has no endOfLifeDate)"
+                throw DomainError(.refused, field: "--version", "version \(ref.version) has safetyProfile.blockDeletionBeforeEndOfLife set and cannot be deleted \(when)")
+            }
+        }
+        if !force, let last = try store.rollbacks(of: ref.image).last(where: { $0.kind == .rollback && $0.undoneBy == nil }),
+           last.to == ref.version {
+            throw DomainError(.refused, field: "--version", "version \(ref.version) is the target of the latest rollback (#\(last.id)); undo it first or pass --force")
+        }
+        v.provisioningState = .Deleting
+        try store.updateVersion(v)
+    }
+
+    /// Deletes every replica object of a version being deleted in every region, then the
+    /// record, then its origin copy if no other version uses it. Safe to repeat after a crash.
+    public func purge(_ ref: VersionRef, clock: any Clock<Duration> = ContinuousClock()) async throws {
+        let v = try details(ref).version
+        guard v.provisioningState == .Deleting else {
+            throw DomainError(.refused, field: "--version", "version \(ref.version) is not being deleted")
+        }
+        let lock = try VersionLock(stateDirectory: configuration.stateDirectory, ref: ref)
+        defer { lock.release() }
+        let controller = ReplicationController(store: store, regions: try endpoints(clock: clock), clock: clock,
+                                               retry: topology.retry, originPath: { [origin] in origin.path(for: $0.sha256) })
+        try await controller.purge(ref)
+        if try !originInUse(v.storageProfile.sha256) {
+            unlink(origin.path(for: v.storageProfile.sha256))
+        }
+    }
+
+    private func originInUse(_ sha256: String) throws -> Bool {
+        for g in try store.galleries(subscription: subscription, resourceGroup: nil) {
+            for i in try store.images(in: g.ref) where try store.versions(of: i.ref).contains(where: { $0.storageProfile.sha256 == sha256 }) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Deletes an image definition that has no versions.
+    public func deleteImage(_ ref: ImageRef) throws {
+        _ = try image(ref)
+        do { try store.deleteImage(ref) } catch let e as StoreError where e.code == .refused {
+            throw DomainError(.refused, field: "--name", e.message)
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import VMIBCore
+import VMIBReplication
+import VMIBStore
+
+extension VMIBService {
+    /// Changes a version's desired state in place; the controller then reconciles it.
+    /// Verified replicas that are still wanted are never copied again.
+    /// - Throws: `DomainError` naming the field; nothing changes then.
+    public func update(_ r: UpdateRequest) throws -> ImageVersion {
+        var v = try details(r.ref).version
+        guard v.provisioningState != .Deleting else {
+            throw DomainError(.refused, field: "--version", "version \(r.ref.version) is being deleted")
+        }
+        var p = v.publishingProfile
+        if let allow = r.allowDeletionOfReplicatedLocations { v.safetyProfile.allowDeletionOfReplicatedLocations = allow }
+        if let block = r.blockDeletionBeforeEndOfLife { v.safetyProfile.blockDeletionBeforeEndOfLife = block }
+
+        for name in r.removeRegions {
+            let region = try catalog.region(named: name, field: "--remove-region").name
+            guard p.targetRegions.contains(where: { $0.name == region }) else {
+                throw DomainError.invalid("--remove-region", "region '\(region)' is not a target region of \(r.ref.version); targets: \(p.targetRegions.map(\.name).joined(separator: ", "))")
+            }
+            guard v.safetyProfile.allowDeletionOfReplicatedLocations else {
+                throw DomainError(.refused, field: "--remove-region", "removing '\(region)' would delete its replicas, and version \(r.ref.version) has safetyProfile.allowDeletionOfReplicatedLocations false; set it with --allow-deletion-of-replicated-locations true")
+            }
+            p.targetRegions.removeAll { $0.name == region }
+        }
+        let set = try validate(r.setRegions, defaultCount: p.replicaCount, field: "--target-region", allowEmpty: true)
+        for (t, given) in zip(set, r.setRegions) {
+            if let i = p.targetRegions.firstIndex(where: { $0.name == t.name }) {
+                if given.regionalReplicaCount != nil { p.targetRegions[i].regionalReplicaCount = t.regionalReplicaCount; p.targetRegions[i].countBasis = .explicit }
+                if given.storageAccountType != nil { p.targetRegions[i].storageAccountType = t.storageAccountType }
+            } else {
+                p.targetRegions.append(t)
+            }
+        }
+        for d in try expected(r.expectedDeployments) {
+            if let j = p.targetRegions.firstIndex(where: { $0.name == d.name }) {
+                p.targetRegions[j].regionalReplicaCount = d.regionalReplicaCount
+                p.targetRegions[j].countBasis = d.countBasis
+            } else {
+                p.targetRegions.append(d)
+            }
+        }
+        for (names, value, field) in [(r.excludeRegionsFromLatest, true, "--exclude-region-from-latest"),
+                                      (r.includeRegionsInLatest, false, "--include-region-in-latest")] {
+            for name in names {
+                let region = try catalog.region(named: name, field: field).name
+                guard let i = p.targetRegions.firstIndex(where: { $0.name == region }) else {
+                    throw DomainError.invalid(field, "region '\(region)' is not a target region of \(r.ref.version)")
+                }
+                p.targetRegions[i].excludeFromLatest = value
+            }
+        }
+        if let exclude = r.excludeFromLatest { p.excludeFromLatest = exclude }
+        if let eol = r.endOfLifeDate {
+            p.endOfLifeDate = eol.lowercased() == "none" ? nil : try ISO8601.parse(eol, field: "--end-of-life")
+        }
+        guard !p.targetRegions.isEmpty else {
+            throw DomainError.invalid("--remove-region", "a version needs at least one target region")
+        }
+        let replicasChange = p.targetRegions.map { [$0.name, "\($0.regionalReplicaCount)", $0.storageAccountType.rawValue] }
+            != v.publishingProfile.targetRegions.map { [$0.name, "\($0.regionalReplicaCount)", $0.storageAccountType.rawValue] }
+        v.publishingProfile = p
+        if replicasChange { v.provisioningState = .Updating }
+        try store.updateVersion(v)
+        return v
+    }
+
+    /// Target regions whose counts come from expected concurrent deployments.
+    func expected(_ items: [(region: String, deployments: Int)]) throws -> [TargetRegion] {
+        let per = configuration.deploymentsPerReplica
+        return try items.map { item in
+            guard item.deployments >= 1 else {
+                throw DomainError.invalid("--expected-deployments", "\(item.region): \(item.deployments) is out of range; allowed: a positive number of concurrent VM deployments")
+            }
+            let base = try validate([TargetRegionRequest(name: item.region, regionalReplicaCount: 1)], defaultCount: 1,
+                                    field: "--expected-deployments")[0]
+            return TargetRegion(name: base.name, regionalReplicaCount: ReplicaCountBasis.replicas(forDeployments: item.deployments, perReplica: per),
+                                storageAccountType: base.storageAccountType,
+                                countBasis: .expectedDeployments(item.deployments, perReplica: per))
+        }
+    }
+
+    // MARK: latest and resolution
+
+    /// The highest version that may be latest in `region` (in every target region when nil).
+    /// - Throws: `DomainError.notFound` listing why each version was passed over.
+    public func latest(of image: ImageRef, region: String?, now: Date = Date()) throws -> ImageVersion {
+        let region = try region.map { try catalog.region(named: $0, field: "--region").name }
+        var reasons: [String] = []
+        for v in try versions(of: image) {
+            let completed = try store.completedReplicaCounts(of: v.ref)
+            guard let why = LatestPolicy.disqualification(of: v, completed: completed, region: region, now: now) else { return v }
+            reasons.append(why)
+        }
+        let place = region.map { " in \($0)" } ?? " in every target region"
+        throw DomainError.notFound("--image", "no version of '\(image.image)' qualifies as latest\(place)"
+                                   + (reasons.isEmpty ? ": it has no versions" : ": " + reasons.joined(separator: "; ")))
+    }
+
+    /// Picks a version for use, by number or `latest`. Deprecated versions resolve with a
+    /// warning; Obsolete ones are refused.
+    public func resolve(_ image: ImageRef, version: String, region: String?) throws -> Resolution {
+        if version.lowercased() == "latest" { return Resolution(version: try latest(of: image, region: region)) }
+        let v = try details(image.version(try VersionNumber(parsing: version, field: "--version"))).version
+        let replacement = v.lifecycle.replacement.map { "; use \($0) instead" } ?? ""
+        switch v.lifecycle.state {
+        case .Active: return Resolution(version: v)
+        case .Deprecated: return Resolution(version: v, warning: "version \(v.ref.version) is Deprecated\(replacement)")
+        case .Obsolete:
+            throw DomainError(.refused, field: "--version", "version \(v.ref.version) is Obsolete and cannot be used for new deployments\(replacement)")
+        }
+    }
+
+    /// Sets a version's lifecycle state.
+    public func deprecate(_ ref: VersionRef, state: String, replacement: String?) throws -> ImageVersion {
+        var v = try details(ref).version
+        guard let s = Lifecycle.State(rawValue: state) ?? Lifecycle.State.allCases.first(where: { $0.rawValue.lowercased() == state.lowercased() }) else {
+            throw DomainError.invalid("--state", "'\(state)' is not a lifecycle state; allowed: \(Lifecycle.State.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var replacementVersion: VersionNumber?
+        if let replacement {
+            let r = try VersionNumber(parsing: replacement, field: "--replacement")
+            guard r != ref.version else { throw DomainError.invalid("--replacement", "a version cannot replace itself") }
+            guard try store.version(ref.image.version(r)) != nil else {
+                throw DomainError.invalid("--replacement", "version \(r) of image '\(ref.image.image)' does not exist")
+            }
+            replacementVersion = r
+        }
+        v.lifecycle = Lifecycle(state: s, replacement: replacementVersion)
+        try store.updateVersion(v)
+        return v
+    }
+}

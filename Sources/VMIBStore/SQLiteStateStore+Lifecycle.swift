@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import VMIBCore
+
+/// Desired-state changes after publish: update, delete, rollback history.
+extension SQLiteStateStore {
+    public func updateVersion(_ v: ImageVersion) throws {
+        let p = v.publishingProfile
+        try write { db in
+            let id = try self.requireVersion(db, v.ref)
+            try db.execute(sql: """
+                UPDATE versions SET replica_count=?, exclude_from_latest=?, end_of_life=?, provisioning_state=?,
+                    allow_deletion_of_replicated_locations=?, block_deletion_before_end_of_life=?,
+                    lifecycle_state=?, replacement=? WHERE id=?
+                """, arguments: [p.replicaCount, p.excludeFromLatest, p.endOfLifeDate?.timeIntervalSince1970,
+                                 v.provisioningState.rawValue, v.safetyProfile.allowDeletionOfReplicatedLocations,
+                                 v.safetyProfile.blockDeletionBeforeEndOfLife, v.lifecycle.state.rawValue,
+                                 v.lifecycle.replacement?.description, id])
+            try db.execute(sql: "DELETE FROM target_regions WHERE version_id=?", arguments: [id])
+            try self.insertTargets(db, id, p.targetRegions)
+        }
+    }
+
+    public func deleteVersionRecord(_ ref: VersionRef) throws {
+        try write { db in
+            let id = try self.requireVersion(db, ref)
+            try db.execute(sql: "DELETE FROM replicas WHERE version_id=?", arguments: [id])
+            try db.execute(sql: "DELETE FROM target_regions WHERE version_id=?", arguments: [id])
+            try db.execute(sql: "DELETE FROM versions WHERE id=?", arguments: [id])
+        }
+    }
+
+    public func deleteImage(_ ref: ImageRef) throws {
+        let g = ref.gallery
+        try write { db in
+            let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM versions WHERE subscription=? AND resource_group=? AND gallery=? AND image=?",
+                                     arguments: [g.subscription, g.resourceGroup, g.gallery, ref.image]) ?? 0
+            if n > 0 {
+                throw StoreError(.refused, "image definition '\(ref.image)' still has \(n) version\(n == 1 ? "" : "s"); delete them first")
+            }
+            try db.execute(sql: "DELETE FROM images WHERE subscription=? AND resource_group=? AND gallery=? AND name=?",
+                           arguments: [g.subscription, g.resourceGroup, g.gallery, ref.image])
+            if db.changesCount == 0 {
+                throw StoreError(.notFound, "image definition '\(ref.image)' does not exist in gallery '\(g.gallery)'")
+            }
+        }
+    }
+
+    public func completedReplicaCounts(of ref: VersionRef) throws -> [String: Int] {
+        try read { db in
+            guard let id = try self.versionID(db, ref) else { return [:] }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT t.region AS region, count(r.idx) AS n FROM target_regions t
+                LEFT JOIN replicas r ON r.version_id = t.version_id AND r.region = t.region
+                    AND r.idx <= t.replica_count AND r.state = 'Completed'
+                    AND r.storage_account_type = t.storage_account_type
+                WHERE t.version_id = ? GROUP BY t.region
+                """, arguments: [id])
+            return Dictionary(rows.map { ($0["region"] as String, $0["n"] as Int) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    public func rollbacks(of image: ImageRef) throws -> [RollbackEntry] {
+        let g = image.gallery
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM rollbacks WHERE subscription=? AND resource_group=? AND gallery=? AND image=? ORDER BY id
+                """, arguments: [g.subscription, g.resourceGroup, g.gallery, image.image]).map { row in
+                let changes = (try? JSONDecoder().decode([FlagChange].self, from: Data((row["changes"] as String).utf8))) ?? []
+                let from: String? = row["from_version"]
+                return RollbackEntry(
+                    id: row["id"], image: image, kind: RollbackEntry.Kind(rawValue: row["kind"]) ?? .rollback,
+                    at: Date(timeIntervalSince1970: row["at"]), principal: row["principal"],
+                    from: try from.map { try VersionNumber(parsing: $0) }, to: try VersionNumber(parsing: row["to_version"]),
+                    region: row["region"], changes: changes, undoneBy: row["undone_by"])
+            }
+        }
+    }
+
+    public func recordRollback(_ entry: RollbackEntry, undoing: Int64?) throws -> RollbackEntry {
+        let g = entry.image.gallery
+        return try write { db in
+            for c in entry.changes {
+                let id = try self.requireVersion(db, entry.image.version(c.version))
+                if let region = c.region {
+                    try db.execute(sql: "UPDATE target_regions SET exclude_from_latest=? WHERE version_id=? AND region=?",
+                                   arguments: [c.to, id, region])
+                } else {
+                    try db.execute(sql: "UPDATE versions SET exclude_from_latest=? WHERE id=?", arguments: [c.to, id])
+                }
+            }
+            let changes = String(decoding: try JSONEncoder().encode(entry.changes), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO rollbacks (subscription, resource_group, gallery, image, kind, at, principal,
+                    from_version, to_version, region, changes) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                """, arguments: [g.subscription, g.resourceGroup, g.gallery, entry.image.image, entry.kind.rawValue,
+                                 entry.at.timeIntervalSince1970, entry.principal, entry.from?.description,
+                                 entry.to.description, entry.region, changes])
+            var saved = entry
+            saved.id = db.lastInsertedRowID
+            if let undoing {
+                try db.execute(sql: "UPDATE rollbacks SET undone_by=? WHERE id=?", arguments: [saved.id, undoing])
+            }
+            return saved
+        }
+    }
+}
