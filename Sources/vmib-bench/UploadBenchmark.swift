@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VMIBTransfer
 
 /// One upload through vmib's transfer layer (`S3BlobStore.upload`, uncapped, single
@@ -21,9 +22,20 @@ struct UploadBenchmark {
         }
         let store = S3BlobStore(config: config)
         let (hashSeconds, digest) = try await Measure.seconds { try FileDigest.of(file) }
+        // When the last byte was handed to the network: the rest is the server finishing the
+        // object (for multipart, CompleteMultipartUpload assembling the parts).
+        let lastByte = Mutex<ContinuousClock.Instant?>(nil)
+        let start = ContinuousClock.now
         let (seconds, info) = try await Measure.seconds {
             try await store.upload(file: file, to: arguments.string("key", default: "bench/upload"), digest: digest,
-                                   resume: nil, pacer: nil, onCheckpoint: { _ in }, progress: { _ in })
+                                   resume: nil, pacer: nil, onCheckpoint: { _ in },
+                                   progress: { sent in
+                                       if sent >= digest.size { lastByte.withLock { $0 = $0 ?? ContinuousClock.now } }
+                                   })
+        }
+        if let last = lastByte.withLock({ $0 }) {
+            let d = last - start
+            Measure.report("last_byte_seconds", String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18))
         }
         guard info.size == digest.size else { BenchArguments.fail("stored \(info.size) bytes, sent \(digest.size)") }
         Measure.report("bytes", digest.size)
