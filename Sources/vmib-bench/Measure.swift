@@ -19,6 +19,14 @@ enum Measure {
         return -1
     }
 
+    /// CPU seconds (user + system) this process has used so far, all threads.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
+    }
+
     /// Median of `values` (which must not be empty).
     static func median(_ values: [Double]) -> Double {
         let s = values.sorted()

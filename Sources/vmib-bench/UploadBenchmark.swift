@@ -25,6 +25,7 @@ struct UploadBenchmark {
         // When the last byte was handed to the network: the rest is the server finishing the
         // object (for multipart, CompleteMultipartUpload assembling the parts).
         let lastByte = Mutex<ContinuousClock.Instant?>(nil)
+        let cpuBefore = Measure.cpuSeconds()
         let start = ContinuousClock.now
         let (seconds, info) = try await Measure.seconds {
             try await store.upload(file: file, to: arguments.string("key", default: "bench/upload"), digest: digest,
@@ -41,6 +42,7 @@ struct UploadBenchmark {
         Measure.report("bytes", digest.size)
         Measure.report("hash_seconds", String(format: "%.3f", hashSeconds))
         Measure.report("upload_seconds", String(format: "%.3f", seconds))
+        Measure.report("upload_cpu_seconds", String(format: "%.3f", Measure.cpuSeconds() - cpuBefore))
         Measure.report("peak_rss_kib", Measure.peakResidentKiB())
     }
 }
