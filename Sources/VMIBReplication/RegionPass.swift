@@ -25,6 +25,12 @@ struct RegionPass: Sendable {
         await withTaskGroup(of: Int.self) { group in
             var inFlight: Set<Int> = []
             while true {
+                // Cancelled (a daemon shutting down): transfers stopped at a checkpoint and
+                // returned; planning again would restart them at once, in a loop.
+                if Task.isCancelled {
+                    while let done = await group.next() { inFlight.remove(done) }
+                    return
+                }
                 let actions: [ReplicaAction]
                 do {
                     let mine = try store.replicas(of: ref, region: target.name)

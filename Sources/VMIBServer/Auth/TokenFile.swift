@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+import VMIBCore
+
+/// The tokens a server accepts, read from a JSON file that holds only their SHA-256:
+///
+/// ```json
+/// {"tokens": [{"sha256": "<hex of sha256(token)>", "principal": "ci", "role": "Contributor",
+///              "scope": "/subscriptions/S/resourceGroups/RG"}]}
+/// ```
+/// (`printf %s "$TOKEN" | sha256sum` gives the hash.) The tokens themselves are never stored.
+public struct TokenFile: Sendable {
+    private let principals: [String: Principal]
+
+    public init(principals: [String: Principal]) { self.principals = principals }
+
+    /// - Throws: `DomainError` naming the entry that is malformed.
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DomainError.invalid("--token-file", "cannot read '\(path)'")
+        }
+        try self.init(json: String(decoding: data, as: UTF8.self), field: "--token-file")
+    }
+
+    public init(json: String, field: String = "--token-file") throws {
+        let root: JSONValue
+        do { root = try JSONParser.parse(json) } catch {
+            throw DomainError.invalid(field, "not valid JSON: \(error)")
+        }
+        guard case .array(let entries)? = root["tokens"] else {
+            throw DomainError.invalid(field, "expected {\"tokens\": [{\"sha256\", \"principal\", \"role\", \"scope\"}, …]}")
+        }
+        var map: [String: Principal] = [:]
+        for (i, e) in entries.enumerated() {
+            guard case .string(let hash)? = e["sha256"], hash.count == 64, hash.allSatisfy(\.isHexDigit) else {
+                throw DomainError.invalid(field, "tokens[\(i)].sha256 must be 64 hex digits (the SHA-256 of the token, never the token)")
+            }
+            guard case .string(let name)? = e["principal"], !name.isEmpty else {
+                throw DomainError.invalid(field, "tokens[\(i)].principal is required")
+            }
+            guard case .string(let roleText)? = e["role"], let role = Principal.Role(rawValue: roleText) else {
+                throw DomainError.invalid(field, "tokens[\(i)].role must be one of: \(Principal.Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard case .string(let scopeText)? = e["scope"], let scope = Principal.Scope(scopeText) else {
+                throw DomainError.invalid(field, "tokens[\(i)].scope must be /subscriptions/S or /subscriptions/S/resourceGroups/RG")
+            }
+            map[hash.lowercased()] = Principal(name: name, role: role, scope: scope)
+        }
+        principals = map
+    }
+
+    /// The principal a presented token belongs to, if any.
+    public func principal(for token: String) -> Principal? {
+        principals[Self.hash(token)]
+    }
+
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import VMIBCore
+import VMIBReplication
+import VMIBStore
+
+/// An error in Azure Resource Manager's shape, `{"error": {"code", "message", "target",
+/// "details"}}`. It decides its own HTTP status; every error a route throws becomes one of
+/// these in `ARMErrorMiddleware`, so no client ever sees another shape.
+public struct ARMError: Error, HTTPResponseError, Sendable, Equatable {
+    public struct Detail: Sendable, Equatable, Codable {
+        public var code: String
+        public var message: String
+        public var target: String?
+    }
+
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var target: String?
+    public var details: [Detail]
+    public var headers: [(String, String)] = []
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, target: String? = nil, details: [Detail] = []) {
+        self.status = status; self.code = code; self.message = message; self.target = target; self.details = details
+    }
+
+    public static func == (a: ARMError, b: ARMError) -> Bool {
+        a.status == b.status && a.code == b.code && a.message == b.message && a.target == b.target && a.details == b.details
+    }
+
+    /// A body that is not valid JSON, or a member of the wrong type or shape.
+    public static func invalidContent(_ message: String, target: String?) -> ARMError {
+        ARMError(.badRequest, code: "InvalidRequestContent", message, target: target)
+    }
+
+    public static func invalidParameter(_ message: String, target: String?) -> ARMError {
+        ARMError(.badRequest, code: "InvalidParameter", message, target: target)
+    }
+
+    public static func notFound(_ message: String, target: String? = nil) -> ARMError {
+        ARMError(.notFound, code: "ResourceNotFound", message, target: target)
+    }
+
+    /// The domain's refusal, as Azure would say it. Field names of the CLI (`--version`) are
+    /// turned into the request's JSON path where the route knows it.
+    public init(_ error: DomainError, fields: [String: String] = [:]) {
+        let target = error.field.map { fields[$0] ?? $0 }
+        let message = error.message
+        switch error.code {
+        case .invalidArgument: self.init(.badRequest, code: "InvalidParameter", message, target: target)
+        case .notFound: self.init(.notFound, code: "ResourceNotFound", message, target: target)
+        case .alreadyExists: self.init(.conflict, code: "Conflict", message, target: target)
+        case .refused: self.init(.conflict, code: "OperationNotAllowed", message, target: target)
+        }
+    }
+
+    /// Any error, as an ARM error: ours keep their meaning, anything else is a 500 whose
+    /// message says nothing of the internals.
+    public static func from(_ error: any Error, fields: [String: String] = [:]) -> ARMError {
+        switch error {
+        case let e as ARMError: return e
+        case let e as DomainError: return ARMError(e, fields: fields)
+        case let e as StoreError where e.code == .notFound: return .notFound(e.message)
+        case let e as StoreError where e.code == .refused: return ARMError(.conflict, code: "OperationNotAllowed", e.message)
+        case let e as StoreError where e.code == .alreadyExists: return ARMError(.conflict, code: "Conflict", e.message)
+        case let e as ReplicationError: return ARMError(.conflict, code: "ReplicationError", e.message)
+        case is NIOTooManyBytesError:
+            return ARMError(.contentTooLarge, code: "RequestBodyTooLarge",
+                            "The request body exceeds the limit of \(ARMRequestContext.bodyLimit) bytes.", target: "body")
+        case let e as HTTPError:
+            switch e.status {
+            case .notFound: return ARMError(.notFound, code: "NotFound", "no such resource or operation")
+            case .methodNotAllowed: return ARMError(.methodNotAllowed, code: "MethodNotAllowed", "this method is not allowed on this resource")
+            case .contentTooLarge: return ARMError(.contentTooLarge, code: "RequestBodyTooLarge", "the request body exceeds the limit", target: "body")
+            default:
+                return ARMError(e.status, code: e.status.code < 500 ? "BadRequest" : "InternalServerError",
+                                e.body ?? e.status.reasonPhrase)
+            }
+        default:
+            return ARMError(.internalServerError, code: "InternalServerError", "the server failed to process the request")
+        }
+    }
+
+    private struct Envelope: Encodable {
+        struct Body: Encodable {
+            var code: String
+            var message: String
+            var target: String?
+            var details: [Detail]
+        }
+        var error: Body
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try ARMResponse.json(Envelope(error: .init(code: code, message: message, target: target, details: details)),
+                                            status: status)
+        response.headers[.init("x-ms-error-code")!] = code
+        for (name, value) in headers { if let n = HTTPField.Name(name) { response.headers[n] = value } }
+        return response
+    }
+}

@@ -1,0 +1,19 @@
+import Hummingbird
+import Logging
+
+/// Per-request state: who is calling (set by `AuthMiddleware`) and the body limit.
+public struct ARMRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated caller; nil only on the unauthenticated probes (/healthz, /readyz, /metrics).
+    public var principal: Principal?
+    /// The route's template, for metrics (`/subscriptions/{}/…/versions/{}`), set by the route.
+    public var route: String?
+
+    /// Bodies larger than this are refused with 413 before they are parsed.
+    public static let bodyLimit = 1 << 20
+    public var maxUploadSize: Int { Self.bodyLimit }
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}

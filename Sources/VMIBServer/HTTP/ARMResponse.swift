@@ -1,0 +1,43 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// JSON responses as Resource Manager writes them.
+enum ARMResponse {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(ARMDate.format(date))
+        }
+        return e
+    }()
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: [(String, String)] = []) throws -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json; charset=utf-8"
+        for (name, v) in headers { if let n = HTTPField.Name(name) { fields[n] = v } }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+    }
+
+    static func empty(_ status: HTTPResponse.Status, headers: [(String, String)] = []) -> Response {
+        var fields = HTTPFields()
+        for (name, v) in headers { if let n = HTTPField.Name(name) { fields[n] = v } }
+        return Response(status: status, headers: fields)
+    }
+}
+
+/// Dates as Azure writes them: ISO 8601 with fractional seconds, UTC.
+enum ARMDate {
+    static func format(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: date)
+    }
+}
+
+/// A list of resources, `{"value": [...]}` (vmib returns every item in one page).
+struct ARMList<T: Encodable>: Encodable {
+    var value: [T]
+}

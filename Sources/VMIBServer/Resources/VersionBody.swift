@@ -1,0 +1,76 @@
+import Foundation
+import VMIBService
+
+/// What a version PUT or PATCH body asks for, read strictly (unknown members and wrong
+/// types are 400s naming the JSON path).
+struct VersionBody {
+    enum Source {
+        case uri(String, target: String)
+        case versionID(String, target: String)
+    }
+
+    var source: Source?
+    var targetRegions: [TargetRegionRequest]?
+    /// Regions (as written) whose excludeFromLatest the body set explicitly.
+    var explicitExclude: Set<String> = []
+    var replicaCount: Int?
+    var excludeFromLatest: Bool?
+    var endOfLifeDate: String?
+    var storageAccountType: String?
+    var allowDeletionOfReplicatedLocations: Bool?
+    var blockDeletionBeforeEndOfLife: Bool?
+
+    static func read(_ body: JSONBody, update: Bool) throws -> VersionBody {
+        try body.object(allowing: GalleryRoutes.topKeys, type: update ? "GalleryImageVersionUpdate" : "GalleryImageVersion")
+        if !update { _ = try body.required(try body.string("location"), "location") }
+        _ = try body.stringMap("tags")
+        var out = VersionBody()
+        let props = update ? body["properties"] : try body.required(body["properties"], "properties")
+        guard let props else { return out }
+        try props.object(allowing: ["publishingProfile", "storageProfile", "safetyProfile", "provisioningState", "replicationStatus"],
+                         type: "GalleryImageVersionProperties")
+        if let p = props["publishingProfile"] {
+            try p.object(allowing: ["targetRegions", "replicaCount", "excludeFromLatest", "endOfLifeDate", "storageAccountType", "publishedDate"],
+                         type: "GalleryImageVersionPublishingProfile")
+            out.replicaCount = try p.int("replicaCount")
+            out.excludeFromLatest = try p.bool("excludeFromLatest")
+            out.endOfLifeDate = try p.string("endOfLifeDate")
+            out.storageAccountType = try p.string("storageAccountType")
+            if let regions = try p.array("targetRegions") {
+                out.targetRegions = try regions.map { r in
+                    try r.object(allowing: ["name", "regionalReplicaCount", "storageAccountType", "excludeFromLatest"], type: "TargetRegion")
+                    let name = try r.required(try r.string("name"), "name")
+                    if let e = try r.bool("excludeFromLatest") { out.explicitExclude.insert(name); _ = e }
+                    return TargetRegionRequest(name: name, regionalReplicaCount: try r.int("regionalReplicaCount"),
+                                               storageAccountType: try r.string("storageAccountType") ?? out.storageAccountType,
+                                               excludeFromLatest: try r.bool("excludeFromLatest") ?? false)
+                }
+            }
+        }
+        if let s = props["storageProfile"] {
+            try s.object(allowing: ["source", "osDiskImage"], type: "GalleryImageVersionStorageProfile")
+            if let src = s["source"] {
+                try src.object(allowing: ["id", "uri"], type: "GalleryArtifactVersionFullSource")
+                if let id = try src.string("id") { out.source = .versionID(id, target: src.path + ".id") }
+                else if let uri = try src.string("uri") { out.source = .uri(uri, target: src.path + ".uri") }
+            }
+            if let os = s["osDiskImage"] {
+                try os.object(allowing: ["source", "hostCaching", "sizeInGB"], type: "GalleryOSDiskImage")
+                if let src = os["source"] {
+                    try src.object(allowing: ["id", "uri", "storageAccountId"], type: "GalleryDiskImageSource")
+                    if out.source == nil, let uri = try src.string("uri") { out.source = .uri(uri, target: src.path + ".uri") }
+                }
+                if let caching = try os.string("hostCaching"), !["None", "ReadOnly", "ReadWrite"].contains(caching) {
+                    throw os.invalid("'\(caching)' is not allowed; allowed: None, ReadOnly, ReadWrite.", member: "hostCaching")
+                }
+            }
+        }
+        if let sp = props["safetyProfile"] {
+            try sp.object(allowing: ["allowDeletionOfReplicatedLocations", "blockDeletionBeforeEndOfLife", "reportedForPolicyViolation", "policyViolations"],
+                          type: "GalleryImageVersionSafetyProfile")
+            out.allowDeletionOfReplicatedLocations = try sp.bool("allowDeletionOfReplicatedLocations")
+            out.blockDeletionBeforeEndOfLife = try sp.bool("blockDeletionBeforeEndOfLife")
+        }
+        return out
+    }
+}

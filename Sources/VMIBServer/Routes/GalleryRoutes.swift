@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import VMIBCore
+import VMIBService
+
+/// Microsoft.Compute/galleries: PUT, PATCH, GET, DELETE, list by resource group and subscription.
+enum GalleryRoutes {
+    static let path = "/subscriptions/:subscriptionId/resourceGroups/:resourceGroupName/providers/Microsoft.Compute/galleries"
+    static let topKeys: Set<String> = ["location", "tags", "properties", "id", "name", "type"]
+    static let propertyKeys: Set<String> = ["description", "identifier", "provisioningState"]
+
+    static func add(to router: Router<ARMRequestContext>, api: API) {
+        router.put(RouterPath(path + "/:galleryName")) { request, context in
+            let ref = try galleryRef(request, context, api: api, access: .write)
+            let body = try await JSONBody.parse(request, context: context)
+            let description = try read(body, requireLocation: true)
+            if let existing = try? api.service.gallery(ref) {
+                try checkUnchanged(existing, description: description)
+                return try ARMResponse.json(GalleryResource(existing, location: api.location))
+            }
+            let g = try armCall(FieldNames.with(name: "galleryName")) { try api.service.createGallery(ref, description: description) }
+            return try ARMResponse.json(GalleryResource(g, location: api.location), status: .created)
+        }
+        router.patch(RouterPath(path + "/:galleryName")) { request, context in
+            let ref = try galleryRef(request, context, api: api, access: .write)
+            let body = try await JSONBody.parse(request, context: context)
+            let description = try read(body, requireLocation: false)
+            let existing = try armCall { try api.service.gallery(ref) }
+            try checkUnchanged(existing, description: description)
+            return try ARMResponse.json(GalleryResource(existing, location: api.location))
+        }
+        router.get(RouterPath(path + "/:galleryName")) { request, context in
+            let ref = try galleryRef(request, context, api: api, access: .read)
+            return try ARMResponse.json(GalleryResource(try armCall { try api.service.gallery(ref) }, location: api.location))
+        }
+        router.delete(RouterPath(path + "/:galleryName")) { request, context in
+            let ref = try galleryRef(request, context, api: api, access: .write)
+            guard (try? api.service.gallery(ref)) != nil else { return ARMResponse.empty(.noContent) }
+            try armCall(FieldNames.with(name: "galleryName")) { try api.service.deleteGallery(ref) }
+            return ARMResponse.empty(.ok)
+        }
+        router.get(RouterPath(path)) { request, context in
+            let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read")
+            let list = try armCall { try api.service.galleries(resourceGroup: scope.resourceGroup) }
+            return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, location: api.location) }))
+        }
+        router.get("/subscriptions/:subscriptionId/providers/Microsoft.Compute/galleries") { request, context in
+            _ = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read",
+                                      resourceGroupLevel: false)
+            let list = try armCall { try api.service.galleries(resourceGroup: nil) }
+                .filter { context.visible(resourceGroup: $0.ref.resourceGroup) }
+            return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, location: api.location) }))
+        }
+    }
+
+    static func galleryRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> GalleryRef {
+        let scope = try ScopeParams.check(request, context, api: api, access: access,
+                                          action: "Microsoft.Compute/galleries/\(access == .read ? "read" : "write")")
+        let name = try context.parameters.require("galleryName")
+        return try armCall(FieldNames.with(name: "galleryName")) {
+            try api.service.galleryRef(resourceGroup: scope.resourceGroup!, name: name, field: "galleryName")
+        }
+    }
+
+    /// The description a PUT or PATCH asks for.
+    private static func read(_ body: JSONBody, requireLocation: Bool) throws -> String? {
+        try body.object(allowing: topKeys, type: requireLocation ? "Gallery" : "GalleryUpdate")
+        let location = try body.string("location")
+        if requireLocation { _ = try body.required(location, "location") }
+        _ = try body.stringMap("tags")
+        guard let props = body["properties"] else { return nil }
+        try props.object(allowing: propertyKeys, type: "GalleryProperties")
+        return try props.string("description")
+    }
+
+    /// vmib keeps a gallery's description as created: a PUT or PATCH that would change it is refused.
+    private static func checkUnchanged(_ g: Gallery, description: String?) throws {
+        guard let description, description != (g.description ?? "") else { return }
+        throw ARMError(.conflict, code: "PropertyChangeNotAllowed",
+                       "Changing property 'description' is not allowed: vmib keeps a gallery's description as created.",
+                       target: "properties.description")
+    }
+}

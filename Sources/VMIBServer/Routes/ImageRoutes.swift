@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import VMIBCore
+import VMIBService
+
+/// Microsoft.Compute/galleries/images: PUT, PATCH, GET, DELETE, list by gallery.
+enum ImageRoutes {
+    static let path = GalleryRoutes.path + "/:galleryName/images"
+    static let propertyKeys: Set<String> = ["osType", "osState", "hyperVGeneration", "identifier", "description", "provisioningState"]
+
+    static func add(to router: Router<ARMRequestContext>, api: API) {
+        router.put(RouterPath(path + "/:galleryImageName")) { request, context in
+            let ref = try imageRef(request, context, api: api, access: .write)
+            let body = try await JSONBody.parse(request, context: context)
+            let wanted = try read(body, ref: ref, update: false)
+            if let existing = try? api.service.image(ref) {
+                try checkUnchanged(existing, wanted)
+                return try ARMResponse.json(ImageResource(existing, location: api.location))
+            }
+            let image = try armCall(FieldNames.with(name: "galleryImageName")) { try api.service.createImage(wanted) }
+            return try ARMResponse.json(ImageResource(image, location: api.location), status: .created)
+        }
+        router.patch(RouterPath(path + "/:galleryImageName")) { request, context in
+            let ref = try imageRef(request, context, api: api, access: .write)
+            let body = try await JSONBody.parse(request, context: context)
+            let existing = try armCall { try api.service.image(ref) }
+            let wanted = try read(body, ref: ref, update: true, current: existing)
+            try checkUnchanged(existing, wanted)
+            return try ARMResponse.json(ImageResource(existing, location: api.location))
+        }
+        router.get(RouterPath(path + "/:galleryImageName")) { request, context in
+            let ref = try imageRef(request, context, api: api, access: .read)
+            return try ARMResponse.json(ImageResource(try armCall { try api.service.image(ref) }, location: api.location))
+        }
+        router.delete(RouterPath(path + "/:galleryImageName")) { request, context in
+            let ref = try imageRef(request, context, api: api, access: .write)
+            guard (try? api.service.image(ref)) != nil else { return ARMResponse.empty(.noContent) }
+            try armCall(FieldNames.with(name: "galleryImageName")) { try api.service.deleteImage(ref) }
+            return ARMResponse.empty(.ok)
+        }
+        router.get(RouterPath(path)) { request, context in
+            let gallery = try GalleryRoutes.galleryRef(request, context, api: api, access: .read)
+            let list = try armCall { try api.service.images(in: gallery) }
+            return try ARMResponse.json(ARMList(value: list.map { ImageResource($0, location: api.location) }))
+        }
+    }
+
+    static func imageRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> ImageRef {
+        let gallery = try GalleryRoutes.galleryRef(request, context, api: api, access: access)
+        let name = try context.parameters.require("galleryImageName")
+        try armCall(FieldNames.with(name: "galleryImageName")) { try ResourceName.validateImage(name, field: "galleryImageName") }
+        return gallery.image(name)
+    }
+
+    private static func read(_ body: JSONBody, ref: ImageRef, update: Bool, current: ImageDefinition? = nil) throws -> ImageRequest {
+        try body.object(allowing: GalleryRoutes.topKeys, type: update ? "GalleryImageUpdate" : "GalleryImage")
+        let location = try body.string("location")
+        if !update { _ = try body.required(location, "location") }
+        _ = try body.stringMap("tags")
+        let props = try body.required(body["properties"], "properties")
+        try props.object(allowing: propertyKeys, type: "GalleryImageProperties")
+        var identifier = current?.identifier
+        if let id = props["identifier"] {
+            try id.object(allowing: ["publisher", "offer", "sku"], type: "GalleryImageIdentifier")
+            identifier = .init(publisher: try id.required(try id.string("publisher"), "publisher"),
+                               offer: try id.required(try id.string("offer"), "offer"),
+                               sku: try id.required(try id.string("sku"), "sku"))
+        }
+        let osType = try props.string("osType") ?? current?.osType.rawValue
+        let osState = try props.string("osState") ?? current?.osState.rawValue
+        return ImageRequest(ref: ref, osType: try props.required(osType, "osType"), osState: try props.required(osState, "osState"),
+                            hyperVGeneration: try props.string("hyperVGeneration") ?? current?.hyperVGeneration.rawValue ?? "V2",
+                            publisher: try props.required(identifier, "identifier").publisher, offer: identifier!.offer,
+                            sku: identifier!.sku, description: try props.string("description") ?? current?.description)
+    }
+
+    /// Azure refuses changes to an image definition's osType, osState, hyperVGeneration and
+    /// identifier; vmib also keeps its description as created.
+    private static func checkUnchanged(_ i: ImageDefinition, _ w: ImageRequest) throws {
+        let pairs: [(String, String, String)] = [
+            ("properties.osType", i.osType.rawValue, w.osType), ("properties.osState", i.osState.rawValue, w.osState),
+            ("properties.hyperVGeneration", i.hyperVGeneration.rawValue, w.hyperVGeneration),
+            ("properties.identifier.publisher", i.identifier.publisher, w.publisher),
+            ("properties.identifier.offer", i.identifier.offer, w.offer), ("properties.identifier.sku", i.identifier.sku, w.sku),
+            ("properties.description", i.description ?? "", w.description ?? ""),
+        ]
+        for (field, have, want) in pairs where have.lowercased() != want.lowercased() {
+            throw ARMError(.conflict, code: "PropertyChangeNotAllowed",
+                           "Changing property '\(field)' is not allowed (from '\(have)' to '\(want)').", target: field)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import VMIBCore
+import VMIBService
+
+/// Microsoft.Compute/galleries/images/versions: PUT (201 Creating + Azure-AsyncOperation),
+/// PATCH (desired state in place), GET (`$expand=ReplicationStatus`), DELETE (202), list.
+enum VersionRoutes {
+    static let path = ImageRoutes.path + "/:galleryImageName/versions"
+
+    static func add(to router: Router<ARMRequestContext>, api: API) {
+        router.put(RouterPath(path + "/:galleryImageVersionName")) { request, context in
+            let ref = try versionRef(request, context, api: api, access: .write)
+            let body = try await JSONBody.parse(request, context: context)
+            let spec = try VersionBody.read(body, update: false)
+            if let existing = try? api.service.details(ref).version {
+                // createOrUpdate of an existing version: the same source, a new desired state.
+                if let source = spec.source { try checkSameSource(existing, try resolve(source, context: context, api: api)) }
+                return try await update(existing, spec, request: request, api: api)
+            }
+            let source = try resolve(try body.required(spec.source, "properties.storageProfile.source"), context: context, api: api)
+            let publish = PublishRequest(
+                image: ref.image, version: ref.version.description, disk: source.path,
+                targetRegions: spec.targetRegions ?? [TargetRegionRequest(name: api.location, storageAccountType: spec.storageAccountType)],
+                replicaCount: spec.replicaCount, excludeFromLatest: spec.excludeFromLatest ?? false,
+                endOfLifeDate: spec.endOfLifeDate,
+                safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: spec.allowDeletionOfReplicatedLocations ?? false,
+                                             blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? false))
+            let version = try armCall { try api.service.publish(publish) }
+            let op = Operation(kind: .create, version: ref)
+            return try ARMResponse.json(VersionResource(version, location: api.location), status: .created,
+                                        headers: OperationRoutes.headers(for: op, request: request, api: api, location: false))
+        }
+        router.patch(RouterPath(path + "/:galleryImageVersionName")) { request, context in
+            let ref = try versionRef(request, context, api: api, access: .write)
+            let body = try await JSONBody.parse(request, context: context)
+            let spec = try VersionBody.read(body, update: true)
+            let existing = try armCall { try api.service.details(ref).version }
+            if let source = spec.source { try checkSameSource(existing, try resolve(source, context: context, api: api)) }
+            return try await update(existing, spec, request: request, api: api)
+        }
+        router.get(RouterPath(path + "/:galleryImageVersionName")) { request, context in
+            let ref = try versionRef(request, context, api: api, access: .read)
+            var expand = false
+            if let e = request.uri.queryParameters.get("$expand") {
+                guard e.lowercased() == "replicationstatus" else {
+                    throw ARMError.invalidParameter("The value '\(e)' of $expand is not supported; allowed: ReplicationStatus.", target: "$expand")
+                }
+                expand = true
+            }
+            let d = try armCall { try api.service.details(ref) }
+            return try ARMResponse.json(VersionResource(d.version, location: api.location, expanded: expand ? d : nil))
+        }
+        router.delete(RouterPath(path + "/:galleryImageVersionName")) { request, context in
+            let ref = try versionRef(request, context, api: api, access: .write)
+            guard (try? api.service.details(ref)) != nil else { return ARMResponse.empty(.noContent) }
+            try armCall { try api.service.beginDelete(ref, force: false) }
+            let op = Operation(kind: .delete, version: ref)
+            return ARMResponse.empty(.accepted, headers: OperationRoutes.headers(for: op, request: request, api: api, location: true))
+        }
+        router.get(RouterPath(path)) { request, context in
+            let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
+            let list = try armCall { try api.service.versions(of: image) }
+            return try ARMResponse.json(ARMList(value: list.map { VersionResource($0, location: api.location) }))
+        }
+    }
+
+    static func versionRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> VersionRef {
+        let image = try ImageRoutes.imageRef(request, context, api: api, access: access)
+        let name = try context.parameters.require("galleryImageVersionName")
+        return image.version(try armCall { try VersionNumber(parsing: name, field: "galleryImageVersionName") })
+    }
+
+    /// A PATCH, or a PUT of an existing version: the desired state changes in place.
+    private static func update(_ existing: ImageVersion, _ spec: VersionBody, request: Request, api: API) async throws -> Response {
+        var r = UpdateRequest(ref: existing.ref)
+        if let given = spec.targetRegions {
+            let names = try armCall { try given.map { try api.service.catalog.region(named: $0.name, field: "--target-region").name } }
+            r.setRegions = zip(given, names).map { g, name in
+                var t = g; t.name = name
+                if t.storageAccountType == nil, existing.target(name) == nil { t.storageAccountType = spec.storageAccountType }
+                return t
+            }
+            r.removeRegions = existing.publishingProfile.targetRegions.map(\.name).filter { !names.contains($0) }
+            for (g, name) in zip(given, names) where spec.explicitExclude.contains(g.name) {
+                if g.excludeFromLatest { r.excludeRegionsFromLatest.append(name) } else { r.includeRegionsInLatest.append(name) }
+            }
+        }
+        if let count = spec.replicaCount, count != existing.publishingProfile.replicaCount {
+            throw ARMError(.conflict, code: "PropertyChangeNotAllowed",
+                           "Changing 'replicaCount' of an existing version is not supported by vmib; set regionalReplicaCount per target region.",
+                           target: "properties.publishingProfile.replicaCount")
+        }
+        r.excludeFromLatest = spec.excludeFromLatest
+        r.endOfLifeDate = spec.endOfLifeDate
+        r.allowDeletionOfReplicatedLocations = spec.allowDeletionOfReplicatedLocations
+        r.blockDeletionBeforeEndOfLife = spec.blockDeletionBeforeEndOfLife
+        let v = try armCall { try api.service.update(r) }
+        let op = Operation(kind: .update, version: v.ref)
+        return try ARMResponse.json(VersionResource(v, location: api.location),
+                                    headers: OperationRoutes.headers(for: op, request: request, api: api, location: false))
+    }
+
+    struct ResolvedSource { var path: String; var sha256: String? }
+
+    /// A local disk file (a path or file:// URI under a configured source root), or another
+    /// gallery image version whose disk is copied.
+    private static func resolve(_ source: VersionBody.Source, context: ARMRequestContext, api: API) throws -> ResolvedSource {
+        switch source {
+        case .versionID(let id, let target):
+            guard let ref = VersionIDParser.parse(id) else {
+                throw ARMError.invalidParameter("'\(id)' is not a gallery image version id; vmib can publish from another gallery image version (…/galleries/G/images/I/versions/V) or a disk file (storageProfile.source.uri).", target: target)
+            }
+            do {
+                try context.authorize(.read, subscription: ref.image.gallery.subscription, resourceGroup: ref.image.gallery.resourceGroup,
+                                      action: "Microsoft.Compute/galleries/images/versions/read")
+            } catch {
+                throw ARMError(.forbidden, code: "LinkedAuthorizationFailed", "The client has no permission to read the source '\(id)'.", target: target)
+            }
+            let d = try armCall(["--version": target, "--image": target, "--gallery": target]) { try api.service.details(ref) }
+            return ResolvedSource(path: try armCall { try api.service.originDisk(of: ref) }, sha256: d.version.storageProfile.sha256)
+        case .uri(let uri, let target):
+            var path = uri
+            if uri.hasPrefix("file://") { path = String(uri.dropFirst("file://".count)).removingPercentEncoding ?? "" }
+            guard path.hasPrefix("/") else {
+                throw ARMError.invalidParameter("'\(uri)' is not a disk vmib can read: give an absolute path or file:// URI of a disk file on the server, under a directory the server allows (vmib serve --source-root).", target: target)
+            }
+            let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            let roots = api.settings.sourceRoots.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+            guard roots.contains(where: { real == $0 || real.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else {
+                throw ARMError(.badRequest, code: "InvalidParameter",
+                               "The disk '\(uri)' is outside the directories this server publishes from (vmib serve --source-root).", target: target)
+            }
+            return ResolvedSource(path: real, sha256: nil)
+        }
+    }
+
+    private static func checkSameSource(_ v: ImageVersion, _ s: ResolvedSource) throws {
+        let same = s.sha256.map { $0 == v.storageProfile.sha256 } ?? (s.path == v.storageProfile.sourcePath)
+        guard same else {
+            throw ARMError(.conflict, code: "PropertyChangeNotAllowed",
+                           "Changing property 'storageProfile.source' is not allowed: a version's disk is immutable; publish a new version.",
+                           target: "properties.storageProfile.source")
+        }
+    }
+}

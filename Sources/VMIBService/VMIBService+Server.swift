@@ -1,0 +1,31 @@
+import Foundation
+import VMIBCore
+import VMIBStore
+
+/// What a long-running server needs beyond the use cases the CLI calls.
+extension VMIBService {
+    /// Versions whose desired state is not yet reached (Creating, Updating) or that are being
+    /// deleted: what a controller running as a daemon picks up at start-up and keeps closing.
+    public func versionsWithPendingWork() throws -> [VersionRef] {
+        try store.versionsWithPendingWork()
+    }
+
+    /// The origin copy of a version's disk, so a new version can be published from it.
+    /// - Throws: `DomainError.notFound` when the version does not exist.
+    public func originDisk(of ref: VersionRef) throws -> String {
+        origin.path(for: try details(ref).version.storageProfile.sha256)
+    }
+
+    /// Replicas by region and state across every version of this subscription, for metrics.
+    public func replicaCensus() throws -> [String: [Replica.State: Int]] {
+        var census: [String: [Replica.State: Int]] = [:]
+        for g in try store.galleries(subscription: subscription, resourceGroup: nil) {
+            for i in try store.images(in: g.ref) {
+                for v in try store.versions(of: i.ref) {
+                    for r in try store.replicas(of: v.ref) { census[r.region, default: [:]][r.state, default: 0] += 1 }
+                }
+            }
+        }
+        return census
+    }
+}

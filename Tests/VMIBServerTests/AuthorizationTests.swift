@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import VMIBCore
+@testable import VMIBServer
+
+/// The authorization matrix (no token, unknown token, Reader, Contributor, wrong scope) on
+/// every route family.
+@Suite struct AuthorizationTests {
+    enum Family: String, CaseIterable { case gallery, image, version, operation, list, template }
+
+    @Test(arguments: Family.allCases)
+    func enforcesTokensRolesAndScopes(family: Family) async throws {
+        let f = try ServerFixture()
+        defer { f.removeAll() }
+        let b = ServerFixture.base()
+        try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
+            #expect(try await client.call(.put, "\(b)/g1", body: ServerFixture.galleryBody).status == 201)
+            #expect(try await client.call(.put, "\(b)/g1/images/i1", body: ServerFixture.imageBody).status == 201)
+            let created = try await client.call(.put, "\(b)/g1/images/i1/versions/1.0.0", body: f.versionBody())
+            #expect(created.status == 201)
+            let opURL = try #require(created.headers[.init("Azure-AsyncOperation")!])
+            let opPath = String(opURL[opURL.range(of: "/subscriptions/")!.lowerBound...])
+
+            // (read path, its twin that does not exist, write request)
+            let read: String, missing: String, write: (HTTPRequest.Method, String, String)?
+            switch family {
+            case .gallery: read = "\(b)/g1"; missing = "\(b)/nope"; write = (.put, "\(b)/g2", ServerFixture.galleryBody)
+            case .image: read = "\(b)/g1/images/i1"; missing = "\(b)/g1/images/nope"; write = (.put, "\(b)/g1/images/i2", ServerFixture.imageBody)
+            case .version:
+                read = "\(b)/g1/images/i1/versions/1.0.0?$expand=ReplicationStatus"; missing = "\(b)/g1/images/i1/versions/9.9.9"
+                write = (.patch, "\(b)/g1/images/i1/versions/1.0.0", #"{"properties":{"publishingProfile":{"excludeFromLatest":true}}}"#)
+            case .operation: read = opPath; missing = opPath.replacingOccurrences(of: "/operations/", with: "/operations/x"); write = nil
+            case .list: read = "\(b)/g1/images/i1/versions"; missing = "\(b)/g1/images/nope/versions"; write = nil
+            case .template:
+                let t = "/subscriptions/\(ServerFixture.subscription)/resourceGroups/rg1/providers/Microsoft.VirtualMachineImages/imageTemplates"
+                read = t; missing = t; write = (.delete, t + "/t1", "")
+            }
+            var v: String? = family == .operation ? nil : "2025-03-03"
+            if family == .template { v = "2025-10-01" }
+
+            for token in [nil, "not-a-token"] as [String?] {
+                let r = try await client.call(.get, read, token: token, apiVersion: v)
+                #expect(r.status == 401 && r.isARMError, "\(family) read with token \(token ?? "none")")
+                #expect(r.headers[.wwwAuthenticate] != nil)
+                if let (m, p, body) = write { #expect(try await client.call(m, p, token: token, body: body, apiVersion: v).status == 401) }
+            }
+            #expect(try await client.call(.get, read, token: "reader-token", apiVersion: v).status == 200)
+            if let (m, p, body) = write {
+                let denied = try await client.call(m, p, token: "reader-token", body: body, apiVersion: v)
+                #expect(denied.status == 403 && denied.errorCode == "AuthorizationFailed")
+            }
+            // Outside the caller's scope: 403, and the same answer whether the resource exists or not.
+            let outside = try await client.call(.get, read, token: "rg2-token", apiVersion: v)
+            let outsideMissing = try await client.call(.get, missing, token: "rg2-token", apiVersion: v)
+            #expect(outside.status == 403 && outside.isARMError)
+            if family != .operation { #expect(outside.text == outsideMissing.text) }
+            #expect(!outside.text.contains("eastus") && !outside.text.contains("1.0.0"))
+            if let (m, p, body) = write {
+                #expect(try await client.call(m, p, token: "rg2-token", body: body, apiVersion: v).status == 403)
+                let ok = try await client.call(m, p, token: "rg1-token", body: body, apiVersion: v)
+                #expect((200...204).contains(ok.status), "\(ok.text)")
+            }
+        }
+    }
+
+    @Test func subscriptionWideListShowsOnlyTheCallersResourceGroups() async throws {
+        let f = try ServerFixture()
+        defer { f.removeAll() }
+        try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
+            #expect(try await client.call(.put, "\(ServerFixture.base("rg1"))/g1", body: ServerFixture.galleryBody).status == 201)
+            #expect(try await client.call(.put, "\(ServerFixture.base("rg2"))/g2", body: ServerFixture.galleryBody).status == 201)
+            let path = "/subscriptions/\(ServerFixture.subscription)/providers/Microsoft.Compute/galleries"
+            func names(_ token: String) async throws -> [String] {
+                let r = try await client.call(.get, path, token: token)
+                return (r.json["value"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }.sorted()
+            }
+            #expect(try await names("admin-token") == ["g1", "g2"])
+            #expect(try await names("rg2-token") == ["g2"])
+            #expect(try await names("reader-token") == ["g1"])
+            // A resource-group-scoped caller may not write at subscription scope.
+            let other = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg1/providers/Microsoft.Compute/galleries/g1"
+            #expect(try await client.call(.get, other, token: "rg1-token").status == 403)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+"""A real `vmib serve` over HTTPS for the SDK and schemathesis tests.
+
+The server runs from the build folder on a free loopback port with a throwaway state
+directory, a self-signed certificate and a token file holding only SHA-256 hashes.
+"""
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+import ssl
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+TOKENS = {"admin-token": ("admin", "Contributor", f"/subscriptions/{SUBSCRIPTION}")}
+
+
+def _vmib():
+    for config in ("debug", "release"):
+        path = os.path.join(ROOT, ".build", config, "vmib")
+        if os.path.exists(path):
+            return path
+    pytest.fail("vmib is not built (swift build)")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, base_url, workdir, process):
+        self.base_url, self.workdir, self.process = base_url, workdir, process
+        self.token = "admin-token"
+
+    def disk(self, name, size):
+        path = os.path.join(self.workdir, name)
+        with open(path, "wb") as f:
+            f.write(os.urandom(size))
+        return path
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    work = str(tmp_path_factory.mktemp("vmib-sdk"))
+    tokens = {"tokens": [{"sha256": hashlib.sha256(t.encode()).hexdigest(), "principal": p, "role": r, "scope": s}
+                         for t, (p, r, s) in TOKENS.items()]}
+    with open(os.path.join(work, "tokens.json"), "w") as f:
+        json.dump(tokens, f)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", os.path.join(work, "key.pem"), "-out", os.path.join(work, "cert.pem")],
+                   check=True, capture_output=True)
+    port = _free_port()
+    env = dict(os.environ, VMIB_TOPOLOGY_DIR=os.path.join(ROOT, "topology"))
+    env.pop("VMIB_TOPOLOGY", None)
+    log = open(os.path.join(work, "serve.log"), "w")
+    process = subprocess.Popen(
+        [_vmib(), "serve", "--state-dir", os.path.join(work, "state"), "--port", str(port),
+         "--token-file", os.path.join(work, "tokens.json"), "--source-root", work,
+         "--tls-cert", os.path.join(work, "cert.pem"), "--tls-key", os.path.join(work, "key.pem")],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"https://127.0.0.1:{port}"
+    context = ssl._create_unverified_context()
+    for _ in range(200):
+        try:
+            if urllib.request.urlopen(base + "/readyz", context=context, timeout=1).status == 200:
+                break
+        except Exception:
+            time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("vmib serve did not become ready:\n" + open(os.path.join(work, "serve.log")).read())
+    yield Server(base, work, process)
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("vmib serve did not exit within 10 s of SIGTERM")
+    log.close()
+    assert process.returncode == 0, open(os.path.join(work, "serve.log")).read()
+    # Tokens never reach the log.
+    assert "admin-token" not in open(os.path.join(work, "serve.log")).read()
