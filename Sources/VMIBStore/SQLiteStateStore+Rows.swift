@@ -117,6 +117,16 @@ extension SQLiteStateStore {
             description: row["description"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
+    /// A replica from `SELECT region, idx, storage_account_type, state, bytes_done, attempts,
+    /// retries, last_error, verified_digest, upload_id, updated_at`.
+    static func replicaByPosition(_ row: Row) -> Replica {
+        Replica(region: row[0], index: row[1],
+                storageAccountType: StorageAccountType(rawValue: row[2]) ?? .Standard_LRS,
+                state: Replica.State(rawValue: row[3]) ?? .Pending, bytesDone: row[4],
+                attempts: row[5], retries: row[6], lastError: row[7], verifiedDigest: row[8], uploadID: row[9],
+                updatedAt: Date(timeIntervalSince1970: row[10]))
+    }
+
     static func replica(_ row: Row) -> Replica {
         Replica(region: row["region"], index: row["idx"],
                 storageAccountType: StorageAccountType(rawValue: row["storage_account_type"]) ?? .Standard_LRS,

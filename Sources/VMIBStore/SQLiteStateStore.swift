@@ -181,8 +181,12 @@ public final class SQLiteStateStore: StateStore {
     public func replicas(of ref: VersionRef) throws -> [Replica] {
         try read { db in
             guard let id = try self.versionID(db, ref) else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT * FROM replicas WHERE version_id=? ORDER BY region, idx", arguments: [id])
-                .map(Self.replica)
+            // Columns by position, not by name: a version can hold 6000 records (60 regions x
+            // 100), and looking 12 names up per row was most of `version show`'s time.
+            return try Row.fetchAll(db, sql: """
+                SELECT region, idx, storage_account_type, state, bytes_done, attempts, retries, last_error,
+                       verified_digest, upload_id, updated_at FROM replicas WHERE version_id=? ORDER BY region, idx
+                """, arguments: [id]).map(Self.replicaByPosition)
         }
     }
 

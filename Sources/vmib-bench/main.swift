@@ -1,3 +1,25 @@
-// Benchmarks' Swift side (issue: benchmarks): drives the transfer layer and the store
-// directly for scripts/bench-*. Each prints figures; none is a test.
-print("vmib-bench: no benchmark selected")
+// Benchmarks' Swift side: drives the transfer layer, the store and the service directly
+// for scripts/bench-*. Each prints figures as `name=value` lines; none is a test.
+//
+//   vmib-bench upload --endpoint URL --bucket B --file F [--key K] [--part-size-mib N]
+//                     [--multipart-threshold-mib N]
+//   vmib-bench scale-seed --state-dir D [--versions N] [--replicas N]
+//   vmib-bench scale-time --state-dir D --version X.Y.Z [--repeat N]
+// The scale commands take the topology from $VMIB_TOPOLOGY and the catalog from
+// $VMIB_TOPOLOGY_DIR, as vmib does.
+import Foundation
+
+let arguments = BenchArguments(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.command {
+    case "upload": try await UploadBenchmark(arguments).run()
+    case "scale-seed": try await ScaleBenchmark(arguments).seed()
+    case "scale-time": try await ScaleBenchmark(arguments).time()
+    default:
+        FileHandle.standardError.write(Data("vmib-bench: expected upload, scale-seed or scale-time\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("vmib-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -26,22 +26,34 @@ struct MultipartUpload: Sendable {
     /// Sends the parts the server lacks, in order (servers like rclone stream parts into
     /// the object and want them in sequence), then completes the upload.
     ///
-    /// Each part is hashed before it is sent (its SHA-256 goes in the signed header, its
-    /// MD5 decides whether a listed part can be kept) and again while it is sent; the
-    /// whole-file SHA-256 is checked against `digest` before the upload is completed.
+    /// Each part's SHA-256 is computed before it is sent (it goes in the signed header; its
+    /// MD5 too when the server lists that part, to decide whether it can be kept) and again
+    /// while it is sent, with the MD5 the server's ETag must match; the whole-file SHA-256
+    /// is checked against `digest` before the last part goes.
     /// - Returns: the completed object's ETag.
     func send(
         _ source: LocalFile, plan: S3PartPlan, digest: ObjectDigest,
         pacer: (any BytePacer)?, progress: @escaping @Sendable (Int64) -> Void
     ) async throws -> String {
-        var whole = StreamHasher()
         var partMD5s: [String] = []
         var done: Int64 = 0
-        for part in plan.parts {
+        // The next part is hashed while this one is on the wire: hashing in between parts
+        // left the link idle for a part's hashing time each part (seconds per image when
+        // several regions hash at once on a small machine).
+        var hashing: Task<(ObjectDigest, StreamHasher), any Error>? = plan.parts.first.map { first in
+            // Only the whole file's SHA-256 is checked; its MD5 would be wasted work.
+            Task { try await Self.hash(source, part: first, continuing: StreamHasher(md5: false), md5: wantsMD5(first)) }
+        }
+        defer { hashing?.cancel() }
+        for (position, part) in plan.parts.enumerated() {
             try Task.checkCancellation()
-            let local: ObjectDigest
-            (local, whole) = try await Self.hash(source, part: part, continuing: whole)
-            partMD5s.append(local.md5)
+            guard let current = hashing else { break }
+            let (local, whole) = try await withTaskCancellationHandler {
+                try await current.value
+            } onCancel: { current.cancel() }
+            hashing = position + 1 < plan.parts.count ? Task { [next = plan.parts[position + 1], wants = wantsMD5(plan.parts[position + 1])] in
+                try await Self.hash(source, part: next, continuing: whole, md5: wants)
+            } : nil
             if part.number == plan.parts.count {
                 let sha256 = whole.finalize().sha256
                 guard sha256 == digest.sha256.lowercased() else {
@@ -49,6 +61,7 @@ struct MultipartUpload: Sendable {
                 }
             }
             if let remote = partsOnServer[part.number], remote.etag == local.md5, remote.size == part.length {
+                partMD5s.append(local.md5)
                 done += part.length
                 progress(done)
                 continue
@@ -60,10 +73,11 @@ struct MultipartUpload: Sendable {
             guard sent.sha256 == local.sha256 else {
                 throw TransferError.sourceChanged(source.path, expected: local.sha256, actual: sent.sha256)
             }
-            guard etag == local.md5 else {
+            guard etag == sent.md5 else {
                 throw TransferError(code: .verificationFailed, target: client.target(key),
-                                    message: "part \(part.number): ETag \(etag ?? "none"), sent MD5 \(local.md5)")
+                                    message: "part \(part.number): ETag \(etag ?? "none"), sent MD5 \(sent.md5)")
             }
+            partMD5s.append(sent.md5)
             done += part.length
             progress(done)
         }
@@ -77,13 +91,21 @@ struct MultipartUpload: Sendable {
         return expected
     }
 
+    /// Whether a part's MD5 is needed before it is sent: only to compare it with a part the
+    /// server already holds (resume). Otherwise the MD5 comes from the bytes as they are
+    /// sent, saving a pass of the costlier hash.
+    private func wantsMD5(_ part: S3PartPlan.Part) -> Bool {
+        partsOnServer[part.number]?.size == part.length
+    }
+
     /// Hashes one part of the file on a blocking thread, feeding the whole-file hasher too.
+    /// - Parameter md5: whether the part's MD5 is wanted (else its digest's `md5` is empty).
     private static func hash(
-        _ source: LocalFile, part: S3PartPlan.Part, continuing whole: StreamHasher
+        _ source: LocalFile, part: S3PartPlan.Part, continuing whole: StreamHasher, md5: Bool
     ) async throws -> (ObjectDigest, StreamHasher) {
         try await BlockingThread.run(name: "vmib-hash") { cancellation in
             var whole = whole
-            var partHasher = StreamHasher()
+            var partHasher = StreamHasher(md5: md5)
             try FileChunks.read(source, offset: part.offset, length: part.length, cancellation: cancellation) { chunk in
                 partHasher.update(chunk)
                 whole.update(chunk)
