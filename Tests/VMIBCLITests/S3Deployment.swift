@@ -65,7 +65,7 @@ final class S3Deployment: @unchecked Sendable {
 
     func status(_ version: String = "1.0.0") async throws -> [String: Any] {
         let r = try await vmib.run("version", "show", "--gallery", "G", "--image", "I", "--version", version,
-                             "--replication-status", "--output", "json")
+                             "--replication-status", "--replicas", "--output", "json")
         try expectSuccess(r)
         return try r.json() as? [String: Any] ?? [:]
     }

@@ -108,7 +108,9 @@ struct VersionView: Encodable {
     var type = "Microsoft.Compute/galleries/images/versions"
     var properties: Properties
 
-    init(_ v: ImageVersion, details: VersionDetails? = nil) {
+    /// - Parameter includeReplicas: add vmib's per-replica list (large at scale: 100 replicas
+    ///   in each of 60 regions), beside Azure's replicationStatus.
+    init(_ v: ImageVersion, details: VersionDetails? = nil, includeReplicas: Bool = false) {
         id = v.ref.id
         name = v.ref.version.description
         let p = v.publishingProfile, s = v.storageProfile
@@ -122,7 +124,7 @@ struct VersionView: Encodable {
             provisioningState: v.provisioningState.rawValue,
             safetyProfile: v.safetyProfile, lifecycle: v.lifecycle,
             replicationStatus: details.map { ReplicationStatusView($0.status) },
-            replicas: details.map { $0.replicas.map {
+            replicas: details.flatMap { d in includeReplicas ? d : nil }.map { $0.replicas.map {
                 ReplicaView(region: $0.region, index: $0.index, state: $0.state.rawValue, bytesDone: $0.bytesDone,
                             attempts: $0.attempts, retries: $0.retries, lastError: $0.lastError, verifiedDigest: $0.verifiedDigest)
             } })

@@ -8,13 +8,16 @@ struct VersionShow: ParsableCommand {
     @OptionGroup var version: VersionOptions
     @Flag(name: .customLong("replication-status"), help: "Include replicationStatus (aggregatedState and per-region summary) and the replicas.")
     var replicationStatus = false
+    @Flag(name: .customLong("replicas"), help: "Include every replica (region, index, state, bytes, attempts, retries, last error, verified digest).")
+    var replicas = false
 
     func run() throws {
         let service = try global.service()
         let details = try service.details(try version.ref(service))
         let v = details.version
         if global.output == .json {
-            return try JSONOutput.print(VersionView(v, details: replicationStatus ? details : nil))
+            return try JSONOutput.print(VersionView(v, details: replicationStatus || replicas ? details : nil,
+                                                    includeReplicas: replicas))
         }
         Terminal.out("""
             version \(v.ref.version)
@@ -32,5 +35,13 @@ struct VersionShow: ParsableCommand {
         }
         Terminal.out(t.rendered)
         if replicationStatus { Terminal.out(StatusTable.render(details.status)) }
+        if replicas {
+            var t = Table("REGION", "INDEX", "STATE", "BYTES", "ATTEMPTS", "RETRIES", "VERIFIED SHA-256", "LAST ERROR")
+            for r in details.replicas {
+                t.add(r.region, "\(r.index)", r.state.rawValue, "\(r.bytesDone)", "\(r.attempts)", "\(r.retries)",
+                      r.verifiedDigest ?? "-", r.lastError ?? "")
+            }
+            Terminal.out(t.rendered)
+        }
     }
 }
