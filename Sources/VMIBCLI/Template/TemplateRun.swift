@@ -86,15 +86,7 @@ struct TemplateOutputs: ParsableCommand {
         let key = try template.key(service)
         let outputs = try service.runOutputs(key)
         if global.output == .json {
-            return try TemplateView.printJSON(.object([("value", .array(outputs.map { o in
-                var props: [(key: String, value: JSONValue)] = []
-                if let a = o.artifactId { props.append(("artifactId", .string(a))) }
-                if let u = o.artifactUri { props.append(("artifactUri", .string(u))) }
-                props.append(("provisioningState", .string(o.provisioningState)))
-                if let m = o.message { props.append(("message", .string(m))) }
-                return .object([("name", .string(o.name)), ("type", .string("Microsoft.VirtualMachineImages/imageTemplates/runOutputs")),
-                                ("id", .string("\(key.id)/runOutputs/\(o.name)")), ("properties", .object(props))])
-            }))]))
+            return try TemplateView.printJSON(.object([("value", .array(outputs.map { TemplateJSON.runOutput($0, of: key) }))]))
         }
         var table = Table("NAME", "TYPE", "STATE", "ARTIFACT")
         for o in outputs { table.add(o.name, o.type, o.provisioningState, o.artifactId ?? o.artifactUri ?? o.message ?? "") }
