@@ -2,16 +2,16 @@ import ArgumentParser
 import Foundation
 import VMIBService
 
-struct VersionShow: ParsableCommand {
+struct VersionShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a version; with --replication-status, per region.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var version: VersionOptions
     @Flag(name: .customLong("replication-status"), help: "Include replicationStatus (aggregatedState and per-region summary) and the replicas.")
     var replicationStatus = false
 
-    func run() throws {
-        let service = try global.service()
-        let details = try service.details(try version.ref(service))
+    func run() async throws {
+        let service = try global.backend()
+        let details = try await service.details(try version.ref(service))
         let v = details.version
         if global.output == .json {
             return try JSONOutput.print(VersionView(v, details: replicationStatus ? details : nil))

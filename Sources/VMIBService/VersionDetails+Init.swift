@@ -1,0 +1,11 @@
+import VMIBCore
+
+extension VersionDetails {
+    /// A version and its replicas as another vmib (a server) reported them; the status is
+    /// derived the same way the service derives it.
+    public init(version: ImageVersion, replicas: [Replica]) {
+        self.init(version: version, replicas: replicas,
+                  status: ReplicationStatus(targets: version.publishingProfile.targetRegions, replicas: replicas,
+                                            sizeBytes: version.storageProfile.sizeBytes))
+    }
+}
