@@ -33,6 +33,7 @@ public enum VMIBServer {
         HealthRoutes.add(to: router, api: api, ready: ready)
         GalleryRoutes.add(to: router, api: api)
         ImageRoutes.add(to: router, api: api)
+        ImageLifecycleRoutes.add(to: router, api: api)
         VersionRoutes.add(to: router, api: api)
         OperationRoutes.add(to: router, api: api)
         TemplateRoutes.add(to: router, api: api)

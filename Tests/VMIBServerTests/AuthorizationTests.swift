@@ -8,7 +8,7 @@ import VMIBCore
 /// The authorization matrix (no token, unknown token, Reader, Contributor, wrong scope) on
 /// every route family.
 @Suite struct AuthorizationTests {
-    enum Family: String, CaseIterable { case gallery, image, version, operation, list, template, templateList, templateRun, templateOperation }
+    enum Family: String, CaseIterable { case gallery, image, version, operation, list, template, templateList, templateRun, templateOperation, imageLifecycle }
 
     @Test(arguments: Family.allCases)
     func enforcesTokensRolesAndScopes(family: Family) async throws {
@@ -37,6 +37,14 @@ import VMIBCore
             case .list: read = "\(b)/g1/images/i1/versions"; missing = "\(b)/g1/images/nope/versions"; write = nil
             case .template:
                 read = "\(t)/t1"; missing = "\(t)/nope"; write = (.put, "\(t)/t2", TemplateRoutesTests.body())
+            case .imageLifecycle:
+                // vmib's own routes (latest, resolve, rollback, history); a rollback write is
+                // checked for 401/403 below, its success in ClientModeTests.
+                read = "\(b)/g1/images/i1/rollbackHistory"; missing = "\(b)/g1/images/nope/rollbackHistory"; write = nil
+                for token in ["reader-token", "rg2-token"] {
+                    #expect(try await client.call(.post, "\(b)/g1/images/i1/rollback", token: token, body: "{}").status == 403)
+                }
+                #expect(try await client.call(.post, "\(b)/g1/images/i1/rollback", token: nil, body: "{}").status == 401)
             case .templateList: read = t; missing = t; write = (.delete, "\(t)/t1", "")
             case .templateRun: read = "\(t)/t1/runOutputs"; missing = "\(t)/nope/runOutputs"; write = (.post, "\(t)/t1/run", "")
             case .templateOperation:

@@ -92,6 +92,35 @@ import Testing
         }
     }
 
+    @Test func rollbackRoutesRefuseBadInputAndChangeNothing() async throws {
+        let f = try ServerFixture()
+        defer { f.removeAll() }
+        let b = ServerFixture.base()
+        try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
+            #expect(try await client.call(.put, "\(b)/g1", body: ServerFixture.galleryBody).status == 201)
+            #expect(try await client.call(.put, "\(b)/g1/images/i1", body: ServerFixture.imageBody).status == 201)
+            let i = "\(b)/g1/images/i1"
+            let cases: [(HTTPRequest.Method, String, String?, Int, String, String?)] = [
+                (.post, "\(i)/rollback", #"{"to":1}"#, 400, "InvalidRequestContent", "to"),
+                (.post, "\(i)/rollback", #"{"undo":true,"to":"1.0.0"}"#, 400, "InvalidParameter", "undo"),
+                (.post, "\(i)/rollback", #"{"towards":"1.0.0"}"#, 400, "InvalidRequestContent", "towards"),
+                (.post, "\(i)/rollback", #"{"to":"1.x"}"#, 400, "InvalidParameter", "to"),
+                (.post, "\(i)/rollback", #"{"undo":true}"#, 409, "OperationNotAllowed", "undo"),
+                (.get, "\(i)/latest?region=mars", nil, 400, "InvalidParameter", "region"),
+                (.get, "\(i)/latest", nil, 404, "ResourceNotFound", "galleryImageName"),
+                (.get, "\(b)/g1/images/nope/rollbackHistory", nil, 404, "ResourceNotFound", "galleryImageName"),
+            ]
+            for (method, path, body, status, code, target) in cases {
+                let r = try await client.call(method, path, body: body)
+                #expect(r.status == status, "\(method) \(path) \(body ?? ""): \(r.text.prefix(300))")
+                #expect(r.errorCode == code, "\(method) \(path) \(body ?? ""): \(r.text.prefix(300))")
+                #expect(r.errorTarget == target, "\(method) \(path) \(body ?? ""): \(r.text.prefix(300))")
+            }
+            let history = try await client.call(.get, "\(i)/rollbackHistory")
+            #expect(history.status == 200 && (history.json["value"] as? [Any])?.isEmpty == true, "nothing recorded")
+        }
+    }
+
     @Test func badTemplatesAreRefusedWithTheirCodeAndFieldAndChangeNothing() async throws {
         let f = try ServerFixture()
         defer { f.removeAll() }

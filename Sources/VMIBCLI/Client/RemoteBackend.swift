@@ -235,6 +235,47 @@ struct RemoteBackend: VMIBBackend {
         }
     }
 
+    // MARK: latest, rollback (vmib's own routes beside Azure's)
+
+    func latestVersion(of image: ImageRef, region: String?) async throws -> ImageVersion {
+        try decodeVersion(try await call(.get, image.id + "/latest", query: region.map { "&region=\(Self.query($0))" } ?? "")).version
+    }
+
+    func resolveVersion(_ image: ImageRef, version: String, region: String?) async throws -> (version: ImageVersion, warning: String?) {
+        let r = try await call(.get, image.id + "/resolve", query: "&version=\(Self.query(version))" + (region.map { "&region=\(Self.query($0))" } ?? ""))
+        struct R: Decodable { var version: VersionEnvelope; var warning: String? }
+        do {
+            let x = try Self.decoder.decode(R.self, from: r.body)
+            return (x.version.properties.vmib.version, x.warning)
+        } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    /// The server records its caller (the token's principal) as who rolled back.
+    func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) async throws -> RollbackEntry {
+        var m: [(key: String, value: JSONValue)] = []
+        if undo { m.append(("undo", .bool(true))) }
+        if let to { m.append(("to", .string(to))) }
+        if let region { m.append(("region", .string(region))) }
+        let r = try await call(.post, image.id + "/rollback", body: .object(m))
+        do { return try Self.decoder.decode(RollbackEntry.self, from: r.body) } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry] {
+        let r = try await call(.get, image.id + "/rollbackHistory")
+        struct L: Decodable { var value: [RollbackEntry] }
+        do { return try Self.decoder.decode(L.self, from: r.body).value } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    static func query(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
+    }
+
     /// DELETE (202), then polls until the version is gone.
     func deleteVersion(_ ref: VersionRef, force: Bool) async throws {
         guard !force else {

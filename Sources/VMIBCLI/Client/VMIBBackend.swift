@@ -24,9 +24,28 @@ protocol VMIBBackend: Sendable {
     func update(_ r: UpdateRequest) async throws -> ImageVersion
     func versions(of image: ImageRef) async throws -> [ImageVersion]
     func details(_ ref: VersionRef) async throws -> VersionDetails
+
+    func latestVersion(of image: ImageRef, region: String?) async throws -> ImageVersion
+    func resolveVersion(_ image: ImageRef, version: String, region: String?) async throws -> (version: ImageVersion, warning: String?)
+    /// `undo`: revert the last rollback (to and region are then nil).
+    func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) async throws -> RollbackEntry
+    func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry]
 }
 
-extension VMIBService: VMIBBackend {}
+extension VMIBService: VMIBBackend {
+    func latestVersion(of image: ImageRef, region: String?) throws -> ImageVersion { try latest(of: image, region: region) }
+
+    func resolveVersion(_ image: ImageRef, version: String, region: String?) throws -> (version: ImageVersion, warning: String?) {
+        let r = try resolve(image, version: version, region: region)
+        return (r.version, r.warning)
+    }
+
+    func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) throws -> RollbackEntry {
+        undo ? try undoRollback(image, principal: principal) : try rollback(image, to: to, region: region, principal: principal)
+    }
+
+    func rollbackHistory(_ image: ImageRef) throws -> [RollbackEntry] { try history(image) }
+}
 
 extension VMIBBackend {
     /// `GalleryParentOptions` and friends call this with the default field.
