@@ -22,8 +22,9 @@ struct RemoteBackend: VMIBBackend {
     // MARK: requests
 
     /// Answers decoded, or the server's Azure error as a CLI failure (exit 2 for refusals).
-    func call(_ method: JSONRequest.Method, _ path: String, query: String = "", body: JSONValue? = nil) async throws -> JSONRequest.Response {
-        let url = server + path + "?api-version=\(Self.computeAPI)" + query
+    func call(_ method: JSONRequest.Method, _ path: String, query: String = "", body: JSONValue? = nil,
+              apiVersion: String = Self.computeAPI) async throws -> JSONRequest.Response {
+        let url = server + path + "?api-version=\(apiVersion)" + query
         let r: JSONRequest.Response
         do {
             r = try await JSONRequest.send(method, url, body: body.map { Data($0.text.utf8) }, bearer: token, insecure: insecure)

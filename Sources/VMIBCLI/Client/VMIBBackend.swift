@@ -30,6 +30,15 @@ protocol VMIBBackend: Sendable {
     /// `undo`: revert the last rollback (to and region are then nil).
     func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) async throws -> RollbackEntry
     func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry]
+
+    /// Checks the names locally.
+    func templateKey(resourceGroup: String, name: String, field: String) throws -> TemplateKey
+    func createTemplate(_ request: CreateTemplateRequest) async throws -> CreateTemplateResult
+    func templateDetails(_ key: TemplateKey) async throws -> TemplateDetails
+    func templates(resourceGroup: String?) async throws -> [TemplateDetails]
+    func deleteTemplate(_ key: TemplateKey) async throws
+    func cancelRun(_ key: TemplateKey) async throws -> TemplateRun
+    func runOutputs(_ key: TemplateKey) async throws -> [RunOutput]
 }
 
 extension VMIBService: VMIBBackend {
@@ -48,6 +57,10 @@ extension VMIBService: VMIBBackend {
 }
 
 extension VMIBBackend {
+    func templateKey(resourceGroup: String, name: String) throws -> TemplateKey {
+        try templateKey(resourceGroup: resourceGroup, name: name, field: "--name")
+    }
+
     /// `GalleryParentOptions` and friends call this with the default field.
     func galleryRef(resourceGroup: String, name: String) throws -> GalleryRef {
         try galleryRef(resourceGroup: resourceGroup, name: name, field: "--gallery")

@@ -112,7 +112,7 @@ enum TemplateRoutes {
             if e.code == .invalidArgument, let colon = e.message.firstIndex(of: ":"),
                let code = ProvisioningErrorCode(rawValue: String(e.message[..<colon])) {
                 let text = e.message[e.message.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                throw ARMError(.badRequest, code: code.rawValue, "\(e.field ?? "template"): \(text)", target: e.field,
+                throw ARMError(.badRequest, code: code.rawValue, "\(code.rawValue): \(text)", target: e.field,
                                details: [.init(code: "InvalidParameter", message: text, target: e.field)])
             }
             if e.code == .refused, e.message.contains("cannot be updated") {
