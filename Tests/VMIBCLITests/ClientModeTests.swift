@@ -97,7 +97,7 @@ import VMIBTestSupport
         #expect(outputs[5].contains(#""aggregatedState" : "Completed""#) && outputs[5].contains("westeurope"))
 
         // Commands with no server form yet refuse --server (exit 2) instead of using local state.
-        let refused = try await client.run(["template", "list"] + remote)
+        let refused = try await client.run(["regions", "list"] + remote)
         #expect(refused.exitCode == 2 && refused.stderr.contains("--server"))
         // A wrong token is refused by the server: exit 2, nothing local.
         let stranger = VMIBProcess(stateDirectory: client.stateDirectory, environment: ["VMIB_TOKEN": "not-a-token"])
