@@ -33,9 +33,11 @@ public enum VMIBServer {
         HealthRoutes.add(to: router, api: api, ready: ready)
         GalleryRoutes.add(to: router, api: api)
         ImageRoutes.add(to: router, api: api)
+        ImageLifecycleRoutes.add(to: router, api: api)
         VersionRoutes.add(to: router, api: api)
         OperationRoutes.add(to: router, api: api)
         TemplateRoutes.add(to: router, api: api)
+        TemplateOperationRoutes.add(to: router, api: api)
         return router
     }
 
@@ -48,6 +50,8 @@ public enum VMIBServer {
         settings.https = c.tlsCertificate != nil
         let api = API(service: service, settings: settings, metrics: ServerMetrics())
         let ready = ReadyFlag()
+        // Runs a previous server left active have no one carrying them out any more.
+        try? service.finishAbandonedRuns()
         let router = router(api: api, tokens: tokens, ready: ready)
         let server: HTTPServerBuilder
         if let cert = c.tlsCertificate, let key = c.tlsKey {

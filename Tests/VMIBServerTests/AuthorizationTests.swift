@@ -8,7 +8,7 @@ import VMIBCore
 /// The authorization matrix (no token, unknown token, Reader, Contributor, wrong scope) on
 /// every route family.
 @Suite struct AuthorizationTests {
-    enum Family: String, CaseIterable { case gallery, image, version, operation, list, template }
+    enum Family: String, CaseIterable { case gallery, image, version, operation, list, template, templateList, templateRun, templateOperation, imageLifecycle }
 
     @Test(arguments: Family.allCases)
     func enforcesTokensRolesAndScopes(family: Family) async throws {
@@ -23,6 +23,8 @@ import VMIBCore
             let opURL = try #require(created.headers[.init("Azure-AsyncOperation")!])
             let opPath = String(opURL[opURL.range(of: "/subscriptions/")!.lowerBound...])
 
+            let t = "/subscriptions/\(ServerFixture.subscription)/resourceGroups/rg1/providers/Microsoft.VirtualMachineImages/imageTemplates"
+            #expect(try await client.call(.put, "\(t)/t1", body: TemplateRoutesTests.body(), apiVersion: "2025-10-01").status == 201)
             // (read path, its twin that does not exist, write request)
             let read: String, missing: String, write: (HTTPRequest.Method, String, String)?
             switch family {
@@ -34,11 +36,25 @@ import VMIBCore
             case .operation: read = opPath; missing = opPath.replacingOccurrences(of: "/operations/", with: "/operations/x"); write = nil
             case .list: read = "\(b)/g1/images/i1/versions"; missing = "\(b)/g1/images/nope/versions"; write = nil
             case .template:
-                let t = "/subscriptions/\(ServerFixture.subscription)/resourceGroups/rg1/providers/Microsoft.VirtualMachineImages/imageTemplates"
-                read = t; missing = t; write = (.delete, t + "/t1", "")
+                read = "\(t)/t1"; missing = "\(t)/nope"; write = (.put, "\(t)/t2", TemplateRoutesTests.body())
+            case .imageLifecycle:
+                // vmib's own routes (latest, resolve, rollback, history); a rollback write is
+                // checked for 401/403 below, its success in ClientModeTests.
+                read = "\(b)/g1/images/i1/rollbackHistory"; missing = "\(b)/g1/images/nope/rollbackHistory"; write = nil
+                for token in ["reader-token", "rg2-token"] {
+                    #expect(try await client.call(.post, "\(b)/g1/images/i1/rollback", token: token, body: "{}").status == 403)
+                }
+                #expect(try await client.call(.post, "\(b)/g1/images/i1/rollback", token: nil, body: "{}").status == 401)
+            case .templateList: read = t; missing = t; write = (.delete, "\(t)/t1", "")
+            case .templateRun: read = "\(t)/t1/runOutputs"; missing = "\(t)/nope/runOutputs"; write = (.post, "\(t)/t1/run", "")
+            case .templateOperation:
+                let run = try await client.call(.post, "\(t)/t1/run", apiVersion: "2025-10-01")
+                let url = try #require(run.headers[.init("Azure-AsyncOperation")!])
+                read = String(url[url.range(of: "/subscriptions/")!.lowerBound...]); missing = read.replacingOccurrences(of: "/operations/", with: "/operations/x")
+                write = nil
             }
-            var v: String? = family == .operation ? nil : "2025-03-03"
-            if family == .template { v = "2025-10-01" }
+            var v: String? = family == .operation || family == .templateOperation ? nil : "2025-03-03"
+            if [.template, .templateList, .templateRun].contains(family) { v = "2025-10-01" }
 
             for token in [nil, "not-a-token"] as [String?] {
                 let r = try await client.call(.get, read, token: token, apiVersion: v)
@@ -55,13 +71,14 @@ import VMIBCore
             let outside = try await client.call(.get, read, token: "rg2-token", apiVersion: v)
             let outsideMissing = try await client.call(.get, missing, token: "rg2-token", apiVersion: v)
             #expect(outside.status == 403 && outside.isARMError)
-            if family != .operation { #expect(outside.text == outsideMissing.text) }
+            if family != .operation && family != .templateOperation { #expect(outside.text == outsideMissing.text) }
             #expect(!outside.text.contains("eastus") && !outside.text.contains("1.0.0"))
             if let (m, p, body) = write {
                 #expect(try await client.call(m, p, token: "rg2-token", body: body, apiVersion: v).status == 403)
                 let ok = try await client.call(m, p, token: "rg1-token", body: body, apiVersion: v)
                 #expect((200...204).contains(ok.status), "\(ok.text)")
             }
+            try await TemplateRoutesTests.waitForRunEnd(client, "\(t)/t1")
         }
     }
 

@@ -1,16 +1,16 @@
 import ArgumentParser
 import VMIBService
 
-struct GalleryCreate: ParsableCommand {
+struct GalleryCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a gallery.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var gallery: GalleryNameOptions
     @Option(help: "Description.") var description: String?
 
-    func run() throws {
-        let service = try global.service()
+    func run() async throws {
+        let service = try global.backend()
         let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name, field: "--name")
-        let g = try service.createGallery(ref, description: description)
+        let g = try await service.createGallery(ref, description: description)
         if global.output == .json { return try JSONOutput.print(GalleryView(g)) }
         Terminal.out("created gallery \(g.ref.gallery) (\(g.ref.id))")
     }

@@ -1,15 +1,15 @@
 import ArgumentParser
 import VMIBService
 
-struct GalleryDelete: ParsableCommand {
+struct GalleryDelete: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete an empty gallery.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var gallery: GalleryNameOptions
 
-    func run() throws {
-        let service = try global.service()
+    func run() async throws {
+        let service = try global.backend()
         let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name, field: "--name")
-        try service.deleteGallery(ref)
+        try await service.deleteGallery(ref)
         if global.output == .json { return try JSONOutput.print(["deleted": ref.id]) }
         Terminal.out("deleted gallery \(ref.gallery)")
     }

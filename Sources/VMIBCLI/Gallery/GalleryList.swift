@@ -1,13 +1,13 @@
 import ArgumentParser
 import VMIBService
 
-struct GalleryList: ParsableCommand {
+struct GalleryList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List galleries.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("resource-group"), help: "Only this resource group (default: all).") var resourceGroup: String?
 
-    func run() throws {
-        let galleries = try global.service().galleries(resourceGroup: resourceGroup)
+    func run() async throws {
+        let galleries = try await global.backend().galleries(resourceGroup: resourceGroup)
         if global.output == .json { return try JSONOutput.print(galleries.map(GalleryView.init)) }
         var t = Table("NAME", "RESOURCE GROUP", "DESCRIPTION")
         for g in galleries { t.add(g.ref.gallery, g.ref.resourceGroup, g.description ?? "") }

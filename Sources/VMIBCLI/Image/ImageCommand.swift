@@ -14,7 +14,7 @@ struct GalleryParentOptions: ParsableArguments {
     @OptionGroup var resourceGroup: ResourceGroupOption
     @Option(name: .customLong("gallery"), help: "Gallery name.") var gallery: String
 
-    func ref(_ service: VMIBService) throws -> GalleryRef {
+    func ref(_ service: any VMIBBackend) throws -> GalleryRef {
         try service.galleryRef(resourceGroup: resourceGroup.value, name: gallery)
     }
 }

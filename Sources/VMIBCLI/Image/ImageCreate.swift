@@ -2,7 +2,7 @@ import ArgumentParser
 import VMIBCore
 import VMIBService
 
-struct ImageCreate: ParsableCommand {
+struct ImageCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an image definition.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var parent: GalleryParentOptions
@@ -15,9 +15,9 @@ struct ImageCreate: ParsableCommand {
     @Option(help: "Identifier: SKU.") var sku: String
     @Option(help: "Description.") var description: String?
 
-    func run() throws {
-        let service = try global.service()
-        let image = try service.createImage(ImageRequest(
+    func run() async throws {
+        let service = try global.backend()
+        let image = try await service.createImage(ImageRequest(
             ref: try parent.ref(service).image(name), osType: osType, osState: osState,
             hyperVGeneration: hyperVGeneration, publisher: publisher, offer: offer, sku: sku, description: description))
         if global.output == .json { return try JSONOutput.print(ImageView(image)) }

@@ -2,14 +2,14 @@ import ArgumentParser
 import Foundation
 import VMIBService
 
-struct ImageHistory: ParsableCommand {
+struct ImageHistory: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "List an image's rollbacks and undos.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var image: ImageParentOptions
 
-    func run() throws {
-        let service = try global.service()
-        let entries = try service.history(try image.ref(service))
+    func run() async throws {
+        let service = try global.backend()
+        let entries = try await service.rollbackHistory(try image.ref(service))
         if global.output == .json { return try JSONOutput.print(entries) }
         var t = Table("ID", "KIND", "WHEN", "WHO", "FROM", "TO", "REGION", "FLAGS CHANGED", "UNDONE BY")
         for e in entries {

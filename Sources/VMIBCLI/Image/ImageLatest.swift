@@ -1,7 +1,7 @@
 import ArgumentParser
 import VMIBService
 
-struct ImageLatest: ParsableCommand {
+struct ImageLatest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latest",
         abstract: "The version 'latest' resolves to, in one region or in every target region.",
@@ -10,9 +10,9 @@ struct ImageLatest: ParsableCommand {
     @OptionGroup var image: ImageParentOptions
     @Option(help: "Region (default: every target region of the version).") var region: String?
 
-    func run() throws {
-        let service = try global.service()
-        let v = try service.latest(of: try image.ref(service), region: region)
+    func run() async throws {
+        let service = try global.backend()
+        let v = try await service.latestVersion(of: try image.ref(service), region: region)
         if global.output == .json { return try JSONOutput.print(VersionView(v)) }
         Terminal.out(v.ref.version.description)
     }

@@ -1,14 +1,14 @@
 import ArgumentParser
 import VMIBService
 
-struct ImageList: ParsableCommand {
+struct ImageList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List a gallery's image definitions.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var parent: GalleryParentOptions
 
-    func run() throws {
-        let service = try global.service()
-        let images = try service.images(in: try parent.ref(service))
+    func run() async throws {
+        let service = try global.backend()
+        let images = try await service.images(in: try parent.ref(service))
         if global.output == .json { return try JSONOutput.print(images.map(ImageView.init)) }
         var t = Table("NAME", "OS", "STATE", "GEN", "PUBLISHER", "OFFER", "SKU")
         for i in images {

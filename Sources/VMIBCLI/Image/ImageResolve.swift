@@ -1,7 +1,7 @@
 import ArgumentParser
 import VMIBService
 
-struct ImageResolve: ParsableCommand {
+struct ImageResolve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolve", abstract: "Resolve a version for a deployment: a number or 'latest'.",
         discussion: "A Deprecated version resolves with a warning; an Obsolete one is refused (exit 2).")
@@ -10,9 +10,9 @@ struct ImageResolve: ParsableCommand {
     @Option(name: .customLong("version"), help: "Major.Minor.Patch or latest.") var version: String = "latest"
     @Option(help: "Region of the deployment.") var region: String?
 
-    func run() throws {
-        let service = try global.service()
-        let r = try service.resolve(try image.ref(service), version: version, region: region)
+    func run() async throws {
+        let service = try global.backend()
+        let r = try await service.resolveVersion(try image.ref(service), version: version, region: region)
         if let warning = r.warning { Terminal.warning(warning) }
         if global.output == .json { return try JSONOutput.print(VersionView(r.version)) }
         Terminal.out(r.version.ref.id)

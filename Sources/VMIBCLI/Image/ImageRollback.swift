@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import VMIBService
 
-struct ImageRollback: ParsableCommand {
+struct ImageRollback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback", abstract: "Make an earlier version latest again (recorded; --undo reverts the last one).",
         discussion: "Excludes every newer version from latest, version-wide or in --region only, in one transaction.")
@@ -18,12 +18,11 @@ struct ImageRollback: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let service = try global.service()
+    func run() async throws {
+        let service = try global.backend()
         let ref = try image.ref(service)
         let principal = Principal.current
-        let entry = undo ? try service.undoRollback(ref, principal: principal)
-                         : try service.rollback(ref, to: to, region: region, principal: principal)
+        let entry = try await service.rollbackImage(ref, to: to, region: region, undo: undo, principal: principal)
         if global.output == .json { return try JSONOutput.print(entry) }
         let scope = entry.region.map { " in \($0)" } ?? ""
         Terminal.out("\(entry.kind == .undo ? "undid rollback" : "rolled back")\(scope): latest is now \(entry.to) (was \(entry.from?.description ?? "none")); "

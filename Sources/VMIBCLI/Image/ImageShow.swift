@@ -1,17 +1,17 @@
 import ArgumentParser
 import VMIBService
 
-struct ImageShow: ParsableCommand {
+struct ImageShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show an image definition.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var parent: GalleryParentOptions
     @Option(help: "Image definition name.") var name: String
 
-    func run() throws {
-        let service = try global.service()
-        let image = try service.image(try parent.ref(service).image(name))
+    func run() async throws {
+        let service = try global.backend()
+        let image = try await service.image(try parent.ref(service).image(name))
         if global.output == .json { return try JSONOutput.print(ImageView(image)) }
-        let versions = try service.versions(of: image.ref)
+        let versions = try await service.versions(of: image.ref)
         Terminal.out("""
             image \(image.ref.image)
             id: \(image.ref.id)

@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
             SIGTERM or SIGINT stops accepting requests, stops running transfers at a checkpoint and exits; \
             the next start resumes them.
             """)
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: ServeStateOptions
     @Option(help: "Address to listen on.") var address = "127.0.0.1"
     @Option(help: "Port (0: any free port; the chosen one is printed).") var port = 8080
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS.") var tlsCert: String?

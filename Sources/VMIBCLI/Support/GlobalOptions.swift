@@ -14,7 +14,54 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("output"), help: "Output format: table or json.")
     var output: OutputFormat = .table
 
+    @Option(name: .customLong("server"), help: "Work against a running `vmib serve` at this URL instead of the local state (default: $VMIB_SERVER).")
+    var server: String?
+
+    @Option(name: .customLong("token-file"), help: "With --server: a file holding the bearer token (default: $VMIB_TOKEN).")
+    var tokenFile: String?
+
+    @Flag(name: .customLong("insecure"), help: "With --server: do not verify the server's TLS certificate (a self-signed test certificate).")
+    var insecure = false
+
+    /// The server URL, from --server or $VMIB_SERVER; nil in embedded mode.
+    var serverURL: String? {
+        let url = server ?? ProcessInfo.processInfo.environment["VMIB_SERVER"]
+        guard let url, !url.isEmpty else { return nil }
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    /// What the gallery, image and version commands work on: a running server (--server) or
+    /// the embedded service over the state directory.
+    func backend() throws -> any VMIBBackend {
+        guard let url = serverURL else { return try service() }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw DomainError.invalid("--server", "'\(url)' is not an http:// or https:// URL")
+        }
+        let env = ProcessInfo.processInfo.environment
+        var token = env["VMIB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let tokenFile {
+            guard let data = FileManager.default.contents(atPath: tokenFile) else {
+                throw DomainError.invalid("--token-file", "cannot read '\(tokenFile)'")
+            }
+            token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let token, !token.isEmpty else {
+            throw DomainError.invalid("--token-file", "a server needs a token: set VMIB_TOKEN or give --token-file FILE")
+        }
+        let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
+        return RemoteBackend(server: url, token: token, insecure: insecure, subscription: subscription)
+    }
+
+    /// The embedded service. Commands that have no server form yet refuse --server rather
+    /// than quietly working on this machine's state.
     func service() throws -> VMIBService {
+        if serverURL != nil {
+            throw DomainError.invalid("--server", "this command works only on the local state directory (embedded mode) so far; run it without --server and VMIB_SERVER")
+        }
+        return try Self.embeddedService(stateDirectory: stateDirectory, topology: topology)
+    }
+
+    static func embeddedService(stateDirectory: String?, topology: String?) throws -> VMIBService {
         let env = ProcessInfo.processInfo.environment
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
         var perReplica = 20
@@ -28,6 +75,21 @@ struct GlobalOptions: ParsableArguments {
             stateDirectory: ServiceConfiguration.stateDirectory(option: stateDirectory, environment: env),
             topologyFile: topology, subscription: subscription, environment: env, deploymentsPerReplica: perReplica))
     }
+}
+
+/// The options of `vmib serve`, which works on the local state directory and has a
+/// `--token-file` of its own (the tokens it accepts).
+struct ServeStateOptions: ParsableArguments {
+    @Option(name: .customLong("state-dir"), help: "State directory (default: $VMIB_STATE_DIR or ~/.vmib).")
+    var stateDirectory: String?
+
+    @Option(name: .customLong("topology"), help: "Deployment topology file (default: $VMIB_TOPOLOGY, topology/local.json or the built-in local topology).")
+    var topology: String?
+
+    @Option(name: .customLong("output"), help: "Output format: table or json.")
+    var output: OutputFormat = .table
+
+    func service() throws -> VMIBService { try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology) }
 }
 
 /// `--resource-group`, defaulting to $VMIB_RESOURCE_GROUP or "vmib".

@@ -3,7 +3,7 @@ import Foundation
 import VMIBCore
 import VMIBService
 
-struct TemplateCreate: ParsableCommand {
+struct TemplateCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Create an image template from an Azure imageTemplate body or an ARM deployment template.",
         discussion: "Templates are immutable: creating again with the same body changes nothing; a different body is refused.")
@@ -13,8 +13,8 @@ struct TemplateCreate: ParsableCommand {
     @Option(name: .customLong("parameter"), help: "name=value for a deployment template's parameter; repeatable.")
     var parameters: [String] = []
 
-    func run() throws {
-        let service = try global.service()
+    func run() async throws {
+        let service = try global.backend()
         let key = try template.key(service)
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw DomainError.invalid("--file", "cannot read '\(file)'")
@@ -26,7 +26,7 @@ struct TemplateCreate: ParsableCommand {
             }
             values[String(p[..<eq])] = String(p[p.index(after: eq)...])
         }
-        let result = try service.createTemplate(CreateTemplateRequest(key: key, document: text, parameters: values))
+        let result = try await service.createTemplate(CreateTemplateRequest(key: key, document: text, parameters: values))
         for w in result.warnings { Terminal.warning(w) }
         if global.output == .json { return try TemplateView.print(result.details) }
         Terminal.out(result.created ? "created image template \(key.name)" : "image template \(key.name) exists with this body: unchanged")

@@ -8,7 +8,7 @@ struct TemplateOptions: ParsableArguments {
     @Option(name: .customLong("name"), help: "The image template's name.") var nameOption: String?
     @Argument(help: "The image template's name (instead of --name).") var nameArgument: String?
 
-    func key(_ service: VMIBService) throws -> TemplateKey {
+    func key(_ service: any VMIBBackend) throws -> TemplateKey {
         guard let name = nameOption ?? nameArgument else {
             throw DomainError.invalid("--name", "the image template's name is required (--name T)")
         }

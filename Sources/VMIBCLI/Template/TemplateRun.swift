@@ -13,16 +13,21 @@ struct TemplateRunCommand: AsyncParsableCommand {
     var noWait = false
 
     func run() async throws {
-        let service = try global.service()
-        let key = try template.key(service)
+        let backend = try global.backend()
+        let key = try template.key(backend)
         var run: TemplateRun
-        if noWait {
+        if let remote = backend as? RemoteBackend {
+            // The server carries the run out; --no-wait returns once it is recorded.
+            run = try await remote.run(key, wait: !noWait)
+        } else if noWait {
+            let service = try global.service()
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let state = ServiceConfiguration.stateDirectory(option: global.stateDirectory, environment: ProcessInfo.processInfo.environment)
             run = try service.startRunInBackground(key) { r in
                 [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (global.topology.map { ["--topology", $0] } ?? [])
             }
         } else {
+            let service = try global.service()
             run = try service.startRun(key)
             if run.state == .Running { run = try await service.executeRun(id: run.id) }
         }
@@ -51,14 +56,14 @@ struct TemplateRunWorker: AsyncParsableCommand {
     }
 }
 
-struct TemplateCancel: ParsableCommand {
+struct TemplateCancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel the template's run in progress.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var template: TemplateOptions
 
-    func run() throws {
-        let service = try global.service()
-        let r = try service.cancelRun(try template.key(service))
+    func run() async throws {
+        let service = try global.backend()
+        let r = try await service.cancelRun(try template.key(service))
         if global.output == .json { return try TemplateView.printJSON(TemplateView.runStatus(r)) }
         Terminal.out("run \(r.id): \(TemplateView.statusLine(r))")
     }
@@ -76,25 +81,17 @@ struct TemplateLogs: ParsableCommand {
     }
 }
 
-struct TemplateOutputs: ParsableCommand {
+struct TemplateOutputs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "outputs", abstract: "List run outputs: artifactId, artifactUri, provisioningState.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var template: TemplateOptions
 
-    func run() throws {
-        let service = try global.service()
+    func run() async throws {
+        let service = try global.backend()
         let key = try template.key(service)
-        let outputs = try service.runOutputs(key)
+        let outputs = try await service.runOutputs(key)
         if global.output == .json {
-            return try TemplateView.printJSON(.object([("value", .array(outputs.map { o in
-                var props: [(key: String, value: JSONValue)] = []
-                if let a = o.artifactId { props.append(("artifactId", .string(a))) }
-                if let u = o.artifactUri { props.append(("artifactUri", .string(u))) }
-                props.append(("provisioningState", .string(o.provisioningState)))
-                if let m = o.message { props.append(("message", .string(m))) }
-                return .object([("name", .string(o.name)), ("type", .string("Microsoft.VirtualMachineImages/imageTemplates/runOutputs")),
-                                ("id", .string("\(key.id)/runOutputs/\(o.name)")), ("properties", .object(props))])
-            }))]))
+            return try TemplateView.printJSON(.object([("value", .array(outputs.map { TemplateJSON.runOutput($0, of: key) }))]))
         }
         var table = Table("NAME", "TYPE", "STATE", "ARTIFACT")
         for o in outputs { table.add(o.name, o.type, o.provisioningState, o.artifactId ?? o.artifactUri ?? o.message ?? "") }

@@ -1,14 +1,14 @@
 import ArgumentParser
 import VMIBService
 
-struct TemplateShow: ParsableCommand {
+struct TemplateShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a template and its lastRunStatus.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var template: TemplateOptions
 
-    func run() throws {
-        let service = try global.service()
-        let d = try service.templateDetails(try template.key(service))
+    func run() async throws {
+        let service = try global.backend()
+        let d = try await service.templateDetails(try template.key(service))
         if global.output == .json { return try TemplateView.print(d) }
         let t = d.template
         Terminal.out("""

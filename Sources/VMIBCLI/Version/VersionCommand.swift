@@ -14,7 +14,7 @@ struct ImageParentOptions: ParsableArguments {
     @OptionGroup var gallery: GalleryParentOptions
     @Option(name: .customLong("image"), help: "Image definition name.") var image: String
 
-    func ref(_ service: VMIBService) throws -> ImageRef { try gallery.ref(service).image(image) }
+    func ref(_ service: any VMIBBackend) throws -> ImageRef { try gallery.ref(service).image(image) }
 }
 
 /// A version's full address on the command line.
@@ -22,7 +22,7 @@ struct VersionOptions: ParsableArguments {
     @OptionGroup var image: ImageParentOptions
     @Option(name: .customLong("version"), help: "Version, Major.Minor.Patch.") var version: String
 
-    func ref(_ service: VMIBService) throws -> VersionRef {
+    func ref(_ service: any VMIBBackend) throws -> VersionRef {
         try image.ref(service).version(try VersionNumber(parsing: version, field: "--version"))
     }
 }

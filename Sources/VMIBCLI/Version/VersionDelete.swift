@@ -10,10 +10,14 @@ struct VersionDelete: AsyncParsableCommand {
     @Flag(help: "Delete even if the version is the target of the latest rollback.") var force = false
 
     func run() async throws {
-        let service = try global.service()
-        let ref = try version.ref(service)
-        try service.beginDelete(ref, force: force)
-        try await service.purge(ref)
+        let backend = try global.backend()
+        let ref = try version.ref(backend)
+        if let remote = backend as? RemoteBackend {
+            try await remote.deleteVersion(ref, force: force)
+        } else if let service = backend as? VMIBService {
+            try service.beginDelete(ref, force: force)
+            try await service.purge(ref)
+        }
         if global.output == .json { return try JSONOutput.print(["deleted": ref.id]) }
         Terminal.out("deleted version \(ref.version) of \(ref.image.gallery.gallery)/\(ref.image.image) and its replicas in every region")
     }

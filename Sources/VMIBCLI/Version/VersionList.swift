@@ -2,14 +2,14 @@ import ArgumentParser
 import Foundation
 import VMIBService
 
-struct VersionList: ParsableCommand {
+struct VersionList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List an image's versions, highest first.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var image: ImageParentOptions
 
-    func run() throws {
-        let service = try global.service()
-        let versions = try service.versions(of: try image.ref(service))
+    func run() async throws {
+        let service = try global.backend()
+        let versions = try await service.versions(of: try image.ref(service))
         if global.output == .json { return try JSONOutput.print(versions.map { VersionView($0) }) }
         var t = Table("VERSION", "STATE", "PROVISIONING", "REGIONS", "REPLICAS", "EXCLUDED", "END OF LIFE", "SIZE")
         for v in versions {

@@ -25,16 +25,16 @@ struct VersionPublish: AsyncParsableCommand {
     var noWait = false
 
     func run() async throws {
-        let service = try global.service()
+        let service = try global.backend()
         let ref = try version.ref(service)
-        let published = try service.publish(PublishRequest(
+        let published = try await service.publish(PublishRequest(
             image: ref.image, version: version.version, disk: disk,
             targetRegions: try targetRegions.map(TargetRegionSyntax.parse), replicaCount: replicaCount,
             excludeFromLatest: excludeFromLatest, endOfLifeDate: endOfLife,
             expectedDeployments: try expectedDeployments.map(ExpectedDeploymentsSyntax.parse),
             safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: allowDeletion, blockDeletionBeforeEndOfLife: blockDeletion)))
-        if noWait { return try ReplicationRun.report(service, published.ref, output: global.output) }
-        try await ReplicationRun.run(service, published.ref, requeueFailed: false, output: global.output)
+        if noWait { return try await ReplicationRun.show(service, published.ref, output: global.output) }
+        try await ReplicationRun.follow(service, published.ref, requeueFailed: false, output: global.output)
     }
 }
 

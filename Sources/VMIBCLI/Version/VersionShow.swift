@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import VMIBService
 
-struct VersionShow: ParsableCommand {
+struct VersionShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a version; with --replication-status, per region.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var version: VersionOptions
@@ -11,9 +11,9 @@ struct VersionShow: ParsableCommand {
     @Flag(name: .customLong("replicas"), help: "Include every replica (region, index, state, bytes, attempts, retries, last error, verified digest).")
     var replicas = false
 
-    func run() throws {
-        let service = try global.service()
-        let details = try service.details(try version.ref(service))
+    func run() async throws {
+        let service = try global.backend()
+        let details = try await service.details(try version.ref(service))
         let v = details.version
         if global.output == .json {
             return try JSONOutput.print(VersionView(v, details: replicationStatus || replicas ? details : nil,

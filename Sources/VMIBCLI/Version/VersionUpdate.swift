@@ -29,7 +29,7 @@ struct VersionUpdate: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Record the change and return.") var noWait = false
 
     func run() async throws {
-        let service = try global.service()
+        let service = try global.backend()
         var request = UpdateRequest(ref: try version.ref(service))
         request.setRegions = try targetRegions.map(TargetRegionSyntax.parse)
         request.removeRegions = removeRegions
@@ -40,10 +40,10 @@ struct VersionUpdate: AsyncParsableCommand {
         request.endOfLifeDate = endOfLife
         request.allowDeletionOfReplicatedLocations = allowDeletion
         request.blockDeletionBeforeEndOfLife = blockDeletion
-        let updated = try service.update(request)
+        let updated = try await service.update(request)
         if noWait || updated.provisioningState != .Updating {
-            return try ReplicationRun.report(service, updated.ref, output: global.output)
+            return try await ReplicationRun.show(service, updated.ref, output: global.output)
         }
-        try await ReplicationRun.run(service, updated.ref, requeueFailed: false, output: global.output)
+        try await ReplicationRun.follow(service, updated.ref, requeueFailed: false, output: global.output)
     }
 }

@@ -9,8 +9,8 @@ struct VersionWait: AsyncParsableCommand {
     @OptionGroup var version: VersionOptions
 
     func run() async throws {
-        let service = try global.service()
+        let service = try global.backend()
         let ref = try version.ref(service)
-        try await ReplicationRun.run(service, ref, requeueFailed: false, output: global.output)
+        try await ReplicationRun.follow(service, ref, requeueFailed: false, output: global.output)
     }
 }

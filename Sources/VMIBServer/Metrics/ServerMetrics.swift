@@ -34,6 +34,14 @@ public final class ServerMetrics: Sendable {
             .recordNanoseconds(Int64(seconds * 1e9))
     }
 
+    func runStarted() {
+        Counter(label: "vmib_build_runs_started_total", factory: factory).increment()
+    }
+
+    func runEnded(state: String) {
+        Counter(label: "vmib_build_runs_ended_total", dimensions: [("state", state)], factory: factory).increment()
+    }
+
     /// The text format, after refreshing the gauges read from the store.
     public func render(service: VMIBService) -> String {
         if let census = try? service.replicaCensus() {
@@ -42,6 +50,12 @@ public final class ServerMetrics: Sendable {
                     Gauge(label: "vmib_replicas", dimensions: [("region", region), ("state", state.rawValue)], factory: factory)
                         .record(states[state] ?? 0)
                 }
+            }
+        }
+        // Build runs by state (every run recorded, whoever started it: this server or a CLI).
+        if let runs = try? service.templateRunCensus() {
+            for state in RunState.allCases {
+                Gauge(label: "vmib_build_runs", dimensions: [("state", state.rawValue)], factory: factory).record(runs[state] ?? 0)
             }
         }
         var buffer: [UInt8] = []

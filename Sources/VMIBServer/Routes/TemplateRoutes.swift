@@ -1,55 +1,168 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
+import VMIBCore
+import VMIBService
 
-/// Microsoft.VirtualMachineImages/imageTemplates: the shell of the routes. Authorization,
-/// api-version (Image Builder's versions), name and body validation, 404s and empty lists
-/// answer as Azure does; creating a template answers 501 NotImplemented until the template
-/// engine (VMIBService+Templates, issue 4) is on main.
+/// Microsoft.VirtualMachineImages/imageTemplates, through VMIBService's template use cases:
+/// PUT (create; the same body again is unchanged; templates are immutable), GET (with
+/// lastRunStatus), DELETE (202 + operation), list by resource group and subscription, POST
+/// `run` (202; the operation ends when the run does), POST `cancel`, GET `runOutputs[/name]`.
 enum TemplateRoutes {
     static let path = "/subscriptions/:subscriptionId/resourceGroups/:resourceGroupName/providers/Microsoft.VirtualMachineImages/imageTemplates"
     static let namePattern = #"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?$"#
+    static let fields = ["--name": "imageTemplateName", "--resource-group": "resourceGroupName", "--run-id": "runId"]
 
     static func add(to router: Router<ARMRequestContext>, api: API) {
-        @Sendable func template(_ request: Request, _ context: ARMRequestContext, _ access: Access) throws -> String {
-            _ = try ScopeParams.check(request, context, api: api, access: access,
-                                      action: "Microsoft.VirtualMachineImages/imageTemplates/\(access == .read ? "read" : "write")",
-                                      apiVersions: APIVersion.imageBuilder)
-            let name = try context.parameters.require("imageTemplateName")
-            guard name.range(of: namePattern, options: .regularExpression) != nil else {
-                throw ARMError.invalidParameter("The image template name '\(name)' is invalid: 1-64 letters, digits, '-', '_', '.', starting with a letter or digit.", target: "imageTemplateName")
-            }
-            return name
-        }
-        @Sendable func notFound(_ name: String) -> ARMError {
-            ARMError.notFound("The image template '\(name)' was not found.", target: "imageTemplateName")
-        }
         let one = RouterPath(path + "/:imageTemplateName")
         router.put(one) { request, context -> Response in
-            _ = try template(request, context, .write)
+            let key = try templateKey(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
-            try body.object(allowing: ["location", "tags", "identity", "properties", "id", "name", "type"], type: "ImageTemplate")
+            try body.object(allowing: ["location", "tags", "identity", "properties", "id", "name", "type", "apiVersion", "systemData"],
+                            type: "ImageTemplate")
             _ = try body.required(try body.string("location"), "location")
             _ = try body.required(body["properties"], "properties")
-            throw ARMError(.notImplemented, code: "NotImplemented",
-                           "Image templates are not available on this server yet: the template engine is not part of this build.")
+            _ = try body.stringMap("tags")
+            let result = try templateCall { try api.service.createTemplate(CreateTemplateRequest(key: key, document: body.value.text)) }
+            return try json(TemplateJSON.resource(result.details), status: result.created ? .created : .ok)
         }
-        router.get(one) { request, context -> Response in throw notFound(try template(request, context, .read)) }
-        router.delete(one) { request, context in _ = try template(request, context, .write); return ARMResponse.empty(.noContent) }
-        for action in ["run", "cancel"] {
-            router.post(RouterPath(path + "/:imageTemplateName/\(action)")) { request, context -> Response in throw notFound(try template(request, context, .write)) }
+        router.get(one) { request, context -> Response in
+            let key = try templateKey(request, context, api: api, access: .read)
+            return try json(TemplateJSON.resource(try templateCall { try api.service.templateDetails(key) }))
         }
-        router.get(RouterPath(path + "/:imageTemplateName/runOutputs")) { request, context -> Response in throw notFound(try template(request, context, .read)) }
+        router.delete(one) { request, context -> Response in
+            let key = try templateKey(request, context, api: api, access: .write)
+            guard let details = try? api.service.templateDetails(key) else { return ARMResponse.empty(.noContent) }
+            if let run = details.lastRun, run.state.isActive {
+                throw ARMError(.conflict, code: "OperationNotAllowed",
+                               "Image template '\(key.name)' has a run in progress (\(run.id)); cancel it first.", target: "imageTemplateName")
+            }
+            try templateCall { try api.service.deleteTemplate(key) }
+            let op = TemplateOperation(kind: .delete, template: key, runID: nil)
+            return ARMResponse.empty(.accepted, headers: headers(for: op, request: request, api: api))
+        }
+        router.post(RouterPath(path + "/:imageTemplateName/run")) { request, context -> Response in
+            let key = try templateKey(request, context, api: api, access: .write)
+            let run = try templateCall { try api.service.startRun(key) }
+            api.metrics.runStarted()
+            if run.state == .Running {
+                // The build runs in this process; the operation reads its progress from the store.
+                let service = api.service, metrics = api.metrics, id = run.id
+                Task.detached {
+                    let end = try? await service.executeRun(id: id)
+                    metrics.runEnded(state: end?.state.rawValue ?? "Failed")
+                }
+            } else {
+                api.metrics.runEnded(state: run.state.rawValue)
+            }
+            let op = TemplateOperation(kind: .run, template: key, runID: run.id)
+            return ARMResponse.empty(.accepted, headers: headers(for: op, request: request, api: api))
+        }
+        router.post(RouterPath(path + "/:imageTemplateName/cancel")) { request, context -> Response in
+            let key = try templateKey(request, context, api: api, access: .write)
+            let run = try templateCall { try api.service.cancelRun(key) }
+            let op = TemplateOperation(kind: .cancel, template: key, runID: run.id)
+            return ARMResponse.empty(.accepted, headers: headers(for: op, request: request, api: api))
+        }
+        router.get(RouterPath(path + "/:imageTemplateName/runOutputs")) { request, context -> Response in
+            let key = try templateKey(request, context, api: api, access: .read)
+            let outputs = try templateCall { try api.service.runOutputs(key) }
+            return try json(.object([("value", .array(outputs.map { TemplateJSON.runOutput($0, of: key) }))]))
+        }
         router.get(RouterPath(path + "/:imageTemplateName/runOutputs/:runOutputName")) { request, context -> Response in
-            throw notFound(try template(request, context, .read))
+            let key = try templateKey(request, context, api: api, access: .read)
+            let name = try context.parameters.require("runOutputName")
+            let outputs = try templateCall { try api.service.runOutputs(key) }
+            guard let o = outputs.first(where: { $0.name == name }) else {
+                throw ARMError.notFound("The run output '\(name)' of image template '\(key.name)' was not found.", target: "runOutputName")
+            }
+            return try json(TemplateJSON.runOutput(o, of: key))
         }
         router.get(RouterPath(path)) { request, context in
-            _ = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.VirtualMachineImages/imageTemplates/read",
-                                      apiVersions: APIVersion.imageBuilder)
-            return try ARMResponse.json(ARMList<String>(value: []))
+            let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.VirtualMachineImages/imageTemplates/read",
+                                              apiVersions: APIVersion.imageBuilder)
+            let list = try templateCall { try api.service.templates(resourceGroup: scope.resourceGroup) }
+            return try json(.object([("value", .array(list.map(TemplateJSON.resource)))]))
         }
         router.get("/subscriptions/:subscriptionId/providers/Microsoft.VirtualMachineImages/imageTemplates") { request, context in
             _ = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.VirtualMachineImages/imageTemplates/read",
                                       apiVersions: APIVersion.imageBuilder, resourceGroupLevel: false)
-            return try ARMResponse.json(ARMList<String>(value: []))
+            let list = try templateCall { try api.service.templates(resourceGroup: nil) }
+                .filter { context.visible(resourceGroup: $0.record.key.resourceGroup) }
+            return try json(.object([("value", .array(list.map(TemplateJSON.resource)))]))
+        }
+    }
+
+    static func templateKey(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> TemplateKey {
+        let scope = try ScopeParams.check(request, context, api: api, access: access,
+                                          action: "Microsoft.VirtualMachineImages/imageTemplates/\(access == .read ? "read" : "write")",
+                                          apiVersions: APIVersion.imageBuilder)
+        let name = try context.parameters.require("imageTemplateName")
+        guard name.range(of: namePattern, options: .regularExpression) != nil else {
+            throw ARMError.invalidParameter("The image template name '\(name)' is invalid: 1-64 letters, digits, '-', '_', '.', starting with a letter or digit.", target: "imageTemplateName")
+        }
+        return try templateCall { try api.service.templateKey(resourceGroup: scope.resourceGroup!, name: name, field: "imageTemplateName") }
+    }
+
+    /// Runs a template use case. An invalid template is a 400 whose code is Azure's
+    /// provisioningErrorCode (`BadPIRSource`, …) and whose target is the field path; a
+    /// different body for an existing template is a 409.
+    static func templateCall<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as DomainError {
+            if e.code == .invalidArgument, let colon = e.message.firstIndex(of: ":"),
+               let code = ProvisioningErrorCode(rawValue: String(e.message[..<colon])) {
+                let text = e.message[e.message.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                throw ARMError(.badRequest, code: code.rawValue, "\(code.rawValue): \(text)", target: e.field,
+                               details: [.init(code: "InvalidParameter", message: text, target: e.field)])
+            }
+            if e.code == .refused, e.message.contains("cannot be updated") {
+                throw ARMError(.conflict, code: "PropertyChangeNotAllowed", e.message, target: "properties")
+            }
+            throw ARMError(e, fields: fields)
+        } catch {
+            throw ARMError.from(error, fields: fields)
+        }
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: [(String, String)] = []) throws -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json; charset=utf-8"
+        for (name, v) in headers { if let n = HTTPField.Name(name) { fields[n] = v } }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: value.text)))
+    }
+
+    /// Where to poll a template operation, and how often.
+    static func headers(for op: TemplateOperation, request: Request, api: API) -> [(String, String)] {
+        let scheme = api.settings.https ? "https" : "http"
+        let host = request.head.authority ?? "127.0.0.1"
+        let apiVersion = request.uri.queryParameters.get("api-version") ?? APIVersion.imageBuilder[0]
+        let url = "\(scheme)://\(host)/subscriptions/\(op.template.subscription)/providers/Microsoft.VirtualMachineImages/locations/\(api.location)/operations/\(op.id)?api-version=\(apiVersion)"
+        return [("Azure-AsyncOperation", url), ("Location", url + "&monitor=true"), ("Retry-After", "\(api.settings.retryAfterSeconds)")]
+    }
+}
+
+/// The operation-status resource of template operations.
+enum TemplateOperationRoutes {
+    static let path = "/subscriptions/:subscriptionId/providers/Microsoft.VirtualMachineImages/locations/:location/operations/:operationId"
+
+    static func add(to router: Router<ARMRequestContext>, api: API) {
+        router.get(RouterPath(path)) { request, context in
+            let subscription = try context.parameters.require("subscriptionId")
+            guard let op = TemplateOperation(id: try context.parameters.require("operationId")),
+                  op.template.subscription.lowercased() == subscription.lowercased() else {
+                try context.authorize(.read, subscription: subscription, resourceGroup: nil, action: "Microsoft.VirtualMachineImages/locations/operations/read")
+                throw ARMError(.notFound, code: "OperationNotFound", "The operation was not found.", target: "operationId")
+            }
+            try context.authorize(.read, subscription: subscription, resourceGroup: op.template.resourceGroup,
+                                  action: "Microsoft.VirtualMachineImages/locations/operations/read")
+            try APIVersion.require(request, supported: APIVersion.imageBuilder)
+            let status = op.status(in: api.service)
+            // The Location (monitor) URL answers 202 while the operation runs, as ARM's does.
+            let monitor = request.uri.queryParameters.get("monitor") == "true"
+            if monitor, status.status == "InProgress" {
+                return ARMResponse.empty(.accepted, headers: [("Location", "\(request.uri)"), ("Retry-After", "\(api.settings.retryAfterSeconds)")])
+            }
+            return try ARMResponse.json(status)
         }
     }
 }

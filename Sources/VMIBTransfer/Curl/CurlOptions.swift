@@ -42,6 +42,14 @@ struct CurlOptions {
             try check(vmib_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.length)), CURLOPT_POSTFIELDSIZE_LARGE)
         case .delete:
             try set(CURLOPT_CUSTOMREQUEST, "DELETE")
+        case .patch:
+            try set(CURLOPT_POST, 1)
+            try check(vmib_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.length)), CURLOPT_POSTFIELDSIZE_LARGE)
+            try set(CURLOPT_CUSTOMREQUEST, "PATCH")
+        }
+        if request.insecure {
+            try set(CURLOPT_SSL_VERIFYPEER, 0)
+            try set(CURLOPT_SSL_VERIFYHOST, 0)
         }
 
         try check(vmib_curl_setopt_read(handle) { buffer, size, count, userdata in

@@ -3,7 +3,7 @@ import Foundation
 /// One HTTP exchange for `CurlTransfer`: what to send, where the answer goes, how to sign.
 struct CurlRequest: Sendable {
     enum Method: String, Sendable {
-        case get = "GET", head = "HEAD", put = "PUT", post = "POST", delete = "DELETE"
+        case get = "GET", head = "HEAD", put = "PUT", post = "POST", delete = "DELETE", patch = "PATCH"
     }
 
     /// The request body. Files are streamed in libcurl's own fixed-size chunks.
@@ -54,6 +54,8 @@ struct CurlRequest: Sendable {
     var hashesSink = false
     /// What errors name: a key or an endpoint, never a URL with credentials.
     var target: String
+    /// Skip verifying the server's TLS certificate (a self-signed test certificate; `vmib --insecure`).
+    var insecure = false
     /// Largest response body kept in memory; a listing of 1000 keys is a few hundred KB.
     var maxMemoryBody = 16 << 20
 }

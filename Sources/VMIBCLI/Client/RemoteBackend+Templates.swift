@@ -1,0 +1,172 @@
+import Foundation
+import VMIBCore
+import VMIBService
+import VMIBTransfer
+
+/// Image templates over HTTP (Microsoft.VirtualMachineImages/imageTemplates).
+extension RemoteBackend {
+    static let imageBuilderAPI = "2025-10-01"
+
+    func templateKey(resourceGroup: String, name: String, field: String) throws -> TemplateKey {
+        try ResourceName.validateResourceGroup(resourceGroup)
+        guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }),
+              name.first.map({ $0.isLetter || $0.isNumber }) == true else {
+            throw DomainError.invalid(field, "'\(name)' is not a valid image template name: expected 1–64 characters: letters, digits, '-', '_', '.', starting with a letter or digit")
+        }
+        return TemplateKey(subscription: subscription, resourceGroup: resourceGroup, name: name)
+    }
+
+    func templateCall(_ method: JSONRequest.Method, _ path: String, body: JSONValue? = nil) async throws -> JSONRequest.Response {
+        try await call(method, path, body: body, apiVersion: Self.imageBuilderAPI)
+    }
+
+    /// A deployment template is evaluated here (its parameters and variables) and the
+    /// imageTemplate resource in it is sent, as Azure's tools do.
+    func createTemplate(_ request: CreateTemplateRequest) async throws -> CreateTemplateResult {
+        let document: JSONValue
+        do { document = try JSONParser.parse(request.document) } catch {
+            throw DomainError.invalid("--file", "not JSON: \(error)")
+        }
+        var resource = document
+        if ARMDeployment.isDeployment(document) {
+            resource = try ARMDeployment.imageTemplateResource(document, overrides: request.parameters)
+        } else if !request.parameters.isEmpty {
+            throw DomainError.invalid("--parameter", "only a deployment template (with parameters and resources[]) takes parameters")
+        }
+        if case .object(var members) = resource {
+            members.removeAll { ["dependsOn", "comments"].contains($0.key) }
+            resource = .object(members)
+        }
+        let r = try await templateCall(.put, request.key.id, body: resource)
+        return CreateTemplateResult(remote: try Self.templateDetails(r.body, key: request.key), created: r.status == 201)
+    }
+
+    func templateDetails(_ key: TemplateKey) async throws -> TemplateDetails {
+        try Self.templateDetails(try await templateCall(.get, key.id).body, key: key)
+    }
+
+    func templates(resourceGroup: String?) async throws -> [TemplateDetails] {
+        let path = resourceGroup.map { "/subscriptions/\(subscription)/resourceGroups/\($0)/providers/Microsoft.VirtualMachineImages/imageTemplates" }
+            ?? "/subscriptions/\(subscription)/providers/Microsoft.VirtualMachineImages/imageTemplates"
+        let r = try await templateCall(.get, path)
+        guard case .array(let items)? = (try? JSONParser.parse(String(decoding: r.body, as: UTF8.self)))?["value"] else {
+            throw CLIFailure(message: "unexpected answer from the server: no value[]", exitCode: 1)
+        }
+        return try items.map { item in
+            guard let id = item["id"]?.stringValue, let key = Self.templateKey(id: id) else {
+                throw CLIFailure(message: "unexpected answer from the server: a template without an id", exitCode: 1)
+            }
+            return try Self.templateDetails(item, key: key)
+        }
+    }
+
+    func deleteTemplate(_ key: TemplateKey) async throws {
+        _ = try await templateDetails(key)
+        _ = try await templateCall(.delete, key.id)
+    }
+
+    func cancelRun(_ key: TemplateKey) async throws -> TemplateRun {
+        _ = try await templateCall(.post, key.id + "/cancel")
+        guard let run = try await templateDetails(key).lastRun else {
+            throw CLIFailure(message: "--name: image template '\(key.name)' has no run", exitCode: 2)
+        }
+        return run
+    }
+
+    func runOutputs(_ key: TemplateKey) async throws -> [RunOutput] {
+        let r = try await templateCall(.get, key.id + "/runOutputs")
+        guard case .array(let items)? = (try? JSONParser.parse(String(decoding: r.body, as: UTF8.self)))?["value"] else {
+            throw CLIFailure(message: "unexpected answer from the server: no value[]", exitCode: 1)
+        }
+        let details = try await templateDetails(key)
+        let lastRun = details.lastRun?.id ?? ""
+        return items.map { o in
+            let p = o["properties"], name = o["name"]?.stringValue ?? ""
+            // Azure's runOutput has no distributor type; the template says which distributor made it.
+            let type = details.template.distribute.first { $0.runOutputName == name }?.typeName ?? ""
+            return RunOutput(name: name, runID: lastRun, type: type, artifactId: p?["artifactId"]?.stringValue,
+                             artifactUri: p?["artifactUri"]?.stringValue, provisioningState: p?["provisioningState"]?.stringValue ?? "",
+                             message: p?["message"]?.stringValue)
+        }
+    }
+
+    /// Starts a run; without `wait`, returns it as recorded; with it, polls the run's
+    /// operation until it ends and returns the run as it ended.
+    func run(_ key: TemplateKey, wait: Bool) async throws -> TemplateRun {
+        let started = try await templateCall(.post, key.id + "/run")
+        if wait, let url = started.headers["azure-asyncoperation"] {
+            while true {
+                let r: JSONRequest.Response
+                do { r = try await JSONRequest.send(.get, url, bearer: token, insecure: insecure) } catch {
+                    throw CLIFailure(message: "cannot reach the vmib server \(server): \(error)", exitCode: 1)
+                }
+                guard r.isSuccess else { throw Self.failure(r) }
+                let status = (try? JSONParser.parse(String(decoding: r.body, as: UTF8.self)))?["status"]?.stringValue
+                if status != "InProgress" { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        guard let run = try await templateDetails(key).lastRun else {
+            throw CLIFailure(message: "the server started no run of '\(key.name)'", exitCode: 1)
+        }
+        return run
+    }
+
+    // MARK: reading the server's template documents back
+
+    static func templateKey(id: String) -> TemplateKey? {
+        let p = id.split(separator: "/").map(String.init)
+        guard p.count == 8, p[0].lowercased() == "subscriptions", p[2].lowercased() == "resourcegroups",
+              p[6].lowercased() == "imagetemplates" else { return nil }
+        return TemplateKey(subscription: p[1], resourceGroup: p[3], name: p[7])
+    }
+
+    static func templateDetails(_ data: Data, key: TemplateKey) throws -> TemplateDetails {
+        let value: JSONValue
+        do { value = try JSONParser.parse(String(decoding: data, as: UTF8.self)) } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+        return try templateDetails(value, key: key)
+    }
+
+    /// The body as created (without the read-only members the server added), parsed as the
+    /// server parsed it, and the last run from lastRunStatus.
+    static func templateDetails(_ value: JSONValue, key: TemplateKey) throws -> TemplateDetails {
+        guard var members = value.objectValue else { throw CLIFailure(message: "unexpected answer from the server: not an object", exitCode: 1) }
+        members.removeAll { ["id", "name", "type"].contains($0.key) }
+        var lastRun: TemplateRun?
+        if let i = members.firstIndex(where: { $0.key == "properties" }), var props = members[i].value.objectValue {
+            if let s = props.first(where: { $0.key == "lastRunStatus" })?.value {
+                lastRun = run(s, key: key)
+            }
+            props.removeAll { ["provisioningState", "lastRunStatus", "exactStagingResourceGroup", "provisioningError"].contains($0.key) }
+            members[i].value = .object(props)
+        }
+        let body = JSONValue.object(members)
+        // The server validated the template against its build regions; read it the same way here.
+        var strings: Set<String> = []
+        func collect(_ v: JSONValue) {
+            switch v {
+            case .string(let s): strings.insert(s.lowercased().replacingOccurrences(of: " ", with: ""))
+            case .array(let a): a.forEach(collect)
+            case .object(let o): o.forEach { collect($0.value) }
+            default: break
+            }
+        }
+        collect(body)
+        let location = (body["location"]?.stringValue ?? "").lowercased().replacingOccurrences(of: " ", with: "")
+        let template = try TemplateParser.parse(body, name: key.name, resourceGroup: key.resourceGroup,
+                                                context: .init(buildRegions: [location], knownRegions: strings)).template
+        return TemplateDetails(remote: TemplateRecord(key: key, body: body.text, createdAt: Date()), template: template, lastRun: lastRun)
+    }
+
+    static func run(_ s: JSONValue, key: TemplateKey) -> TemplateRun? {
+        let f = ISO8601DateFormatter()
+        guard let start = s["startTime"]?.stringValue.flatMap(f.date(from:)),
+              let state = s["runState"]?.stringValue.flatMap(RunState.init(rawValue:)) else { return nil }
+        return TemplateRun(id: s["runId"]?.stringValue ?? "", template: key, state: state,
+                           subState: s["runSubState"]?.stringValue.flatMap(RunSubState.init(rawValue:)),
+                           message: s["message"]?.stringValue ?? "", startTime: start,
+                           endTime: s["endTime"]?.stringValue.flatMap(f.date(from:)), staging: s["stagingArea"]?.stringValue ?? "")
+    }
+}

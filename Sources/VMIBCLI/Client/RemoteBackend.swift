@@ -1,0 +1,301 @@
+import Foundation
+import VMIBCore
+import VMIBService
+import VMIBTransfer
+
+/// The commands' backend over HTTP: Azure Resource Manager requests to `vmib serve`, through
+/// libcurl. Resources come back with `properties.vmib` (vmib's own record), so the commands
+/// render exactly what they render in embedded mode.
+struct RemoteBackend: VMIBBackend {
+    static let computeAPI = "2025-03-03"
+    let server: String
+    let token: String?
+    let insecure: Bool
+    let subscription: String
+
+    func galleryRef(resourceGroup: String, name: String, field: String) throws -> GalleryRef {
+        try ResourceName.validateResourceGroup(resourceGroup)
+        try ResourceName.validateGallery(name, field: field)
+        return GalleryRef(subscription: subscription, resourceGroup: resourceGroup, gallery: name)
+    }
+
+    // MARK: requests
+
+    /// Answers decoded, or the server's Azure error as a CLI failure (exit 2 for refusals).
+    func call(_ method: JSONRequest.Method, _ path: String, query: String = "", body: JSONValue? = nil,
+              apiVersion: String = Self.computeAPI) async throws -> JSONRequest.Response {
+        let url = server + path + "?api-version=\(apiVersion)" + query
+        let r: JSONRequest.Response
+        do {
+            r = try await JSONRequest.send(method, url, body: body.map { Data($0.text.utf8) }, bearer: token, insecure: insecure)
+        } catch {
+            throw CLIFailure(message: "cannot reach the vmib server \(server): \(error)", exitCode: 1)
+        }
+        guard r.isSuccess else { throw Self.failure(r) }
+        return r
+    }
+
+    /// The server's `{"error": {code, message, target}}` as one line; 4xx is a refusal (2),
+    /// anything else a failure (1).
+    static func failure(_ r: JSONRequest.Response) -> CLIFailure {
+        let error = (try? JSONSerialization.jsonObject(with: r.body) as? [String: Any])?["error"] as? [String: Any]
+        let message = error?["message"] as? String ?? String(decoding: r.body.prefix(300), as: UTF8.self)
+        let target = error?["target"] as? String
+        let text = target.map { "\($0): \(message)" } ?? message
+        return CLIFailure(message: text, exitCode: (400..<500).contains(r.status) ? 2 : 1)
+    }
+
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            let f = ISO8601DateFormatter()
+            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            if let date = f.date(from: text) { return date }
+            f.formatOptions = [.withInternetDateTime]
+            if let date = f.date(from: text) { return date }
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date: \(text)"))
+        }
+        return d
+    }()
+
+    private struct Envelope<T: Decodable>: Decodable { struct P: Decodable { var vmib: T }; var properties: P }
+    private struct ListOf<T: Decodable>: Decodable { var value: [Envelope<T>] }
+    private struct VersionEnvelope: Decodable {
+        struct P: Decodable { struct X: Decodable { var version: ImageVersion; var replicas: [Replica]? }; var vmib: X }
+        var properties: P
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ r: JSONRequest.Response) throws -> T {
+        do { return try Self.decoder.decode(Envelope<T>.self, from: r.body).properties.vmib } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    func decodeList<T: Decodable>(_ type: T.Type, _ r: JSONRequest.Response) throws -> [T] {
+        do { return try Self.decoder.decode(ListOf<T>.self, from: r.body).value.map(\.properties.vmib) } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    func path(_ g: GalleryRef) -> String { g.id }
+
+    // MARK: galleries and images
+
+    func createGallery(_ ref: GalleryRef, description: String?) async throws -> Gallery {
+        // PUT is create-or-update; the CLI's create refuses an existing gallery, as embedded.
+        if (try? await gallery(ref)) != nil {
+            throw CLIFailure(message: "--name: gallery '\(ref.gallery)' already exists in resource group '\(ref.resourceGroup)'", exitCode: 2)
+        }
+        var props: [(key: String, value: JSONValue)] = []
+        if let description { props.append(("description", .string(description))) }
+        let body = JSONValue.object([("location", .string("eastus")), ("properties", .object(props))])
+        return try decode(Gallery.self, try await call(.put, ref.id, body: body))
+    }
+
+    func gallery(_ ref: GalleryRef) async throws -> Gallery { try decode(Gallery.self, try await call(.get, ref.id)) }
+
+    func galleries(resourceGroup: String?) async throws -> [Gallery] {
+        let path = resourceGroup.map { "/subscriptions/\(subscription)/resourceGroups/\($0)/providers/Microsoft.Compute/galleries" }
+            ?? "/subscriptions/\(subscription)/providers/Microsoft.Compute/galleries"
+        return try decodeList(Gallery.self, try await call(.get, path))
+    }
+
+    func deleteGallery(_ ref: GalleryRef) async throws {
+        _ = try await gallery(ref)
+        _ = try await call(.delete, ref.id)
+    }
+
+    func createImage(_ r: ImageRequest) async throws -> ImageDefinition {
+        if (try? await image(r.ref)) != nil {
+            throw CLIFailure(message: "--name: image definition '\(r.ref.image)' already exists in gallery '\(r.ref.gallery.gallery)'", exitCode: 2)
+        }
+        var props: [(key: String, value: JSONValue)] = [
+            ("osType", .string(r.osType)), ("osState", .string(r.osState)), ("hyperVGeneration", .string(r.hyperVGeneration)),
+            ("identifier", .object([("publisher", .string(r.publisher)), ("offer", .string(r.offer)), ("sku", .string(r.sku))])),
+        ]
+        if let d = r.description { props.append(("description", .string(d))) }
+        let body = JSONValue.object([("location", .string("eastus")), ("properties", .object(props))])
+        return try decode(ImageDefinition.self, try await call(.put, r.ref.id, body: body))
+    }
+
+    func image(_ ref: ImageRef) async throws -> ImageDefinition { try decode(ImageDefinition.self, try await call(.get, ref.id)) }
+
+    func images(in gallery: GalleryRef) async throws -> [ImageDefinition] {
+        try decodeList(ImageDefinition.self, try await call(.get, gallery.id + "/images"))
+    }
+
+    func deleteImage(_ ref: ImageRef) async throws {
+        _ = try await image(ref)
+        _ = try await call(.delete, ref.id)
+    }
+
+    // MARK: versions
+
+    func publish(_ request: PublishRequest) async throws -> ImageVersion {
+        guard request.expectedDeployments.isEmpty else {
+            throw CLIFailure(message: "--expected-deployments: not available against a server (Azure's API has no such field); give --target-region REGION=COUNT", exitCode: 2)
+        }
+        let ref = request.image.version(try VersionNumber(parsing: request.version, field: "--version"))
+        if (try? await details(ref)) != nil {
+            throw CLIFailure(message: "--version: version \(ref.version) of image '\(ref.image.image)' already exists", exitCode: 2)
+        }
+        let disk = URL(fileURLWithPath: request.disk).standardizedFileURL.path
+        var profile: [(key: String, value: JSONValue)] = []
+        if !request.targetRegions.isEmpty { profile.append(("targetRegions", .array(request.targetRegions.map(Self.targetRegion)))) }
+        if let n = request.replicaCount { profile.append(("replicaCount", .number(Double(n)))) }
+        if request.excludeFromLatest { profile.append(("excludeFromLatest", .bool(true))) }
+        if let eol = request.endOfLifeDate { profile.append(("endOfLifeDate", .string(eol))) }
+        let body = JSONValue.object([
+            ("location", .string(request.targetRegions.first?.name ?? "eastus")),
+            ("properties", .object([
+                ("publishingProfile", .object(profile)),
+                ("storageProfile", .object([("source", .object([("uri", .string("file://" + disk))]))])),
+                ("safetyProfile", .object([
+                    ("allowDeletionOfReplicatedLocations", .bool(request.safetyProfile.allowDeletionOfReplicatedLocations)),
+                    ("blockDeletionBeforeEndOfLife", .bool(request.safetyProfile.blockDeletionBeforeEndOfLife))])),
+            ])),
+        ])
+        return try decodeVersion(try await call(.put, ref.id, body: body)).version
+    }
+
+    static func targetRegion(_ t: TargetRegionRequest) -> JSONValue {
+        var m: [(key: String, value: JSONValue)] = [("name", .string(t.name))]
+        if let n = t.regionalReplicaCount { m.append(("regionalReplicaCount", .number(Double(n)))) }
+        if let s = t.storageAccountType { m.append(("storageAccountType", .string(s))) }
+        m.append(("excludeFromLatest", .bool(t.excludeFromLatest)))
+        return .object(m)
+    }
+
+    /// A PATCH of the publishingProfile: the whole target region list as it should be.
+    func update(_ r: UpdateRequest) async throws -> ImageVersion {
+        guard r.expectedDeployments.isEmpty else {
+            throw CLIFailure(message: "--expected-deployments: not available against a server (Azure's API has no such field); give --target-region REGION=COUNT", exitCode: 2)
+        }
+        let current = try await details(r.ref).version
+        var profile: [(key: String, value: JSONValue)] = []
+        if !r.setRegions.isEmpty || !r.removeRegions.isEmpty || !r.excludeRegionsFromLatest.isEmpty || !r.includeRegionsInLatest.isEmpty {
+            let fold = { (s: String) in s.lowercased().replacingOccurrences(of: " ", with: "") }
+            var regions = current.publishingProfile.targetRegions.map {
+                TargetRegionRequest(name: $0.name, regionalReplicaCount: $0.regionalReplicaCount,
+                                    storageAccountType: $0.storageAccountType.rawValue, excludeFromLatest: $0.excludeFromLatest)
+            }
+            for name in r.removeRegions {
+                guard regions.contains(where: { fold($0.name) == fold(name) }) else {
+                    throw CLIFailure(message: "--remove-region: '\(name)' is not a target region of version \(r.ref.version)", exitCode: 2)
+                }
+                regions.removeAll { fold($0.name) == fold(name) }
+            }
+            for s in r.setRegions {
+                if let i = regions.firstIndex(where: { fold($0.name) == fold(s.name) }) {
+                    if let n = s.regionalReplicaCount { regions[i].regionalReplicaCount = n }
+                    if let t = s.storageAccountType { regions[i].storageAccountType = t }
+                } else {
+                    regions.append(s)
+                }
+            }
+            for (names, flag) in [(r.excludeRegionsFromLatest, true), (r.includeRegionsInLatest, false)] {
+                for name in names {
+                    guard let i = regions.firstIndex(where: { fold($0.name) == fold(name) }) else {
+                        throw CLIFailure(message: "--\(flag ? "exclude-region-from-latest" : "include-region-in-latest"): '\(name)' is not a target region of version \(r.ref.version)", exitCode: 2)
+                    }
+                    regions[i].excludeFromLatest = flag
+                }
+            }
+            profile.append(("targetRegions", .array(regions.map(Self.targetRegion))))
+        }
+        if let e = r.excludeFromLatest { profile.append(("excludeFromLatest", .bool(e))) }
+        if let eol = r.endOfLifeDate { profile.append(("endOfLifeDate", eol.lowercased() == "none" ? .null : .string(eol))) }
+        var safety: [(key: String, value: JSONValue)] = []
+        if let a = r.allowDeletionOfReplicatedLocations { safety.append(("allowDeletionOfReplicatedLocations", .bool(a))) }
+        if let b = r.blockDeletionBeforeEndOfLife { safety.append(("blockDeletionBeforeEndOfLife", .bool(b))) }
+        var props: [(key: String, value: JSONValue)] = [("publishingProfile", .object(profile))]
+        if !safety.isEmpty { props.append(("safetyProfile", .object(safety))) }
+        return try decodeVersion(try await call(.patch, r.ref.id, body: .object([("properties", .object(props))]))).version
+    }
+
+    func versions(of image: ImageRef) async throws -> [ImageVersion] {
+        let r = try await call(.get, image.id + "/versions")
+        struct L: Decodable { var value: [VersionEnvelope] }
+        do { return try Self.decoder.decode(L.self, from: r.body).value.map(\.properties.vmib.version) } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    func details(_ ref: VersionRef) async throws -> VersionDetails {
+        let d = try decodeVersion(try await call(.get, ref.id, query: "&$expand=ReplicationStatus"))
+        return VersionDetails(version: d.version, replicas: d.replicas ?? [])
+    }
+
+    private func decodeVersion(_ r: JSONRequest.Response) throws -> (version: ImageVersion, replicas: [Replica]?) {
+        do {
+            let x = try Self.decoder.decode(VersionEnvelope.self, from: r.body).properties.vmib
+            return (x.version, x.replicas)
+        } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    // MARK: latest, rollback (vmib's own routes beside Azure's)
+
+    func latestVersion(of image: ImageRef, region: String?) async throws -> ImageVersion {
+        try decodeVersion(try await call(.get, image.id + "/latest", query: region.map { "&region=\(Self.query($0))" } ?? "")).version
+    }
+
+    func resolveVersion(_ image: ImageRef, version: String, region: String?) async throws -> (version: ImageVersion, warning: String?) {
+        let r = try await call(.get, image.id + "/resolve", query: "&version=\(Self.query(version))" + (region.map { "&region=\(Self.query($0))" } ?? ""))
+        struct R: Decodable { var version: VersionEnvelope; var warning: String? }
+        do {
+            let x = try Self.decoder.decode(R.self, from: r.body)
+            return (x.version.properties.vmib.version, x.warning)
+        } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    /// The server records its caller (the token's principal) as who rolled back.
+    func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) async throws -> RollbackEntry {
+        var m: [(key: String, value: JSONValue)] = []
+        if undo { m.append(("undo", .bool(true))) }
+        if let to { m.append(("to", .string(to))) }
+        if let region { m.append(("region", .string(region))) }
+        let r = try await call(.post, image.id + "/rollback", body: .object(m))
+        do { return try Self.decoder.decode(RollbackEntry.self, from: r.body) } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry] {
+        let r = try await call(.get, image.id + "/rollbackHistory")
+        struct L: Decodable { var value: [RollbackEntry] }
+        do { return try Self.decoder.decode(L.self, from: r.body).value } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    static func query(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
+    }
+
+    /// DELETE (202), then polls until the version is gone.
+    func deleteVersion(_ ref: VersionRef, force: Bool) async throws {
+        guard !force else {
+            throw CLIFailure(message: "--force: not available against a server; delete the rollback first (vmib image rollback --undo) or run embedded", exitCode: 2)
+        }
+        _ = try await details(ref)
+        _ = try await call(.delete, ref.id)
+        while true {
+            do { _ = try await details(ref) } catch let f as CLIFailure where f.message.contains("ResourceNotFound") || f.exitCode == 2 { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// Polls the version until its desired state is reached (or a region failed).
+    func waitForReplication(_ ref: VersionRef) async throws -> VersionDetails {
+        while true {
+            let d = try await details(ref)
+            if d.version.provisioningState != .Creating && d.version.provisioningState != .Updating { return d }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import VMIBCore
+import VMIBService
+
+/// What the gallery, image and version commands need of vmib: the embedded service (this
+/// machine's state directory) or a running server (`--server URL`). The commands print the
+/// same tables and JSON and exit with the same codes either way.
+protocol VMIBBackend: Sendable {
+    var subscription: String { get }
+    /// Checks the names locally (bad input never reaches a server).
+    func galleryRef(resourceGroup: String, name: String, field: String) throws -> GalleryRef
+
+    func createGallery(_ ref: GalleryRef, description: String?) async throws -> Gallery
+    func gallery(_ ref: GalleryRef) async throws -> Gallery
+    func galleries(resourceGroup: String?) async throws -> [Gallery]
+    func deleteGallery(_ ref: GalleryRef) async throws
+
+    func createImage(_ r: ImageRequest) async throws -> ImageDefinition
+    func image(_ ref: ImageRef) async throws -> ImageDefinition
+    func images(in gallery: GalleryRef) async throws -> [ImageDefinition]
+    func deleteImage(_ ref: ImageRef) async throws
+
+    func publish(_ request: PublishRequest) async throws -> ImageVersion
+    func update(_ r: UpdateRequest) async throws -> ImageVersion
+    func versions(of image: ImageRef) async throws -> [ImageVersion]
+    func details(_ ref: VersionRef) async throws -> VersionDetails
+
+    func latestVersion(of image: ImageRef, region: String?) async throws -> ImageVersion
+    func resolveVersion(_ image: ImageRef, version: String, region: String?) async throws -> (version: ImageVersion, warning: String?)
+    /// `undo`: revert the last rollback (to and region are then nil).
+    func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) async throws -> RollbackEntry
+    func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry]
+
+    /// Checks the names locally.
+    func templateKey(resourceGroup: String, name: String, field: String) throws -> TemplateKey
+    func createTemplate(_ request: CreateTemplateRequest) async throws -> CreateTemplateResult
+    func templateDetails(_ key: TemplateKey) async throws -> TemplateDetails
+    func templates(resourceGroup: String?) async throws -> [TemplateDetails]
+    func deleteTemplate(_ key: TemplateKey) async throws
+    func cancelRun(_ key: TemplateKey) async throws -> TemplateRun
+    func runOutputs(_ key: TemplateKey) async throws -> [RunOutput]
+}
+
+extension VMIBService: VMIBBackend {
+    func latestVersion(of image: ImageRef, region: String?) throws -> ImageVersion { try latest(of: image, region: region) }
+
+    func resolveVersion(_ image: ImageRef, version: String, region: String?) throws -> (version: ImageVersion, warning: String?) {
+        let r = try resolve(image, version: version, region: region)
+        return (r.version, r.warning)
+    }
+
+    func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) throws -> RollbackEntry {
+        undo ? try undoRollback(image, principal: principal) : try rollback(image, to: to, region: region, principal: principal)
+    }
+
+    func rollbackHistory(_ image: ImageRef) throws -> [RollbackEntry] { try history(image) }
+}
+
+extension VMIBBackend {
+    func templateKey(resourceGroup: String, name: String) throws -> TemplateKey {
+        try templateKey(resourceGroup: resourceGroup, name: name, field: "--name")
+    }
+
+    /// `GalleryParentOptions` and friends call this with the default field.
+    func galleryRef(resourceGroup: String, name: String) throws -> GalleryRef {
+        try galleryRef(resourceGroup: resourceGroup, name: name, field: "--gallery")
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import VMIBCore
+import VMIBService
+
+/// vmib's own operations on an image definition, beside Azure's (which has no equivalent):
+/// what `latest` resolves to, resolving a version for a deployment, rollback (recorded, in
+/// one transaction) and its history. The vmib CLI uses them in client mode; responses carry
+/// the same records the CLI prints (versions as `VersionResource`).
+///
+///     GET  …/images/{i}/latest[?region=R]
+///     GET  …/images/{i}/resolve?version=V|latest[&region=R]   → {"version": …, "warning": …}
+///     POST …/images/{i}/rollback  {"to"?: "1.1.0", "region"?: "eastus"} or {"undo": true}
+///     GET  …/images/{i}/rollbackHistory                        → {"value": [RollbackEntry]}
+enum ImageLifecycleRoutes {
+    static let path = ImageRoutes.path + "/:galleryImageName"
+    static let fields = FieldNames.common.merging(["--region": "region", "--to": "to", "--undo": "undo"]) { $1 }
+
+    struct Resolved: Encodable { var version: VersionResource; var warning: String? }
+
+    static func add(to router: Router<ARMRequestContext>, api: API) {
+        router.get(RouterPath(path + "/latest")) { request, context in
+            let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
+            let region = request.uri.queryParameters.get("region")
+            let v = try armCall(fields) { try api.service.latest(of: image, region: region) }
+            return try ARMResponse.json(VersionResource(v, location: api.location))
+        }
+        router.get(RouterPath(path + "/resolve")) { request, context in
+            let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
+            let version = request.uri.queryParameters.get("version") ?? "latest"
+            let r = try armCall(fields) { try api.service.resolve(image, version: version, region: request.uri.queryParameters.get("region")) }
+            return try ARMResponse.json(Resolved(version: VersionResource(r.version, location: api.location), warning: r.warning))
+        }
+        router.post(RouterPath(path + "/rollback")) { request, context in
+            let image = try ImageRoutes.imageRef(request, context, api: api, access: .write)
+            let body = try await JSONBody.parse(request, context: context)
+            try body.object(allowing: ["to", "region", "undo"], type: "RollbackRequest")
+            let to = try body.string("to"), region = try body.string("region"), undo = try body.bool("undo") ?? false
+            if undo && (to != nil || region != nil) {
+                throw ARMError.invalidParameter("'undo' takes neither 'to' nor 'region': it reverts the last rollback as recorded.", target: "undo")
+            }
+            let principal = context.principal?.name ?? "unknown"
+            let entry = try armCall(fields) {
+                undo ? try api.service.undoRollback(image, principal: principal)
+                     : try api.service.rollback(image, to: to, region: region, principal: principal)
+            }
+            return try ARMResponse.json(entry)
+        }
+        router.get(RouterPath(path + "/rollbackHistory")) { request, context in
+            let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
+            return try ARMResponse.json(ARMList(value: try armCall(fields) { try api.service.history(image) }))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import VMIBTestSupport
+
+/// Template commands against a live `vmib serve` print what they print embedded: create
+/// (idempotent, immutable, invalid), show, list, run (the server builds), outputs, cancel,
+/// delete — same stdout (run ids and state paths aside) and the same exit codes.
+extension TemplateCLISuites {
+    @Suite struct TemplateClientModeTests {
+        @Test func templateCommandsAgainstAServerMatchEmbedded() async throws {
+            let f = try await TemplateFixture()
+            let hash = try await ChildProcess.run(["sh", "-c", "printf %s tpl-token | sha256sum"]).stdout.prefix(64)
+            let tokens = f.dir.appendingPathComponent("tokens.json").path
+            try #"{"tokens":[{"sha256":"\#(hash)","principal":"cli","role":"Contributor","scope":"/subscriptions/00000000-0000-0000-0000-000000000000"}]}"#
+                .write(toFile: tokens, atomically: true, encoding: .utf8)
+            let serverState = f.dir.appendingPathComponent("server-state").path
+            let server = VMIBProcess(stateDirectory: serverState, environment: f.vmib.environment)
+            let port = try LoopbackPort.free()
+            let serve = try server.launch(["serve", "--port", "\(port)", "--token-file", tokens],
+                                          stdout: f.dir.appendingPathComponent("serve.out"), stderr: f.dir.appendingPathComponent("serve.err"))
+            defer { ChildProcess.kill9(serve) }
+            for _ in 0..<200 where !LoopbackPort.accepts(port) { try await Task.sleep(for: .milliseconds(50)) }
+            let client = VMIBProcess(stateDirectory: f.dir.appendingPathComponent("client-state").path,
+                                     environment: ["VMIB_SERVER": "http://127.0.0.1:\(port)", "VMIB_TOKEN": "tpl-token"])
+            // The gallery image the SharedImage distributor publishes to, on the server.
+            _ = try await client.run("gallery", "create", "--name", "G")
+            _ = try await client.run("image", "create", "--gallery", "G", "--name", "I", "--os-type", "Linux", "--os-state", "Generalized",
+                                     "--publisher", "P", "--offer", "O", "--sku", "S")
+
+            let body = TemplateFixture.body(customize: [["type": "Shell", "name": "stamp", "inline": ["echo client > /etc/stamp"]]],
+                                            distribute: [TemplateFixture.sharedImage(), ["type": "VHD", "runOutputName": "vhd"]])
+            let file = try f.templateFile("t", body)
+            var changed = body
+            changed["properties"] = (body["properties"] as? [String: Any] ?? [:]).merging(["buildTimeoutInMinutes": 30]) { $1 }
+            let other = try f.templateFile("changed", changed)
+            let invalid = try f.templateFile("invalid", TemplateFixture.body(customize: [["type": "Ansible"]], distribute: [["type": "VHD", "runOutputName": "v"]]))
+
+            let steps: [[String]] = [
+                ["template", "create", "--name", "T", "--file", file],
+                ["template", "create", "--name", "T", "--file", file, "--output", "json"],       // unchanged
+                ["template", "create", "--name", "T", "--file", other],                         // immutable: 2
+                ["template", "create", "--name", "U", "--file", invalid],                       // BadCustomizerType: 2
+                ["template", "show", "T", "--output", "json"],
+                ["template", "list"],
+                ["template", "cancel", "T"],                                                    // no run: 2
+                ["template", "run", "T"],
+                ["template", "show", "T"],
+                ["template", "list", "--output", "json"],
+                ["template", "outputs", "T"],
+                ["template", "outputs", "T", "--output", "json"],
+                ["version", "list", "--gallery", "G", "--image", "I"],
+                ["template", "delete", "T"],
+                ["template", "show", "T"],                                                      // gone: 2
+            ]
+            var codes: [Int32] = []
+            var outputs: [String] = []
+            for step in steps {
+                let e = try await f.vmib.run(step)
+                let r = try await client.run(step)
+                #expect(e.exitCode == r.exitCode, "\(step): embedded \(e.exitCode) \(e.stderr) / server \(r.exitCode) \(r.stderr)")
+                let (a, b) = (normalized(e.stdout, f), normalized(r.stdout, f))
+                #expect(a == b, "\(step):\n--- embedded\n\(e.stdout)\n--- server\n\(r.stdout)")
+                if step.prefix(2) == ["template", "create"] && e.exitCode == 2 {
+                    #expect(e.stderr.contains("BadCustomizerType") == r.stderr.contains("BadCustomizerType"), "\(e.stderr) / \(r.stderr)")
+                }
+                codes.append(r.exitCode)
+                outputs.append(r.stdout)
+            }
+            #expect(codes == [0, 0, 2, 2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2], "\(codes)")
+            #expect(outputs[7].contains("Succeeded"), "the server ran the build: \(outputs[7])")
+            #expect(outputs[10].contains("gallery") && outputs[10].contains("SharedImage") && outputs[10].contains("/versions/1.0.0"))
+            // Template commands with no server form yet refuse --server rather than use local state.
+            #expect(try await client.run("template", "logs", "T").exitCode == 2)
+        }
+
+        /// Run ids and state directories differ between the two; nothing else may.
+        func normalized(_ text: String, _ f: TemplateFixture) -> String {
+            text.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, with: "<time>", options: .regularExpression)
+                .replacingOccurrences(of: #"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"#, with: "<id>", options: .regularExpression)
+                .replacingOccurrences(of: f.dir.appendingPathComponent("server-state").path, with: "<state>")
+                .replacingOccurrences(of: f.dir.appendingPathComponent("state").path, with: "<state>")
+        }
+    }
+}
