@@ -6,7 +6,7 @@ struct VersionShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a version; with --replication-status, per region.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var version: VersionOptions
-    @Flag(name: .customLong("replication-status"), help: "Include replicationStatus (aggregatedState and per-region summary) and the replicas.")
+    @Flag(name: .customLong("replication-status"), help: "Include replicationStatus: aggregatedState and the per-region summary.")
     var replicationStatus = false
     @Flag(name: .customLong("replicas"), help: "Include every replica (region, index, state, bytes, attempts, retries, last error, verified digest).")
     var replicas = false
