@@ -21,16 +21,7 @@ extension VMIBService {
     /// a different body under an existing name is refused (templates are immutable).
     /// - Throws: `DomainError` naming the field (with Azure's provisioningErrorCode).
     public func createTemplate(_ request: CreateTemplateRequest) throws -> CreateTemplateResult {
-        let document: JSONValue
-        do { document = try JSONParser.parse(request.document) } catch {
-            throw DomainError.invalid("--file", "not JSON: \(error)")
-        }
-        var resource = document
-        if ARMDeployment.isDeployment(document) {
-            resource = try ARMDeployment.imageTemplateResource(document, overrides: request.parameters)
-        } else if !request.parameters.isEmpty {
-            throw DomainError.invalid("--parameter", "only a deployment template (with parameters and resources[]) takes parameters")
-        }
+        let resource = try ARMDeployment.resolveImageTemplate(request.document, parameters: request.parameters)
         let parsed = try TemplateParser.parse(resource, name: request.key.name, resourceGroup: request.key.resourceGroup, context: templateContext)
         try checkServed(parsed.template)
         let body = resource.text

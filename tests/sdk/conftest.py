@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 import ssl
@@ -87,3 +88,18 @@ def server(tmp_path_factory):
     assert process.returncode == 0, open(os.path.join(work, "serve.log")).read()
     # Tokens never reach the log.
     assert "admin-token" not in open(os.path.join(work, "serve.log")).read()
+
+
+def run_schemathesis(spec, server, operations):
+    """Runs schemathesis on `spec` against `server` (no 5xx, every error in Azure's shape)
+    and asserts it selected and tested exactly `operations` operations."""
+    env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", PYTHONPATH=os.path.dirname(__file__))
+    result = subprocess.run(
+        [sys.executable, "-m", "schemathesis.cli", "run", spec, "--url", server.base_url, "--tls-verify", "false",
+         "-H", f"Authorization: Bearer {server.token}", "--checks", "not_a_server_error,azure_error_shape",
+         "--max-examples", os.environ.get("VMIB_SCHEMATHESIS_EXAMPLES", "25"), "--phases", "examples,coverage,fuzzing",
+         "--no-color", "--seed", "1"],
+        env=env, capture_output=True, text=True, timeout=600)
+    print(result.stdout[-4000:])
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert f"Selected: {operations}/{operations}" in result.stdout and f"Tested: {operations}" in result.stdout

@@ -3,9 +3,8 @@ operations vmib implements: no 5xx, and every error in Azure's error shape."""
 import copy
 import json
 import os
-import subprocess
-import sys
 
+from conftest import run_schemathesis
 from test_schemathesis import ARM_TYPES, SPECS
 
 IMPLEMENTED = {
@@ -52,13 +51,4 @@ def self_contained_spec(path):
 def test_schemathesis_on_image_templates_finds_no_server_errors(server, tmp_path):
     spec = str(tmp_path / "imagebuilder-implemented.json")
     self_contained_spec(spec)
-    env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", PYTHONPATH=os.path.dirname(__file__))
-    result = subprocess.run(
-        [sys.executable, "-m", "schemathesis.cli", "run", spec, "--url", server.base_url, "--tls-verify", "false",
-         "-H", f"Authorization: Bearer {server.token}", "--checks", "not_a_server_error,azure_error_shape",
-         "--max-examples", os.environ.get("VMIB_SCHEMATHESIS_EXAMPLES", "25"), "--phases", "examples,coverage,fuzzing",
-         "--no-color", "--seed", "1"],
-        env=env, capture_output=True, text=True, timeout=600)
-    print(result.stdout[-4000:])
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "Selected: 9/9" in result.stdout and "Tested: 9" in result.stdout
+    run_schemathesis(spec, server, operations=9)

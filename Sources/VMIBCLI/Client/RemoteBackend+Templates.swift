@@ -23,16 +23,7 @@ extension RemoteBackend {
     /// A deployment template is evaluated here (its parameters and variables) and the
     /// imageTemplate resource in it is sent, as Azure's tools do.
     func createTemplate(_ request: CreateTemplateRequest) async throws -> CreateTemplateResult {
-        let document: JSONValue
-        do { document = try JSONParser.parse(request.document) } catch {
-            throw DomainError.invalid("--file", "not JSON: \(error)")
-        }
-        var resource = document
-        if ARMDeployment.isDeployment(document) {
-            resource = try ARMDeployment.imageTemplateResource(document, overrides: request.parameters)
-        } else if !request.parameters.isEmpty {
-            throw DomainError.invalid("--parameter", "only a deployment template (with parameters and resources[]) takes parameters")
-        }
+        var resource = try ARMDeployment.resolveImageTemplate(request.document, parameters: request.parameters)
         if case .object(var members) = resource {
             members.removeAll { ["dependsOn", "comments"].contains($0.key) }
             resource = .object(members)

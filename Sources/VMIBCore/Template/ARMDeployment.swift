@@ -5,6 +5,24 @@ import Foundation
 /// naming it, because vmib cannot evaluate it faithfully.
 public enum ARMDeployment {
     /// True when `document` looks like a deployment template rather than a resource body.
+    /// The imageTemplate resource a user's file holds: the file itself, or the one resource of
+    /// an ARM deployment template with its parameters and variables evaluated.
+    /// - Throws: `DomainError` on `--file` (not JSON) or `--parameter` (parameters given for a
+    ///   plain body), or whatever `imageTemplateResource` refuses.
+    public static func resolveImageTemplate(_ text: String, parameters: [String: String]) throws -> JSONValue {
+        let document: JSONValue
+        do { document = try JSONParser.parse(text) } catch {
+            throw DomainError.invalid("--file", "not JSON: \(error)")
+        }
+        if isDeployment(document) {
+            return try imageTemplateResource(document, overrides: parameters)
+        }
+        guard parameters.isEmpty else {
+            throw DomainError.invalid("--parameter", "only a deployment template (with parameters and resources[]) takes parameters")
+        }
+        return document
+    }
+
     public static func isDeployment(_ document: JSONValue) -> Bool {
         document["resources"]?.arrayValue != nil && document["properties"] == nil
     }
