@@ -38,7 +38,11 @@ public struct ReplicationController: Sendable {
     }
 
     /// Requeues the version's failed replicas (attempts reset), as a user's `reconcile` asks.
-    public func requeueFailed(_ ref: VersionRef) throws -> Int {
+    public func requeueFailed(_ ref: VersionRef) throws -> Int { try Self.requeueFailed(ref, in: store) }
+
+    /// The same in the store alone, for a process whose controller runs elsewhere (a server
+    /// handling a request: its own controller picks the version up as Updating).
+    public static func requeueFailed(_ ref: VersionRef, in store: any StateStore) throws -> Int {
         var n = 0
         for var r in try store.replicas(of: ref) where r.state == .Failed {
             r.state = .Pending; r.attempts = 0; r.updatedAt = Date()

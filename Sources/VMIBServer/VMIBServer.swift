@@ -35,8 +35,11 @@ public enum VMIBServer {
         ImageRoutes.add(to: router, api: api)
         ImageLifecycleRoutes.add(to: router, api: api)
         VersionRoutes.add(to: router, api: api)
+        VersionLifecycleRoutes.add(to: router, api: api)
+        LocationRoutes.add(to: router, api: api)
         OperationRoutes.add(to: router, api: api)
         TemplateRoutes.add(to: router, api: api)
+        TemplateInspectionRoutes.add(to: router, api: api)
         TemplateOperationRoutes.add(to: router, api: api)
         return router
     }

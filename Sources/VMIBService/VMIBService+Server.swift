@@ -1,5 +1,6 @@
 import Foundation
 import VMIBCore
+import VMIBReplication
 import VMIBStore
 
 /// What a long-running server needs beyond the use cases the CLI calls.
@@ -8,6 +9,15 @@ extension VMIBService {
     /// deleted: what a controller running as a daemon picks up at start-up and keeps closing.
     public func versionsWithPendingWork() throws -> [VersionRef] {
         try store.versionsWithPendingWork()
+    }
+
+    /// Requeues a version's failed replicas for the controller that runs elsewhere in this
+    /// process (the server's): `version reconcile` through the API.
+    /// - Returns: how many replicas were requeued.
+    @discardableResult
+    public func requeueFailed(_ ref: VersionRef) throws -> Int {
+        guard try details(ref).version.provisioningState != .Deleting else { return 0 }
+        return try ReplicationController.requeueFailed(ref, in: store)
     }
 
     /// The origin copy of a version's disk, so a new version can be published from it.

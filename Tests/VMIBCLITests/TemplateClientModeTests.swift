@@ -43,7 +43,10 @@ extension TemplateCLISuites {
                 ["template", "show", "T", "--output", "json"],
                 ["template", "list"],
                 ["template", "cancel", "T"],                                                    // no run: 2
+                ["template", "plan", "T"],
+                ["template", "logs", "T"],                                                      // not run yet: 2
                 ["template", "run", "T"],
+                ["template", "logs", "T"],
                 ["template", "show", "T"],
                 ["template", "list", "--output", "json"],
                 ["template", "outputs", "T"],
@@ -66,11 +69,11 @@ extension TemplateCLISuites {
                 codes.append(r.exitCode)
                 outputs.append(r.stdout)
             }
-            #expect(codes == [0, 0, 2, 2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2], "\(codes)")
-            #expect(outputs[7].contains("Succeeded"), "the server ran the build: \(outputs[7])")
-            #expect(outputs[10].contains("gallery") && outputs[10].contains("SharedImage") && outputs[10].contains("/versions/1.0.0"))
-            // Template commands with no server form yet refuse --server rather than use local state.
-            #expect(try await client.run("template", "logs", "T").exitCode == 2)
+            #expect(codes == [0, 0, 2, 2, 0, 0, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 2], "\(codes)")
+            #expect(outputs[7].contains("plan for") && outputs[7].contains("distribute SharedImage"), "\(outputs[7])")
+            #expect(outputs[9].contains("Succeeded"), "the server ran the build: \(outputs[9])")
+            #expect(outputs[10].contains("echo client") || outputs[10].contains("stamp"), "the server's customization.log: \(outputs[10])")
+            #expect(outputs[13].contains("gallery") && outputs[13].contains("SharedImage") && outputs[13].contains("/versions/1.0.0"))
         }
 
         /// Run ids and state directories differ between the two; nothing else may.

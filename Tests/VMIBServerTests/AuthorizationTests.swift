@@ -8,7 +8,10 @@ import VMIBCore
 /// The authorization matrix (no token, unknown token, Reader, Contributor, wrong scope) on
 /// every route family.
 @Suite struct AuthorizationTests {
-    enum Family: String, CaseIterable { case gallery, image, version, operation, list, template, templateList, templateRun, templateOperation, imageLifecycle }
+    enum Family: String, CaseIterable {
+        case gallery, image, version, operation, list, template, templateList, templateRun, templateOperation, imageLifecycle
+        case versionLifecycle, templateInspection
+    }
 
     @Test(arguments: Family.allCases)
     func enforcesTokensRolesAndScopes(family: Family) async throws {
@@ -45,6 +48,19 @@ import VMIBCore
                     #expect(try await client.call(.post, "\(b)/g1/images/i1/rollback", token: token, body: "{}").status == 403)
                 }
                 #expect(try await client.call(.post, "\(b)/g1/images/i1/rollback", token: nil, body: "{}").status == 401)
+            case .versionLifecycle:
+                // vmib's own POSTs on a version (deprecate, reconcile); the read is the version.
+                read = "\(b)/g1/images/i1/versions/1.0.0"; missing = "\(b)/g1/images/i1/versions/9.9.9"
+                write = (.post, "\(b)/g1/images/i1/versions/1.0.0/deprecate", #"{"state":"Deprecated"}"#)
+                for token in ["reader-token", "rg2-token"] {
+                    #expect(try await client.call(.post, "\(b)/g1/images/i1/versions/1.0.0/reconcile", token: token).status == 403)
+                }
+                #expect(try await client.call(.post, "\(b)/g1/images/i1/versions/1.0.0/reconcile", token: nil).status == 401)
+            case .templateInspection:
+                // vmib's own reads of a template (plan, logs): the last run's log.
+                _ = try await client.call(.post, "\(t)/t1/run", apiVersion: "2025-10-01")
+                try await TemplateRoutesTests.waitForRunEnd(client, "\(t)/t1")
+                read = "\(t)/t1/logs"; missing = "\(t)/nope/logs"; write = nil
             case .templateList: read = t; missing = t; write = (.delete, "\(t)/t1", "")
             case .templateRun: read = "\(t)/t1/runOutputs"; missing = "\(t)/nope/runOutputs"; write = (.post, "\(t)/t1/run", "")
             case .templateOperation:
@@ -54,7 +70,7 @@ import VMIBCore
                 write = nil
             }
             var v: String? = family == .operation || family == .templateOperation ? nil : "2025-03-03"
-            if [.template, .templateList, .templateRun].contains(family) { v = "2025-10-01" }
+            if [.template, .templateList, .templateRun, .templateInspection].contains(family) { v = "2025-10-01" }
 
             for token in [nil, "not-a-token"] as [String?] {
                 let r = try await client.call(.get, read, token: token, apiVersion: v)
@@ -62,7 +78,8 @@ import VMIBCore
                 #expect(r.headers[.wwwAuthenticate] != nil)
                 if let (m, p, body) = write { #expect(try await client.call(m, p, token: token, body: body, apiVersion: v).status == 401) }
             }
-            #expect(try await client.call(.get, read, token: "reader-token", apiVersion: v).status == 200)
+            let readerRead = try await client.call(.get, read, token: "reader-token", apiVersion: v)
+            #expect(readerRead.status == 200, "\(family): \(readerRead.text.prefix(300))")
             if let (m, p, body) = write {
                 let denied = try await client.call(m, p, token: "reader-token", body: body, apiVersion: v)
                 #expect(denied.status == 403 && denied.errorCode == "AuthorizationFailed")
@@ -99,6 +116,30 @@ import VMIBCore
             // A resource-group-scoped caller may not write at subscription scope.
             let other = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg1/providers/Microsoft.Compute/galleries/g1"
             #expect(try await client.call(.get, other, token: "rg1-token").status == 403)
+        }
+    }
+
+    /// The locations list says nothing about resources: any principal of the subscription
+    /// reads it; no token is 401 and another subscription 403.
+    @Test func locationsAreReadableByEveryPrincipalOfTheSubscription() async throws {
+        let f = try ServerFixture()
+        defer { f.removeAll() }
+        try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
+            let path = "/subscriptions/\(ServerFixture.subscription)/locations"
+            for token in ["admin-token", "reader-token", "rg2-token"] {
+                let r = try await client.call(.get, path, token: token, apiVersion: "2022-12-01")
+                #expect(r.status == 200, "\(token): \(r.text.prefix(200))")
+                let names = (r.json["value"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+                #expect(names.contains("eastus") && names.count == f.service.regions().count, "\(names)")
+            }
+            for token in [nil, "not-a-token"] as [String?] {
+                #expect(try await client.call(.get, path, token: token, apiVersion: "2022-12-01").status == 401)
+            }
+            let other = try await client.call(.get, "/subscriptions/11111111-1111-1111-1111-111111111111/locations",
+                                              token: "rg1-token", apiVersion: "2022-12-01")
+            #expect(other.status == 403 && other.errorCode == "AuthorizationFailed")
+            let wrongVersion = try await client.call(.get, path, apiVersion: "2025-03-03")
+            #expect(wrongVersion.status == 400 && wrongVersion.errorCode == "InvalidApiVersionParameter" && wrongVersion.text.contains("2022-12-01"))
         }
     }
 }

@@ -51,6 +51,21 @@ extension RemoteBackend {
         }
     }
 
+    func plan(_ key: TemplateKey) async throws -> TemplatePlan {
+        let r = try await templateCall(.get, key.id + "/plan")
+        do { return try Self.decoder.decode(TemplatePlan.self, from: r.body) } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
+    func runLogText(_ key: TemplateKey) async throws -> String {
+        struct Log: Decodable { var content: String }
+        let r = try await templateCall(.get, key.id + "/logs")
+        do { return try Self.decoder.decode(Log.self, from: r.body).content } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
+        }
+    }
+
     func deleteTemplate(_ key: TemplateKey) async throws {
         _ = try await templateDetails(key)
         _ = try await templateCall(.delete, key.id)

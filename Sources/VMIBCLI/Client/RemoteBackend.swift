@@ -8,6 +8,7 @@ import VMIBTransfer
 /// render exactly what they render in embedded mode.
 struct RemoteBackend: VMIBBackend {
     static let computeAPI = "2025-03-03"
+    static let resourcesAPI = "2022-12-01"
     let server: String
     let token: String?
     let insecure: Bool
@@ -133,9 +134,6 @@ struct RemoteBackend: VMIBBackend {
     // MARK: versions
 
     func publish(_ request: PublishRequest) async throws -> ImageVersion {
-        guard request.expectedDeployments.isEmpty else {
-            throw CLIFailure(message: "--expected-deployments: not available against a server (Azure's API has no such field); give --target-region REGION=COUNT", exitCode: 2)
-        }
         let ref = request.image.version(try VersionNumber(parsing: request.version, field: "--version"))
         if (try? await details(ref)) != nil {
             throw CLIFailure(message: "--version: version \(ref.version) of image '\(ref.image.image)' already exists", exitCode: 2)
@@ -154,9 +152,15 @@ struct RemoteBackend: VMIBBackend {
                 ("safetyProfile", .object([
                     ("allowDeletionOfReplicatedLocations", .bool(request.safetyProfile.allowDeletionOfReplicatedLocations)),
                     ("blockDeletionBeforeEndOfLife", .bool(request.safetyProfile.blockDeletionBeforeEndOfLife))])),
-            ])),
+            ] + Self.vmibExtension(request.expectedDeployments))),
         ])
         return try decodeVersion(try await call(.put, ref.id, body: body)).version
+    }
+
+    /// `properties.vmib.expectedDeployments`, vmib's extension for `--expected-deployments`.
+    static func vmibExtension(_ expected: [(region: String, deployments: Int)]) -> [(key: String, value: JSONValue)] {
+        guard !expected.isEmpty else { return [] }
+        return [("vmib", .object([("expectedDeployments", .object(expected.map { ($0.region, .number(Double($0.deployments))) }))]))]
     }
 
     static func targetRegion(_ t: TargetRegionRequest) -> JSONValue {
@@ -169,9 +173,6 @@ struct RemoteBackend: VMIBBackend {
 
     /// A PATCH of the publishingProfile: the whole target region list as it should be.
     func update(_ r: UpdateRequest) async throws -> ImageVersion {
-        guard r.expectedDeployments.isEmpty else {
-            throw CLIFailure(message: "--expected-deployments: not available against a server (Azure's API has no such field); give --target-region REGION=COUNT", exitCode: 2)
-        }
         let current = try await details(r.ref).version
         var profile: [(key: String, value: JSONValue)] = []
         if !r.setRegions.isEmpty || !r.removeRegions.isEmpty || !r.excludeRegionsFromLatest.isEmpty || !r.includeRegionsInLatest.isEmpty {
@@ -211,6 +212,7 @@ struct RemoteBackend: VMIBBackend {
         if let b = r.blockDeletionBeforeEndOfLife { safety.append(("blockDeletionBeforeEndOfLife", .bool(b))) }
         var props: [(key: String, value: JSONValue)] = [("publishingProfile", .object(profile))]
         if !safety.isEmpty { props.append(("safetyProfile", .object(safety))) }
+        props += Self.vmibExtension(r.expectedDeployments)
         return try decodeVersion(try await call(.patch, r.ref.id, body: .object([("properties", .object(props))]))).version
     }
 
@@ -277,13 +279,37 @@ struct RemoteBackend: VMIBBackend {
         s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
     }
 
-    /// DELETE (202), then polls until the version is gone.
-    func deleteVersion(_ ref: VersionRef, force: Bool) async throws {
-        guard !force else {
-            throw CLIFailure(message: "--force: not available against a server; delete the rollback first (vmib image rollback --undo) or run embedded", exitCode: 2)
+    func deprecate(_ ref: VersionRef, state: String, replacement: String?) async throws -> ImageVersion {
+        var m: [(key: String, value: JSONValue)] = [("state", .string(state))]
+        if let replacement { m.append(("replacement", .string(replacement))) }
+        return try decodeVersion(try await call(.post, ref.id + "/deprecate", body: .object(m))).version
+    }
+
+    /// Asks the server's controller to try the version's failed replicas again.
+    func requeueFailed(_ ref: VersionRef) async throws {
+        _ = try await call(.post, ref.id + "/reconcile")
+    }
+
+    func servedRegions() async throws -> (regions: [RegionInfo], topology: String) {
+        struct L: Decodable { struct X: Decodable { var vmib: RegionInfo }; struct T: Decodable { var topology: String }; var value: [X]; var vmib: T }
+        let r = try await call(.get, "/subscriptions/\(subscription)/locations", apiVersion: Self.resourcesAPI)
+        do {
+            let l = try Self.decoder.decode(L.self, from: r.body)
+            return (l.value.map(\.vmib), l.vmib.topology)
+        } catch {
+            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
         }
+    }
+
+    /// DELETE (202), then polls until the version is gone. `force`: `forceDeletion=true`.
+    func deleteVersion(_ ref: VersionRef, force: Bool) async throws {
         _ = try await details(ref)
-        _ = try await call(.delete, ref.id)
+        _ = try await call(.delete, ref.id, query: force ? "&forceDeletion=true" : "")
+        try await waitUntilGone(ref)
+    }
+
+    /// Polls until the version no longer exists (a delete the server carries out).
+    func waitUntilGone(_ ref: VersionRef) async throws {
         while true {
             do { _ = try await details(ref) } catch let f as CLIFailure where f.message.contains("ResourceNotFound") || f.exitCode == 2 { return }
             try await Task.sleep(for: .milliseconds(200))

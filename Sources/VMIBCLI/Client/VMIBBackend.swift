@@ -30,6 +30,10 @@ protocol VMIBBackend: Sendable {
     /// `undo`: revert the last rollback (to and region are then nil).
     func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) async throws -> RollbackEntry
     func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry]
+    func deprecate(_ ref: VersionRef, state: String, replacement: String?) async throws -> ImageVersion
+
+    /// The regions served and the topology's name.
+    func servedRegions() async throws -> (regions: [RegionInfo], topology: String)
 
     /// Checks the names locally.
     func templateKey(resourceGroup: String, name: String, field: String) throws -> TemplateKey
@@ -39,6 +43,9 @@ protocol VMIBBackend: Sendable {
     func deleteTemplate(_ key: TemplateKey) async throws
     func cancelRun(_ key: TemplateKey) async throws -> TemplateRun
     func runOutputs(_ key: TemplateKey) async throws -> [RunOutput]
+    func plan(_ key: TemplateKey) async throws -> TemplatePlan
+    /// The last run's customization.log.
+    func runLogText(_ key: TemplateKey) async throws -> String
 }
 
 extension VMIBService: VMIBBackend {
@@ -54,6 +61,10 @@ extension VMIBService: VMIBBackend {
     }
 
     func rollbackHistory(_ image: ImageRef) throws -> [RollbackEntry] { try history(image) }
+
+    func servedRegions() -> (regions: [RegionInfo], topology: String) { (regions(), topology.name) }
+
+    func runLogText(_ key: TemplateKey) throws -> String { try runLog(key).text }
 }
 
 extension VMIBBackend {

@@ -1,12 +1,11 @@
 import ArgumentParser
 
-struct RegionsList: ParsableCommand {
+struct RegionsList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the served regions, their storage and limits.")
     @OptionGroup var global: GlobalOptions
 
-    func run() throws {
-        let service = try global.service()
-        let regions = service.regions()
+    func run() async throws {
+        let (regions, topology) = try await global.backend().servedRegions()
         if global.output == .json { return try JSONOutput.print(regions) }
         var t = Table("NAME", "DISPLAY NAME", "BUILD", "STORAGE", "CONCURRENT", "BYTES/S", "REQUESTS/S")
         for r in regions {
@@ -16,6 +15,6 @@ struct RegionsList: ParsableCommand {
                   r.limits.bytesPerSecond == 0 ? "unlimited" : "\(r.limits.bytesPerSecond)",
                   r.limits.requestsPerSecond == 0 ? "unlimited" : "\(r.limits.requestsPerSecond)")
         }
-        Terminal.out(t.rendered + "\ntopology: \(service.topology.name)")
+        Terminal.out(t.rendered + "\ntopology: \(topology)")
     }
 }

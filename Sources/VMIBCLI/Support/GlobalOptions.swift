@@ -52,8 +52,8 @@ struct GlobalOptions: ParsableArguments {
         return RemoteBackend(server: url, token: token, insecure: insecure, subscription: subscription)
     }
 
-    /// The embedded service. Commands that have no server form yet refuse --server rather
-    /// than quietly working on this machine's state.
+    /// The embedded service, for work that only happens on this machine (a `--no-wait` run's
+    /// worker); it refuses --server rather than quietly working on this machine's state.
     func service() throws -> VMIBService {
         if serverURL != nil {
             throw DomainError.invalid("--server", "this command works only on the local state directory (embedded mode) so far; run it without --server and VMIB_SERVER")

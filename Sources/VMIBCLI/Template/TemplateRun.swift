@@ -69,15 +69,14 @@ struct TemplateCancel: AsyncParsableCommand {
     }
 }
 
-struct TemplateLogs: ParsableCommand {
+struct TemplateLogs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print the last run's customization.log.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var template: TemplateOptions
 
-    func run() throws {
-        let service = try global.service()
-        let (_, text) = try service.runLog(try template.key(service))
-        Terminal.out(text)
+    func run() async throws {
+        let backend = try global.backend()
+        Terminal.out(try await backend.runLogText(try template.key(backend)))
     }
 }
 
@@ -99,14 +98,14 @@ struct TemplateOutputs: AsyncParsableCommand {
     }
 }
 
-struct TemplatePlanCommand: ParsableCommand {
+struct TemplatePlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "plan", abstract: "Show what a run will do: source, customizers, fan-out.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var template: TemplateOptions
 
-    func run() throws {
-        let service = try global.service()
-        let p = try service.plan(try template.key(service))
+    func run() async throws {
+        let backend = try global.backend()
+        let p = try await backend.plan(try template.key(backend))
         if global.output == .json { return try JSONOutput.print(p) }
         var lines = ["plan for \(p.template)", "build region: \(p.buildRegion)  timeout: \(p.buildTimeoutInMinutes) min",
                      "source: \(p.source.type) \(p.source.exact)\(p.source.url.map { " from \($0)" } ?? "")"

@@ -29,6 +29,14 @@ enum ReplicationRun {
             return try await run(service, ref, requeueFailed: requeueFailed, output: output)
         }
         guard let remote = backend as? RemoteBackend else { return }
+        if requeueFailed {
+            if try await remote.details(ref).version.provisioningState == .Deleting {
+                // An interrupted delete: the server's controller finishes it.
+                try await remote.waitUntilGone(ref)
+                return Terminal.out("finished deleting version \(ref.version)")
+            }
+            try await remote.requeueFailed(ref)
+        }
         let done = try await remote.waitForReplication(ref)
         try await show(backend, ref, output: output)
         if done.version.provisioningState == .Failed {

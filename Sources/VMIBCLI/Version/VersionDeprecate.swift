@@ -1,7 +1,7 @@
 import ArgumentParser
 import VMIBService
 
-struct VersionDeprecate: ParsableCommand {
+struct VersionDeprecate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deprecate", abstract: "Set a version's lifecycle state: Deprecated (never latest, warns), Obsolete (refused), or Active again.")
     @OptionGroup var global: GlobalOptions
@@ -9,9 +9,9 @@ struct VersionDeprecate: ParsableCommand {
     @Option(help: "Active, Deprecated or Obsolete.") var state: String = "Deprecated"
     @Option(help: "The version to use instead.") var replacement: String?
 
-    func run() throws {
-        let service = try global.service()
-        let v = try service.deprecate(try version.ref(service), state: state, replacement: replacement)
+    func run() async throws {
+        let backend = try global.backend()
+        let v = try await backend.deprecate(try version.ref(backend), state: state, replacement: replacement)
         if global.output == .json { return try JSONOutput.print(VersionView(v)) }
         Terminal.out("version \(v.ref.version) is \(v.lifecycle.state.rawValue)" + (v.lifecycle.replacement.map { "; replacement \($0)" } ?? ""))
     }

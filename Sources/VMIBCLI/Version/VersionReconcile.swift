@@ -9,8 +9,7 @@ struct VersionReconcile: AsyncParsableCommand {
     @OptionGroup var version: VersionOptions
 
     func run() async throws {
-        let service = try global.service()
-        let ref = try version.ref(service)
-        try await ReplicationRun.run(service, ref, requeueFailed: true, output: global.output)
+        let backend = try global.backend()
+        try await ReplicationRun.follow(backend, try version.ref(backend), requeueFailed: true, output: global.output)
     }
 }

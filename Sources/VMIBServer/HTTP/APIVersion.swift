@@ -7,6 +7,8 @@ public enum APIVersion {
     public static let compute = ["2025-03-03", "2024-03-03", "2023-07-03", "2022-08-03", "2022-03-03", "2022-01-03", "2021-10-01", "2021-07-01"]
     /// Microsoft.VirtualMachineImages.
     public static let imageBuilder = ["2025-10-01", "2024-02-01", "2022-07-01", "2022-02-14"]
+    /// Microsoft.Resources (subscription locations).
+    public static let resources = ["2022-12-01", "2021-04-01", "2020-01-01"]
 
     /// - Returns: the version the request named.
     /// - Throws: 400 `MissingApiVersionParameter` / `InvalidApiVersionParameter` listing the supported versions.

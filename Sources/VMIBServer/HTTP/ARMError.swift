@@ -68,13 +68,15 @@ public struct ARMError: Error, HTTPResponseError, Sendable, Equatable {
         case let e as StoreError where e.code == .alreadyExists: return ARMError(.conflict, code: "Conflict", e.message)
         case let e as ReplicationError: return ARMError(.conflict, code: "ReplicationError", e.message)
         case is NIOTooManyBytesError:
-            return ARMError(.contentTooLarge, code: "RequestBodyTooLarge",
+            return ARMError(.badRequest, code: "RequestBodyTooLarge",
                             "The request body exceeds the limit of \(ARMRequestContext.bodyLimit) bytes.", target: "body")
         case let e as HTTPError:
             switch e.status {
             case .notFound: return ARMError(.notFound, code: "NotFound", "no such resource or operation")
             case .methodNotAllowed: return ARMError(.methodNotAllowed, code: "MethodNotAllowed", "this method is not allowed on this resource")
-            case .contentTooLarge: return ARMError(.contentTooLarge, code: "RequestBodyTooLarge", "the request body exceeds the limit", target: "body")
+            case .contentTooLarge:
+                return ARMError(.badRequest, code: "RequestBodyTooLarge",
+                                "The request body exceeds the limit of \(ARMRequestContext.bodyLimit) bytes.", target: "body")
             default:
                 return ARMError(e.status, code: e.status.code < 500 ? "BadRequest" : "InternalServerError",
                                 e.body ?? e.status.reasonPhrase)

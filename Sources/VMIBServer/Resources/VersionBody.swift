@@ -19,6 +19,9 @@ struct VersionBody {
     var storageAccountType: String?
     var allowDeletionOfReplicatedLocations: Bool?
     var blockDeletionBeforeEndOfLife: Bool?
+    /// vmib's extension `properties.vmib.expectedDeployments` (`{"westus": 50}`): replica
+    /// counts from expected concurrent VM deployments, as `--expected-deployments`.
+    var expectedDeployments: [(region: String, deployments: Int)] = []
 
     static func read(_ body: JSONBody, update: Bool) throws -> VersionBody {
         try body.object(allowing: GalleryRoutes.topKeys, type: update ? "GalleryImageVersionUpdate" : "GalleryImageVersion")
@@ -27,8 +30,18 @@ struct VersionBody {
         var out = VersionBody()
         let props = update ? body["properties"] : try body.required(body["properties"], "properties")
         guard let props else { return out }
-        try props.object(allowing: ["publishingProfile", "storageProfile", "safetyProfile", "provisioningState", "replicationStatus"],
+        try props.object(allowing: ["publishingProfile", "storageProfile", "safetyProfile", "provisioningState", "replicationStatus", "vmib"],
                          type: "GalleryImageVersionProperties")
+        if let x = props["vmib"] {
+            // `version` and `replicas` are what a GET returns there; a body sent back unchanged is fine.
+            try x.object(allowing: ["expectedDeployments", "version", "replicas"], type: "VmibVersionExtension")
+            if let e = x["expectedDeployments"] {
+                guard case .object(let members) = e.value else { throw e.wrongType("an object of region names to deployment counts") }
+                out.expectedDeployments = try members.map { name, _ in
+                    (name, try e.required(try e.int(name), name))
+                }
+            }
+        }
         if let p = props["publishingProfile"] {
             try p.object(allowing: ["targetRegions", "replicaCount", "excludeFromLatest", "endOfLifeDate", "storageAccountType", "publishedDate"],
                          type: "GalleryImageVersionPublishingProfile")

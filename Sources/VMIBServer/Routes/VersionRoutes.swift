@@ -21,12 +21,13 @@ enum VersionRoutes {
             let source = try resolve(try body.required(spec.source, "properties.storageProfile.source"), context: context, api: api)
             let publish = PublishRequest(
                 image: ref.image, version: ref.version.description, disk: source.path,
-                targetRegions: spec.targetRegions ?? [TargetRegionRequest(name: api.location, storageAccountType: spec.storageAccountType)],
+                targetRegions: spec.targetRegions
+                    ?? (spec.expectedDeployments.isEmpty ? [TargetRegionRequest(name: api.location, storageAccountType: spec.storageAccountType)] : []),
                 replicaCount: spec.replicaCount, excludeFromLatest: spec.excludeFromLatest ?? false,
-                endOfLifeDate: spec.endOfLifeDate,
+                endOfLifeDate: spec.endOfLifeDate, expectedDeployments: spec.expectedDeployments,
                 safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: spec.allowDeletionOfReplicatedLocations ?? false,
                                              blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? false))
-            let version = try armCall { try api.service.publish(publish) }
+            let version = try armCall(expectedDeploymentsFields) { try api.service.publish(publish) }
             let op = Operation(kind: .create, version: ref)
             return try ARMResponse.json(VersionResource(version, location: api.location), status: .created,
                                         headers: OperationRoutes.headers(for: op, request: request, api: api, location: false))
@@ -53,8 +54,9 @@ enum VersionRoutes {
         }
         router.delete(RouterPath(path + "/:galleryImageVersionName")) { request, context in
             let ref = try versionRef(request, context, api: api, access: .write)
+            let force = try VersionLifecycleRoutes.forceDeletion(request)
             guard (try? api.service.details(ref)) != nil else { return ARMResponse.empty(.noContent) }
-            try armCall { try api.service.beginDelete(ref, force: false) }
+            try armCall { try api.service.beginDelete(ref, force: force) }
             let op = Operation(kind: .delete, version: ref)
             return ARMResponse.empty(.accepted, headers: OperationRoutes.headers(for: op, request: request, api: api, location: true))
         }
@@ -65,6 +67,8 @@ enum VersionRoutes {
         }
     }
 
+    static let expectedDeploymentsFields = FieldNames.common.merging(["--expected-deployments": "properties.vmib.expectedDeployments"]) { $1 }
+
     static func versionRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> VersionRef {
         let image = try ImageRoutes.imageRef(request, context, api: api, access: access)
         let name = try context.parameters.require("galleryImageVersionName")
@@ -74,6 +78,7 @@ enum VersionRoutes {
     /// A PATCH, or a PUT of an existing version: the desired state changes in place.
     private static func update(_ existing: ImageVersion, _ spec: VersionBody, request: Request, api: API) async throws -> Response {
         var r = UpdateRequest(ref: existing.ref)
+        r.expectedDeployments = spec.expectedDeployments
         if let given = spec.targetRegions {
             let names = try armCall { try given.map { try api.service.catalog.region(named: $0.name, field: "--target-region").name } }
             r.setRegions = zip(given, names).map { g, name in
@@ -81,7 +86,11 @@ enum VersionRoutes {
                 if t.storageAccountType == nil, existing.target(name) == nil { t.storageAccountType = spec.storageAccountType }
                 return t
             }
-            r.removeRegions = existing.publishingProfile.targetRegions.map(\.name).filter { !names.contains($0) }
+            // Regions counted from expected deployments stay too: the body names them there.
+            let kept = try armCall(expectedDeploymentsFields) {
+                try spec.expectedDeployments.map { try api.service.catalog.region(named: $0.region, field: "--expected-deployments").name }
+            }
+            r.removeRegions = existing.publishingProfile.targetRegions.map(\.name).filter { !names.contains($0) && !kept.contains($0) }
             for (g, name) in zip(given, names) where spec.explicitExclude.contains(g.name) {
                 if g.excludeFromLatest { r.excludeRegionsFromLatest.append(name) } else { r.includeRegionsInLatest.append(name) }
             }
@@ -95,7 +104,7 @@ enum VersionRoutes {
         r.endOfLifeDate = spec.endOfLifeDate
         r.allowDeletionOfReplicatedLocations = spec.allowDeletionOfReplicatedLocations
         r.blockDeletionBeforeEndOfLife = spec.blockDeletionBeforeEndOfLife
-        let v = try armCall { try api.service.update(r) }
+        let v = try armCall(expectedDeploymentsFields) { try api.service.update(r) }
         let op = Operation(kind: .update, version: v.ref)
         return try ARMResponse.json(VersionResource(v, location: api.location),
                                     headers: OperationRoutes.headers(for: op, request: request, api: api, location: false))
