@@ -20,6 +20,14 @@ extension VMIBService {
         return try ReplicationController.requeueFailed(ref, in: store)
     }
 
+    /// A resource's Resource Manager envelope (location, tags), as its PUT recorded it.
+    public func envelope(of id: String) throws -> ResourceEnvelope? { try store.envelope(of: id) }
+
+    /// The envelopes of every resource below `parent`, by lower-cased id.
+    public func envelopes(under parent: String) throws -> [String: ResourceEnvelope] { try store.envelopes(under: parent) }
+
+    public func saveEnvelope(_ envelope: ResourceEnvelope, of id: String) throws { try store.saveEnvelope(envelope, of: id) }
+
     /// The origin copy of a version's disk, so a new version can be published from it.
     /// - Throws: `DomainError.notFound` when the version does not exist.
     public func originDisk(of ref: VersionRef) throws -> String {

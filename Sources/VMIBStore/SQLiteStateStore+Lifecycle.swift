@@ -27,6 +27,7 @@ extension SQLiteStateStore {
             try db.execute(sql: "DELETE FROM replicas WHERE version_id=?", arguments: [id])
             try db.execute(sql: "DELETE FROM target_regions WHERE version_id=?", arguments: [id])
             try db.execute(sql: "DELETE FROM versions WHERE id=?", arguments: [id])
+            try self.deleteEnvelope(db, of: ref.id)
         }
     }
 
@@ -43,6 +44,7 @@ extension SQLiteStateStore {
             if db.changesCount == 0 {
                 throw StoreError(.notFound, "image definition '\(ref.image)' does not exist in gallery '\(g.gallery)'")
             }
+            try self.deleteEnvelope(db, of: ref.id)
         }
     }
 

@@ -69,6 +69,7 @@ public final class SQLiteStateStore: StateStore {
             if db.changesCount == 0 {
                 throw StoreError(.notFound, "gallery '\(ref.gallery)' does not exist in resource group '\(ref.resourceGroup)'")
             }
+            try self.deleteEnvelope(db, of: ref.id)
         }
     }
 

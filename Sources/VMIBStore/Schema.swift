@@ -9,6 +9,7 @@ enum Schema {
         registerGalleryV1(&m)
         registerGalleryLifecycle(&m)
         registerTemplates(&m)
+        registerEnvelopes(&m)
         return m
     }
 

@@ -51,4 +51,11 @@ public protocol StateStore: Sendable {
     /// Inserts or replaces one replica record.
     func saveReplica(_ replica: Replica, of ref: VersionRef) throws
     func deleteReplica(region: String, index: Int, of ref: VersionRef) throws
+
+    /// A resource's Resource Manager envelope (location, tags), by id, case-insensitively;
+    /// nil for a resource created without one (by the CLI).
+    func envelope(of id: String) throws -> ResourceEnvelope?
+    /// The envelopes of the resources below `parent` (its images, or an image's versions), by lower-cased id.
+    func envelopes(under parent: String) throws -> [String: ResourceEnvelope]
+    func saveEnvelope(_ envelope: ResourceEnvelope, of id: String) throws
 }

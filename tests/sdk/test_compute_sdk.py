@@ -30,9 +30,13 @@ def test_gallery_image_version_lifecycle_through_the_sdk(server):
                                      raw_request_hook=lambda request: sent.append(f"{request.http_request.method} {request.http_request.url}"))
     rg = "sdk-rg"
 
-    gallery = client.galleries.begin_create_or_update(rg, "sdkGallery", m.Gallery(location="eastus", description="from the SDK"),
+    # Not the server's home region (eastus): the gallery reports the location and tags it was created with.
+    gallery = client.galleries.begin_create_or_update(rg, "sdkGallery", m.Gallery(location="westeurope", description="from the SDK",
+                                                                                  tags={"team": "sdk"}),
                                                       api_version=API).result()
     assert gallery.name == "sdkGallery" and gallery.description == "from the SDK"
+    assert gallery.location == "westeurope" and gallery.tags == {"team": "sdk"}
+    assert client.galleries.get(rg, "sdkGallery", api_version=API).tags == {"team": "sdk"}
     assert gallery.provisioning_state == "Succeeded"
 
     image = client.gallery_images.begin_create_or_update(

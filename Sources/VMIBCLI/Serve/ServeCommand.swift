@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-file"), help: "Tokens (SHA-256 only), principals, roles and scopes (JSON).") var tokenFile: String
     @Option(name: .customLong("source-root"), help: "A directory whose disk files versions may be published from (repeatable).")
     var sourceRoots: [String] = []
-    @Option(help: "The location resources report (default: the topology's first region).") var location: String?
+    @Option(help: "Home region: where operations live, and the location of resources made by the CLI or template runs (default: the topology's first region).") var location: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func validate() throws {

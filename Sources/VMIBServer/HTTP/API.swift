@@ -14,14 +14,15 @@ public final class API: Sendable {
         self.service = service; self.settings = settings; self.metrics = metrics
     }
 
-    /// The location resources report: vmib keeps no per-resource location, so it is the
-    /// server's home region (`--location`, default the topology's first region).
+    /// The server's home region (`--location`, default the topology's first region): where
+    /// its operations live, and the location of resources made without a PUT (by the CLI
+    /// or a template run). A resource created through the API reports its own.
     var location: String { settings.location ?? service.topology.regions.first?.name ?? "local" }
 }
 
 /// Settings of `vmib serve` that shape the API.
 public struct ServerSettings: Sendable {
-    /// The region resources report as their location.
+    /// The server's home region (see `API.location`).
     public var location: String?
     /// Directories a version's `storageProfile.source.uri` may name a disk in (realpath
     /// prefix); empty: file sources are refused.

@@ -15,10 +15,12 @@ public struct GalleryResource: Codable, Sendable {
     public var name: String
     public var type: String
     public var location: String
+    public var tags: [String: String]?
     public var properties: Properties
 
-    public init(_ g: Gallery, location: String) {
-        id = g.ref.id; name = g.ref.gallery; type = "Microsoft.Compute/galleries"; self.location = location
+    public init(_ g: Gallery, envelope: ResourceEnvelope) {
+        id = g.ref.id; name = g.ref.gallery; type = "Microsoft.Compute/galleries"
+        location = envelope.location; tags = envelope.tags.isEmpty ? nil : envelope.tags
         properties = Properties(description: g.description,
                                 identifier: .init(uniqueName: "\(g.ref.subscription)-\(g.ref.gallery.uppercased())"),
                                 provisioningState: "Succeeded", vmib: g)
@@ -40,10 +42,12 @@ public struct ImageResource: Codable, Sendable {
     public var name: String
     public var type: String
     public var location: String
+    public var tags: [String: String]?
     public var properties: Properties
 
-    public init(_ i: ImageDefinition, location: String) {
-        id = i.ref.id; name = i.ref.image; type = "Microsoft.Compute/galleries/images"; self.location = location
+    public init(_ i: ImageDefinition, envelope: ResourceEnvelope) {
+        id = i.ref.id; name = i.ref.image; type = "Microsoft.Compute/galleries/images"
+        location = envelope.location; tags = envelope.tags.isEmpty ? nil : envelope.tags
         properties = Properties(osType: i.osType.rawValue, osState: i.osState.rawValue, hyperVGeneration: i.hyperVGeneration.rawValue,
                                 identifier: i.identifier, description: i.description, provisioningState: "Succeeded", vmib: i)
     }

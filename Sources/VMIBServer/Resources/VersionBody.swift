@@ -26,7 +26,6 @@ struct VersionBody {
     static func read(_ body: JSONBody, update: Bool) throws -> VersionBody {
         try body.object(allowing: GalleryRoutes.topKeys, type: update ? "GalleryImageVersionUpdate" : "GalleryImageVersion")
         if !update { _ = try body.required(try body.string("location"), "location") }
-        _ = try body.stringMap("tags")
         var out = VersionBody()
         let props = update ? body["properties"] : try body.required(body["properties"], "properties")
         guard let props else { return out }

@@ -53,11 +53,12 @@ public struct VersionResource: Codable, Sendable {
     public var name: String
     public var type: String
     public var location: String
+    public var tags: [String: String]?
     public var properties: Properties
 
-    public init(_ v: ImageVersion, location: String, expanded: VersionDetails? = nil) {
+    public init(_ v: ImageVersion, envelope: ResourceEnvelope, expanded: VersionDetails? = nil) {
         id = v.ref.id; name = v.ref.version.description; type = "Microsoft.Compute/galleries/images/versions"
-        self.location = location
+        location = envelope.location; tags = envelope.tags.isEmpty ? nil : envelope.tags
         let p = v.publishingProfile, s = v.storageProfile
         properties = Properties(
             publishingProfile: PublishingProfile(

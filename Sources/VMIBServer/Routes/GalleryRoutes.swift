@@ -14,24 +14,30 @@ enum GalleryRoutes {
             let ref = try galleryRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let description = try read(body, requireLocation: true)
-            if let existing = try? api.service.gallery(ref) {
+            let existing = try? api.service.gallery(ref)
+            let envelope = try EnvelopeBody.read(body, api: api, existing: existing.map { _ in api.envelope(ref.id) }, replace: true, resource: ref.gallery)
+            if let existing {
                 try checkUnchanged(existing, description: description)
-                return try ARMResponse.json(GalleryResource(existing, location: api.location))
+                try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
+                return try ARMResponse.json(GalleryResource(existing, envelope: envelope))
             }
             let g = try armCall(FieldNames.with(name: "galleryName")) { try api.service.createGallery(ref, description: description) }
-            return try ARMResponse.json(GalleryResource(g, location: api.location), status: .created)
+            try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
+            return try ARMResponse.json(GalleryResource(g, envelope: envelope), status: .created)
         }
         router.patch(RouterPath(path + "/:galleryName")) { request, context in
             let ref = try galleryRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let description = try read(body, requireLocation: false)
             let existing = try armCall { try api.service.gallery(ref) }
+            let envelope = try EnvelopeBody.read(body, api: api, existing: api.envelope(ref.id), replace: false, resource: ref.gallery)
             try checkUnchanged(existing, description: description)
-            return try ARMResponse.json(GalleryResource(existing, location: api.location))
+            try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
+            return try ARMResponse.json(GalleryResource(existing, envelope: envelope))
         }
         router.get(RouterPath(path + "/:galleryName")) { request, context in
             let ref = try galleryRef(request, context, api: api, access: .read)
-            return try ARMResponse.json(GalleryResource(try armCall { try api.service.gallery(ref) }, location: api.location))
+            return try ARMResponse.json(GalleryResource(try armCall { try api.service.gallery(ref) }, envelope: api.envelope(ref.id)))
         }
         router.delete(RouterPath(path + "/:galleryName")) { request, context in
             let ref = try galleryRef(request, context, api: api, access: .write)
@@ -42,14 +48,16 @@ enum GalleryRoutes {
         router.get(RouterPath(path)) { request, context in
             let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read")
             let list = try armCall { try api.service.galleries(resourceGroup: scope.resourceGroup) }
-            return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, location: api.location) }))
+            let envelope = api.envelopes(under: "/subscriptions/\(scope.subscription)/resourceGroups/\(scope.resourceGroup!)")
+            return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, envelope: envelope($0.ref.id)) }))
         }
         router.get("/subscriptions/:subscriptionId/providers/Microsoft.Compute/galleries") { request, context in
             _ = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read",
                                       resourceGroupLevel: false)
             let list = try armCall { try api.service.galleries(resourceGroup: nil) }
                 .filter { context.visible(resourceGroup: $0.ref.resourceGroup) }
-            return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, location: api.location) }))
+            let envelope = api.envelopes(under: "/subscriptions/\(api.service.subscription)")
+            return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, envelope: envelope($0.ref.id)) }))
         }
     }
 
@@ -65,9 +73,7 @@ enum GalleryRoutes {
     /// The description a PUT or PATCH asks for.
     private static func read(_ body: JSONBody, requireLocation: Bool) throws -> String? {
         try body.object(allowing: topKeys, type: requireLocation ? "Gallery" : "GalleryUpdate")
-        let location = try body.string("location")
-        if requireLocation { _ = try body.required(location, "location") }
-        _ = try body.stringMap("tags")
+        if requireLocation { _ = try body.required(try body.string("location"), "location") }
         guard let props = body["properties"] else { return nil }
         try props.object(allowing: propertyKeys, type: "GalleryProperties")
         return try props.string("description")

@@ -13,24 +13,30 @@ enum ImageRoutes {
             let ref = try imageRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let wanted = try read(body, ref: ref, update: false)
-            if let existing = try? api.service.image(ref) {
+            let existing = try? api.service.image(ref)
+            let envelope = try EnvelopeBody.read(body, api: api, existing: existing.map { _ in api.envelope(ref.id) }, replace: true, resource: ref.image)
+            if let existing {
                 try checkUnchanged(existing, wanted)
-                return try ARMResponse.json(ImageResource(existing, location: api.location))
+                try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
+                return try ARMResponse.json(ImageResource(existing, envelope: envelope))
             }
             let image = try armCall(FieldNames.with(name: "galleryImageName")) { try api.service.createImage(wanted) }
-            return try ARMResponse.json(ImageResource(image, location: api.location), status: .created)
+            try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
+            return try ARMResponse.json(ImageResource(image, envelope: envelope), status: .created)
         }
         router.patch(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let existing = try armCall { try api.service.image(ref) }
             let wanted = try read(body, ref: ref, update: true, current: existing)
+            let envelope = try EnvelopeBody.read(body, api: api, existing: api.envelope(ref.id), replace: false, resource: ref.image)
             try checkUnchanged(existing, wanted)
-            return try ARMResponse.json(ImageResource(existing, location: api.location))
+            try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
+            return try ARMResponse.json(ImageResource(existing, envelope: envelope))
         }
         router.get(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .read)
-            return try ARMResponse.json(ImageResource(try armCall { try api.service.image(ref) }, location: api.location))
+            return try ARMResponse.json(ImageResource(try armCall { try api.service.image(ref) }, envelope: api.envelope(ref.id)))
         }
         router.delete(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .write)
@@ -41,7 +47,8 @@ enum ImageRoutes {
         router.get(RouterPath(path)) { request, context in
             let gallery = try GalleryRoutes.galleryRef(request, context, api: api, access: .read)
             let list = try armCall { try api.service.images(in: gallery) }
-            return try ARMResponse.json(ARMList(value: list.map { ImageResource($0, location: api.location) }))
+            let envelope = api.envelopes(under: gallery.id)
+            return try ARMResponse.json(ARMList(value: list.map { ImageResource($0, envelope: envelope($0.ref.id)) }))
         }
     }
 
@@ -54,9 +61,7 @@ enum ImageRoutes {
 
     private static func read(_ body: JSONBody, ref: ImageRef, update: Bool, current: ImageDefinition? = nil) throws -> ImageRequest {
         try body.object(allowing: GalleryRoutes.topKeys, type: update ? "GalleryImageUpdate" : "GalleryImage")
-        let location = try body.string("location")
-        if !update { _ = try body.required(location, "location") }
-        _ = try body.stringMap("tags")
+        if !update { _ = try body.required(try body.string("location"), "location") }
         let props = try body.required(body["properties"], "properties")
         try props.object(allowing: propertyKeys, type: "GalleryImageProperties")
         var identifier = current?.identifier

@@ -23,7 +23,7 @@ enum VersionLifecycleRoutes {
             let version = try armCall { try api.service.details(ref).version }
             // The server's controller picks the version up (Updating, or still Creating).
             let op = Operation(kind: .update, version: ref)
-            return try ARMResponse.json(VersionResource(version, location: api.location), status: .accepted,
+            return try ARMResponse.json(VersionResource(version, envelope: api.envelope(ref.id)), status: .accepted,
                                         headers: OperationRoutes.headers(for: op, request: request, api: api, location: true))
         }
         router.post(RouterPath(path + "/deprecate")) { request, context in
@@ -33,7 +33,7 @@ enum VersionLifecycleRoutes {
             let state = try body.required(try body.string("state"), "state")
             let replacement = try body.string("replacement")
             let v = try armCall(fields) { try api.service.deprecate(ref, state: state, replacement: replacement) }
-            return try ARMResponse.json(VersionResource(v, location: api.location))
+            return try ARMResponse.json(VersionResource(v, envelope: api.envelope(ref.id)))
         }
     }
 

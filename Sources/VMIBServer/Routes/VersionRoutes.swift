@@ -13,23 +13,27 @@ enum VersionRoutes {
             let ref = try versionRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let spec = try VersionBody.read(body, update: false)
-            if let existing = try? api.service.details(ref).version {
+            let existing = try? api.service.details(ref).version
+            let envelope = try EnvelopeBody.read(body, api: api, existing: existing.map { _ in api.envelope(ref.id) }, replace: true,
+                                                 resource: ref.version.description)
+            if let existing {
                 // createOrUpdate of an existing version: the same source, a new desired state.
                 if let source = spec.source { try checkSameSource(existing, try resolve(source, context: context, api: api)) }
-                return try await update(existing, spec, request: request, api: api)
+                return try await update(existing, spec, envelope: envelope, request: request, api: api)
             }
             let source = try resolve(try body.required(spec.source, "properties.storageProfile.source"), context: context, api: api)
             let publish = PublishRequest(
                 image: ref.image, version: ref.version.description, disk: source.path,
                 targetRegions: spec.targetRegions
-                    ?? (spec.expectedDeployments.isEmpty ? [TargetRegionRequest(name: api.location, storageAccountType: spec.storageAccountType)] : []),
+                    ?? (spec.expectedDeployments.isEmpty ? [TargetRegionRequest(name: envelope.location, storageAccountType: spec.storageAccountType)] : []),
                 replicaCount: spec.replicaCount, excludeFromLatest: spec.excludeFromLatest ?? false,
                 endOfLifeDate: spec.endOfLifeDate, expectedDeployments: spec.expectedDeployments,
                 safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: spec.allowDeletionOfReplicatedLocations ?? false,
                                              blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? false))
             let version = try armCall(expectedDeploymentsFields) { try api.service.publish(publish) }
+            try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             let op = Operation(kind: .create, version: ref)
-            return try ARMResponse.json(VersionResource(version, location: api.location), status: .created,
+            return try ARMResponse.json(VersionResource(version, envelope: envelope), status: .created,
                                         headers: OperationRoutes.headers(for: op, request: request, api: api, location: false))
         }
         router.patch(RouterPath(path + "/:galleryImageVersionName")) { request, context in
@@ -37,8 +41,9 @@ enum VersionRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let spec = try VersionBody.read(body, update: true)
             let existing = try armCall { try api.service.details(ref).version }
+            let envelope = try EnvelopeBody.read(body, api: api, existing: api.envelope(ref.id), replace: false, resource: ref.version.description)
             if let source = spec.source { try checkSameSource(existing, try resolve(source, context: context, api: api)) }
-            return try await update(existing, spec, request: request, api: api)
+            return try await update(existing, spec, envelope: envelope, request: request, api: api)
         }
         router.get(RouterPath(path + "/:galleryImageVersionName")) { request, context in
             let ref = try versionRef(request, context, api: api, access: .read)
@@ -50,7 +55,7 @@ enum VersionRoutes {
                 expand = true
             }
             let d = try armCall { try api.service.details(ref) }
-            return try ARMResponse.json(VersionResource(d.version, location: api.location, expanded: expand ? d : nil))
+            return try ARMResponse.json(VersionResource(d.version, envelope: api.envelope(ref.id), expanded: expand ? d : nil))
         }
         router.delete(RouterPath(path + "/:galleryImageVersionName")) { request, context in
             let ref = try versionRef(request, context, api: api, access: .write)
@@ -63,7 +68,8 @@ enum VersionRoutes {
         router.get(RouterPath(path)) { request, context in
             let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
             let list = try armCall { try api.service.versions(of: image) }
-            return try ARMResponse.json(ARMList(value: list.map { VersionResource($0, location: api.location) }))
+            let envelope = api.envelopes(under: image.id)
+            return try ARMResponse.json(ARMList(value: list.map { VersionResource($0, envelope: envelope($0.ref.id)) }))
         }
     }
 
@@ -76,7 +82,8 @@ enum VersionRoutes {
     }
 
     /// A PATCH, or a PUT of an existing version: the desired state changes in place.
-    private static func update(_ existing: ImageVersion, _ spec: VersionBody, request: Request, api: API) async throws -> Response {
+    private static func update(_ existing: ImageVersion, _ spec: VersionBody, envelope: ResourceEnvelope,
+                               request: Request, api: API) async throws -> Response {
         var r = UpdateRequest(ref: existing.ref)
         r.expectedDeployments = spec.expectedDeployments
         if let given = spec.targetRegions {
@@ -105,8 +112,9 @@ enum VersionRoutes {
         r.allowDeletionOfReplicatedLocations = spec.allowDeletionOfReplicatedLocations
         r.blockDeletionBeforeEndOfLife = spec.blockDeletionBeforeEndOfLife
         let v = try armCall(expectedDeploymentsFields) { try api.service.update(r) }
+        try armCall { try api.service.saveEnvelope(envelope, of: v.ref.id) }
         let op = Operation(kind: .update, version: v.ref)
-        return try ARMResponse.json(VersionResource(v, location: api.location),
+        return try ARMResponse.json(VersionResource(v, envelope: envelope),
                                     headers: OperationRoutes.headers(for: op, request: request, api: api, location: false))
     }
 
