@@ -29,13 +29,55 @@ extension VMIBService {
         if let existing = try templateStore.template(request.key) {
             // Equal up to member order: a body re-serialised by a tool is the same template.
             guard (try? JSONParser.parse(existing.body))?.canonical == resource.canonical else {
-                throw DomainError(.refused, field: "--name", "image template '\(request.key.name)' exists with a different body; templates cannot be updated: delete it, or create one under a new name")
+                throw DomainError(.refused, field: "--name", "image template '\(request.key.name)' exists with a different body; templates cannot be updated by a create (an update changes only tags, identity, properties.distribute and properties.vmProfile): delete it, or create one under a new name")
             }
             return CreateTemplateResult(details: try templateDetails(request.key), created: false, warnings: parsed.warnings)
         }
         try templateStore.createTemplate(record)
         return CreateTemplateResult(details: TemplateDetails(record: record, template: parsed.template, lastRun: nil),
                                     created: true, warnings: parsed.warnings)
+    }
+
+    /// The members of a template Azure lets an update change (ImageTemplateUpdateParameters):
+    /// top-level `tags` and `identity`, and `properties.distribute` and `properties.vmProfile`.
+    public static let updatableTemplateMembers = (top: ["tags", "identity"], properties: ["distribute", "vmProfile"])
+
+    /// Azure's template update: the members `patch` gives among `updatableTemplateMembers`
+    /// replace the stored ones; the result is validated as a whole like a new template.
+    /// - Throws: `DomainError` naming the field (with the provisioningErrorCode) or refusing a
+    ///   member that cannot change; `StoreError.refused` while a run is active. Nothing
+    ///   changes then.
+    public func updateTemplate(_ key: TemplateKey, patch: JSONValue) throws -> TemplateDetails {
+        let record = try templateDetails(key).record
+        guard case .object(var members) = try JSONParser.parse(record.body), let changes = patch.objectValue else {
+            throw DomainError.invalid("body", "an update is a JSON object (tags, identity, properties.distribute, properties.vmProfile)")
+        }
+        func put(_ key: String, _ value: JSONValue, into list: inout [(key: String, value: JSONValue)]) {
+            if let i = list.firstIndex(where: { $0.key == key }) { list[i].value = value } else { list.append((key, value)) }
+        }
+        for (name, value) in changes {
+            if name == "properties" {
+                guard let props = value.objectValue else { throw DomainError.invalid("properties", "must be an object") }
+                var stored = members.first { $0.key == "properties" }?.value.objectValue ?? []
+                for (p, v) in props {
+                    guard Self.updatableTemplateMembers.properties.contains(p) else {
+                        throw DomainError(.refused, field: "properties.\(p)", "image template property '\(p)' cannot be updated; only properties.distribute and properties.vmProfile can (and tags, identity)")
+                    }
+                    put(p, v, into: &stored)
+                }
+                put("properties", .object(stored), into: &members)
+            } else {
+                guard Self.updatableTemplateMembers.top.contains(name) else {
+                    throw DomainError(.refused, field: name, "'\(name)' cannot be updated; an update changes tags, identity, properties.distribute and properties.vmProfile")
+                }
+                put(name, value, into: &members)
+            }
+        }
+        let updated = JSONValue.object(members)
+        let parsed = try TemplateParser.parse(updated, name: key.name, resourceGroup: key.resourceGroup, context: templateContext)
+        try checkServed(parsed.template)
+        try templateStore.replaceTemplateBody(key, body: updated.text)
+        return try templateDetails(key)
     }
 
     /// SharedImage target regions must be served by this deployment.

@@ -42,6 +42,18 @@ extension SQLiteStateStore: TemplateStore {
         }
     }
 
+    public func replaceTemplateBody(_ key: TemplateKey, body: String) throws {
+        try write { db in
+            if try self.exists(db, "SELECT 1 FROM template_runs WHERE subscription=? AND resource_group=? AND template=? AND state IN ('Running','Canceling')", Self.runArgs(key)) {
+                throw StoreError(.refused, "image template '\(key.name)' has a run in progress; it can be updated when the run ends or after a cancel (vmib template cancel)")
+            }
+            try db.execute(sql: "UPDATE templates SET body=? WHERE \(Self.keyWhere)", arguments: [body] + Self.args(key))
+            if db.changesCount == 0 {
+                throw StoreError(.notFound, "image template '\(key.name)' does not exist in resource group '\(key.resourceGroup)'")
+            }
+        }
+    }
+
     public func createRun(_ r: TemplateRun) throws {
         try write { db in
             if let active = try String.fetchOne(db, sql: "SELECT id FROM template_runs WHERE subscription=? AND resource_group=? AND template=? AND state IN ('Running','Canceling')",

@@ -142,6 +142,11 @@ import Testing
                 (.post, "\(t)/nope/run", nil, 404, "ResourceNotFound", "imageTemplateName"),
                 (.get, "\(t)/t1/runOutputs/nope", nil, 404, "ResourceNotFound", "runOutputName"),
                 (.post, "\(t)/bad!name/run", nil, 400, "InvalidParameter", "imageTemplateName"),
+                (.patch, "\(t)/t1", #"{"properties":{"source":{"type":"PlatformImage"}}}"#, 400, "InvalidRequestContent", "properties.source"),
+                (.patch, "\(t)/t1", #"{"location":"westus"}"#, 400, "InvalidRequestContent", "location"),
+                (.patch, "\(t)/t1", #"{"tags":{"a":1}}"#, 400, "InvalidRequestContent", "tags.a"),
+                (.patch, "\(t)/t1", #"{"properties":{"distribute":[{"type":"Tape","runOutputName":"x"}]}}"#, 400, "BadDistributeType", "properties.distribute[0].type"),
+                (.patch, "\(t)/nope", #"{"tags":{}}"#, 404, "ResourceNotFound", "imageTemplateName"),
             ]
             for (method, path, body, status, code, target) in cases {
                 let r = try await client.call(method, path, body: body, apiVersion: "2025-10-01")
@@ -153,6 +158,38 @@ import Testing
             let conflict = try await client.call(.put, "\(t)/t1", body: Self.body(sku: "mbr"), apiVersion: "2025-10-01")
             #expect(conflict.text.contains("templates cannot be updated"))
             #expect(try await client.call(.get, t, apiVersion: "2025-10-01").text == before, "nothing changed")
+        }
+    }
+
+    /// PATCH changes what Azure's ImageTemplateUpdateParameters allow (tags, identity,
+    /// distribute, vmProfile), keeps the rest, and is refused while a run is active.
+    @Test func patchUpdatesTagsAndDistributionOnly() async throws {
+        let f = try ServerFixture()
+        defer { f.removeAll() }
+        let t = Self.base
+        try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
+            #expect(try await client.call(.put, "\(t)/t1", body: Self.body(), apiVersion: "2025-10-01").status == 201)
+            let patch = #"{"tags":{"purpose":"nightly"},"properties":{"distribute":[{"type":"VHD","runOutputName":"nightly"}],"vmProfile":{"vmSize":"Standard_D2s_v3"}}}"#
+            let patched = try await client.call(.patch, "\(t)/t1", body: patch, apiVersion: "2025-10-01")
+            #expect(patched.status == 200, "\(patched.text)")
+            let got = try await client.call(.get, "\(t)/t1", apiVersion: "2025-10-01").json
+            let props = got["properties"] as? [String: Any] ?? [:]
+            #expect((got["tags"] as? [String: String]) == ["purpose": "nightly"])
+            #expect((props["distribute"] as? [[String: Any]])?.compactMap { $0["runOutputName"] as? String } == ["nightly"])
+            #expect((props["vmProfile"] as? [String: Any])?["vmSize"] as? String == "Standard_D2s_v3")
+            #expect((props["customize"] as? [[String: Any]])?.first?["name"] as? String == "hello", "the rest is kept")
+            #expect(got["location"] as? String == "eastus")
+            // What the next run distributes is the new list.
+            let key = try f.service.templateKey(resourceGroup: "rg1", name: "t1")
+            #expect(try f.service.templateDetails(key).template.distribute.map(\.runOutputName) == ["nightly"])
+
+            // While a run is active: 409, nothing changes.
+            let run = try f.service.startRun(key)
+            let busy = try await client.call(.patch, "\(t)/t1", body: #"{"tags":{"purpose":"other"}}"#, apiVersion: "2025-10-01")
+            #expect(busy.status == 409 && busy.errorCode == "OperationNotAllowed", "\(busy.text)")
+            #expect((try await client.call(.get, "\(t)/t1", apiVersion: "2025-10-01").json["tags"] as? [String: String]) == ["purpose": "nightly"])
+            _ = try f.service.cancelRun(key)
+            _ = run
         }
     }
 }

@@ -32,6 +32,10 @@ extension RemoteBackend {
         return CreateTemplateResult(remote: try Self.templateDetails(r.body, key: request.key), created: r.status == 201)
     }
 
+    func updateTemplate(_ key: TemplateKey, patch: JSONValue) async throws -> TemplateDetails {
+        try Self.templateDetails(try await templateCall(.patch, key.id, body: patch).body, key: key)
+    }
+
     func templateDetails(_ key: TemplateKey) async throws -> TemplateDetails {
         try Self.templateDetails(try await templateCall(.get, key.id).body, key: key)
     }

@@ -38,6 +38,8 @@ protocol VMIBBackend: Sendable {
     /// Checks the names locally.
     func templateKey(resourceGroup: String, name: String, field: String) throws -> TemplateKey
     func createTemplate(_ request: CreateTemplateRequest) async throws -> CreateTemplateResult
+    /// Azure's template update (tags, identity, properties.distribute, properties.vmProfile).
+    func updateTemplate(_ key: TemplateKey, patch: JSONValue) async throws -> TemplateDetails
     func templateDetails(_ key: TemplateKey) async throws -> TemplateDetails
     func templates(resourceGroup: String?) async throws -> [TemplateDetails]
     func deleteTemplate(_ key: TemplateKey) async throws

@@ -5,7 +5,8 @@ import VMIBCore
 import VMIBService
 
 /// Microsoft.VirtualMachineImages/imageTemplates, through VMIBService's template use cases:
-/// PUT (create; the same body again is unchanged; templates are immutable), GET (with
+/// PUT (create; the same body again is unchanged; another body is a 409), PATCH (tags,
+/// identity, properties.distribute and properties.vmProfile, as Azure allows), GET (with
 /// lastRunStatus), DELETE (202 + operation), list by resource group and subscription, POST
 /// `run` (202; the operation ends when the run does), POST `cancel`, GET `runOutputs[/name]`.
 enum TemplateRoutes {
@@ -25,6 +26,18 @@ enum TemplateRoutes {
             _ = try body.stringMap("tags")
             let result = try templateCall { try api.service.createTemplate(CreateTemplateRequest(key: key, document: body.value.text)) }
             return try json(TemplateJSON.resource(result.details), status: result.created ? .created : .ok)
+        }
+        router.patch(one) { request, context -> Response in
+            // ImageTemplateUpdateParameters: tags, identity, properties.distribute and .vmProfile.
+            let key = try templateKey(request, context, api: api, access: .write)
+            let body = try await JSONBody.parse(request, context: context)
+            try body.object(allowing: ["tags", "identity", "properties"], type: "ImageTemplateUpdateParameters")
+            _ = try body.stringMap("tags")
+            if let props = body["properties"] {
+                try props.object(allowing: ["distribute", "vmProfile"], type: "ImageTemplateUpdateParametersProperties")
+            }
+            let details = try templateCall { try api.service.updateTemplate(key, patch: body.value) }
+            return try json(TemplateJSON.resource(details))
         }
         router.get(one) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .read)
@@ -116,7 +129,7 @@ enum TemplateRoutes {
                                details: [.init(code: "InvalidParameter", message: text, target: e.field)])
             }
             if e.code == .refused, e.message.contains("cannot be updated") {
-                throw ARMError(.conflict, code: "PropertyChangeNotAllowed", e.message, target: "properties")
+                throw ARMError(.conflict, code: "PropertyChangeNotAllowed", e.message, target: e.field == "--name" ? "properties" : e.field)
             }
             throw ARMError(e, fields: fields)
         } catch {
