@@ -9,7 +9,8 @@ from test_schemathesis import ARM_TYPES, SPECS
 
 IMPLEMENTED = {
     "VirtualMachineImageTemplates_List", "VirtualMachineImageTemplates_ListByResourceGroup",
-    "VirtualMachineImageTemplates_CreateOrUpdate", "VirtualMachineImageTemplates_Get", "VirtualMachineImageTemplates_Delete",
+    "VirtualMachineImageTemplates_CreateOrUpdate", "VirtualMachineImageTemplates_Update", "VirtualMachineImageTemplates_Get",
+    "VirtualMachineImageTemplates_Delete",
     "VirtualMachineImageTemplates_Run", "VirtualMachineImageTemplates_Cancel", "VirtualMachineImageTemplates_ListRunOutputs",
     "VirtualMachineImageTemplates_GetRunOutput",
 }
@@ -51,4 +52,4 @@ def self_contained_spec(path):
 def test_schemathesis_on_image_templates_finds_no_server_errors(server, tmp_path):
     spec = str(tmp_path / "imagebuilder-implemented.json")
     self_contained_spec(spec)
-    run_schemathesis(spec, server, operations=9)
+    run_schemathesis(spec, server, operations=10)
