@@ -31,7 +31,11 @@ public protocol BlobStore: Sendable {
 
     /// Copies `sourceKey` to `key` inside the same store, without the bytes leaving it
     /// (S3 CopyObject; a file copy for a directory).
-    func copy(from sourceKey: String, to key: String) async throws -> ObjectInfo
+    /// - Returns: `expected.sha256` when the copy itself proves its content equal to
+    ///   `expected` (the store hashed the bytes it wrote, or the server's ETag of the copy,
+    ///   its MD5, is `expected.md5`); nil when only a later `verify` can tell.
+    /// - Throws: `.verificationFailed` when the copy's own hash differs from `expected`.
+    func copy(from sourceKey: String, to key: String, expected: ObjectDigest) async throws -> String?
 
     /// The object's size, ETag and recorded SHA-256, or nil when there is no such key.
     func head(_ key: String) async throws -> ObjectInfo?

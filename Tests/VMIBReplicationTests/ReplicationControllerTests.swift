@@ -87,6 +87,17 @@ import VMIBTransfer
         #expect(try store.version(ref)?.provisioningState == .Failed)
     }
 
+    /// A copy that proves itself (the server's ETag of the copy is the origin's MD5) is
+    /// Completed without a verifying HEAD; one that does not is verified.
+    @Test func aSelfProvingCopyNeedsNoVerify() async throws {
+        try publish([("eastus", 3), ("westus", 3)])
+        let east = ScriptedBlobStore(copiesProveThemselves: true), west = ScriptedBlobStore()
+        #expect(try await controller(["eastus": east, "westus": west], clock: VirtualClock()).reconcile(ref).state == .Succeeded)
+        #expect(east.counts == .init(uploads: 1, copies: 2, verifies: 1, deletes: 0))
+        #expect(west.counts == .init(uploads: 1, copies: 2, verifies: 3, deletes: 0))
+        #expect(try store.replicas(of: ref).allSatisfy { $0.state == .Completed && $0.verifiedDigest == digest.sha256 })
+    }
+
     @Test func reconcileAfterRecoveryRedoesOnlyTheFailedRegion() async throws {
         try publish([("eastus", 2), ("westus", 1)])
         let east = ScriptedBlobStore(), west = ScriptedBlobStore()

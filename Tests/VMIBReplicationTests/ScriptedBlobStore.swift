@@ -13,6 +13,11 @@ final class ScriptedBlobStore: BlobStore {
         var counts = Counts()
     }
     private let state = Mutex(State())
+    /// Whether a copy proves itself (S3 answering the expected MD5 as the copy's ETag), or
+    /// leaves the proof to `verify` (a multipart-form ETag).
+    let copiesProveThemselves: Bool
+
+    init(copiesProveThemselves: Bool = false) { self.copiesProveThemselves = copiesProveThemselves }
 
     /// The next calls that move bytes (upload, copy) fail with these, in order.
     func failNext(_ errors: [TransferError]) { state.withLock { $0.failures += errors } }
@@ -33,14 +38,16 @@ final class ScriptedBlobStore: BlobStore {
         return ObjectInfo(size: digest.size, etag: digest.md5, sha256: digest.sha256)
     }
 
-    func copy(from sourceKey: String, to key: String) async throws -> ObjectInfo {
+    func copy(from sourceKey: String, to key: String, expected: ObjectDigest) async throws -> String? {
         state.withLock { $0.counts.copies += 1 }
         try takeFailure()
         guard let d = state.withLock({ $0.objects[sourceKey] }) else {
             throw TransferError(code: .fatal, status: 404, target: sourceKey, message: "NoSuchKey")
         }
         state.withLock { $0.objects[key] = d }
-        return ObjectInfo(size: d.size, etag: d.md5, sha256: d.sha256)
+        guard copiesProveThemselves else { return nil }
+        guard d == expected else { throw TransferError(code: .verificationFailed, target: key, message: "copy digest differs") }
+        return d.sha256
     }
 
     func head(_ key: String) async throws -> ObjectInfo? {

@@ -21,8 +21,14 @@ struct DirectoryBlobStoreTests {
         #expect(try await store.verify("g/i/1.0.0/replica-1", expected: digest) == digest.sha256)
         #expect(try await store.head("g/i/1.0.0/replica-1")?.sha256 == digest.sha256)
 
-        let copied = try await store.copy(from: "g/i/1.0.0/replica-1", to: "g/i/1.0.0/replica-2")
-        #expect(copied.sha256 == digest.sha256)
+        let copied = try await store.copy(from: "g/i/1.0.0/replica-1", to: "g/i/1.0.0/replica-2", expected: digest)
+        #expect(copied == digest.sha256, "the directory store hashes what it writes: the copy proves itself")
+        let wrong = ObjectDigest(size: digest.size, sha256: String(repeating: "0", count: 64), md5: digest.md5)
+        let mismatch = await #expect(throws: TransferError.self) {
+            try await store.copy(from: "g/i/1.0.0/replica-1", to: "g/i/1.0.0/replica-3", expected: wrong)
+        }
+        #expect(mismatch?.code == .verificationFailed)
+        #expect(try await store.head("g/i/1.0.0/replica-3") == nil, "a copy that does not match never lands")
         #expect(try await store.verify("g/i/1.0.0/replica-2", expected: digest) == digest.sha256)
         #expect(try await store.list(prefix: "g/i/") == ["g/i/1.0.0/replica-1", "g/i/1.0.0/replica-2"])
         #expect(try await store.list(prefix: "g/i/1.0.0/replica-2") == ["g/i/1.0.0/replica-2"])
@@ -60,7 +66,7 @@ struct DirectoryBlobStoreTests {
         }
         #expect(error?.code == .verificationFailed)
         let copyError = await #expect(throws: TransferError.self) {
-            try await store.copy(from: "k", to: "k2")
+            try await store.copy(from: "k", to: "k2", expected: digest)
         }
         #expect(copyError?.code == .verificationFailed)
         #expect(try await store.head("k2") == nil)

@@ -192,12 +192,15 @@ struct S3BlobStoreTests {
             let digest = try TestFiles.random(at: dir.path("f"), size: 200_000)
             _ = try await upload(store, dir.path("f"), "eastus/r1", digest)
 
-            let copied = try await store.copy(from: "eastus/r1", to: "eastus/r2")
-            #expect(copied == ObjectInfo(size: digest.size, etag: digest.md5, sha256: digest.sha256))
+            let copied = try await store.copy(from: "eastus/r1", to: "eastus/r2", expected: digest)
+            #expect(copied == digest.sha256, "rclone answers the copy's MD5 as its ETag: the copy proves itself")
+            var other = digest
+            other.md5 = String(repeating: "0", count: 32)
+            #expect(try await store.copy(from: "eastus/r1", to: "eastus/r3", expected: other) == nil, "an ETag that is not the expected MD5 proves nothing")
             #expect(try await store.head("eastus/r2")?.sha256 == digest.sha256)
             #expect(try await store.verify("eastus/r2", expected: digest) == digest.sha256)
 
-            let missing = await #expect(throws: TransferError.self) { try await store.copy(from: "nope", to: "x") }
+            let missing = await #expect(throws: TransferError.self) { try await store.copy(from: "nope", to: "x", expected: digest) }
             #expect(missing?.code == .fatal)
         }
     }

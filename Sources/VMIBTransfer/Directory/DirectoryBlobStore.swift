@@ -49,7 +49,8 @@ public struct DirectoryBlobStore: BlobStore {
     /// Copies the file inside the store (read, hash, write, rename). Fails
     /// `.verificationFailed` when the source no longer matches its recorded SHA-256, so a
     /// damaged object is not spread further.
-    public func copy(from sourceKey: String, to key: String) async throws -> ObjectInfo {
+    /// Hashes the bytes as it writes them: the copy proves itself.
+    public func copy(from sourceKey: String, to key: String, expected: ObjectDigest) async throws -> String? {
         let sourcePath = try path(for: sourceKey)
         let destination = try path(for: key)
         return try await BlockingThread.run(name: "vmib-dir-copy") { cancellation in
@@ -64,8 +65,12 @@ public struct DirectoryBlobStore: BlobStore {
                     throw TransferError(code: .verificationFailed, target: sourceKey,
                                         message: "source holds sha256 \(written.sha256), recorded \(recorded)")
                 }
+                guard written.sha256 == expected.sha256.lowercased(), written.size == expected.size else {
+                    throw TransferError(code: .verificationFailed, target: key,
+                                        message: "copy holds sha256 \(written.sha256) (\(written.size) bytes), expected \(expected.sha256) (\(expected.size) bytes)")
+                }
             }
-            return ObjectInfo(size: written.size, etag: nil, sha256: written.sha256)
+            return written.sha256
         }
     }
 

@@ -14,15 +14,15 @@ public struct S3BlobStore: BlobStore {
         self.client = S3Client(config: config)
     }
 
-    public func copy(from sourceKey: String, to key: String) async throws -> ObjectInfo {
+    /// One CopyObject request (a missing source is the server's 404, `.fatal`). The server
+    /// computes the copy's ETag from the bytes it wrote: equal to the expected MD5, it proves
+    /// the copy without a HEAD. A multipart-form ETag (some servers keep the source's) proves
+    /// nothing: the caller verifies then.
+    public func copy(from sourceKey: String, to key: String, expected: ObjectDigest) async throws -> String? {
         try BlobKey.validate(sourceKey)
         try BlobKey.validate(key)
-        guard let source = try await client.headObject(sourceKey) else {
-            throw TransferError(code: .fatal, status: 404, target: client.target(sourceKey),
-                                message: "copy source does not exist")
-        }
         let etag = try await client.copyObject(from: sourceKey, to: key)
-        return ObjectInfo(size: source.size, etag: etag, sha256: source.sha256)
+        return etag?.lowercased() == expected.md5.lowercased() ? expected.sha256 : nil
     }
 
     public func head(_ key: String) async throws -> ObjectInfo? {
