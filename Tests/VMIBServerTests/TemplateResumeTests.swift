@@ -4,7 +4,8 @@ import VMIBTestSupport
 
 /// The real `vmib serve` carrying out an image template run: SIGTERM in the middle of it
 /// leaves the run Running with a checkpoint, and the next start resumes it to Succeeded,
-/// publishing exactly one gallery version (also after a kill -9).
+/// publishing exactly one gallery version (also after a kill -9). A user's cancel still ends
+/// the run Canceled, and a restart leaves it so.
 @Suite(.serialized) struct TemplateResumeTests {
     @Test func sigtermDuringCustomizingThenRestartRebuildsOnAFreshDiskAndSucceeds() async throws {
         let d = try await Deployment(layout: "tar", bytesPerSecond: 0)
@@ -115,6 +116,29 @@ import VMIBTestSupport
         let stamp = try await ChildProcess.run(["debugfs", "-R", "cat /etc/stamp", vhd]).stdout
         #expect(stamp == "stamp\n", "\(stamp)")
         try await d.stop(server, within: .seconds(10))
+    }
+
+    @Test func aUsersCancelStillEndsCanceledAndARestartDoesNotResumeIt() async throws {
+        let d = try await Deployment(layout: "whole", bytesPerSecond: 0)
+        defer { d.removeAll() }
+        var server = try await d.serve(1)
+        defer { ChildProcess.kill9(server) }
+        try await d.createGalleryImageAndTemplate(customize: ["sleep 30"])
+        #expect(try await curl("POST", d.template("/run")).status == 202)
+        let run = try await d.waitForRun { $0["runSubState"] as? String == "Customizing" }
+        let staging = try #require(run["stagingArea"] as? String)
+        #expect(try await curl("POST", d.template("/cancel")).status == 202)
+        let canceled = try await d.waitForRun { $0["runState"] as? String != "Running" && $0["runState"] as? String != "Canceling" }
+        #expect(canceled["runState"] as? String == "Canceled", "\(canceled)")
+        #expect(d.log(staging).contains("killed customizer 'slow' (Shell): the run was canceled"))
+
+        try await d.stop(server, within: .seconds(5))
+        server = try await d.serve(2)
+        try await Task.sleep(for: .milliseconds(500))
+        let after = try await d.waitForRun { _ in true }
+        #expect(after["runState"] as? String == "Canceled", "\(after)")
+        #expect(!d.log(staging).contains("resuming run"))
+        try await d.stop(server, within: .seconds(5))
     }
 
     /// Alive and not a zombie.
