@@ -1,7 +1,7 @@
 import Foundation
 
 /// The container a source image comes in, recognised by its content, not its name.
-public enum DiskFormat: String, Sendable, Hashable, CaseIterable {
+public enum DiskFormat: String, Sendable, Hashable, CaseIterable, Codable {
     case raw, vhd, qcow2, tar, tarGz = "tar.gz"
 
     /// Recognises qcow2 (magic `QFI\xfb`), VHD (a `conectix` footer at the end, or its copy

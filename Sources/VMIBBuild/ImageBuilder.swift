@@ -11,16 +11,20 @@ public struct BuildJob: Sendable {
     public var deadline: ContinuousClock.Instant
     public var timeoutMinutes: Int
     public var cache: DownloadCache
+    /// Why a cancelled build stopped, for the log: a user's cancel, or a server shutting down.
+    public var stopReason: @Sendable () -> String
 
     public init(source: String, customizers: [TemplateCustomizer], workspace: String,
-                deadline: ContinuousClock.Instant, timeoutMinutes: Int, cache: DownloadCache) {
+                deadline: ContinuousClock.Instant, timeoutMinutes: Int, cache: DownloadCache,
+                stopReason: @escaping @Sendable () -> String = { "the run was canceled" }) {
         self.source = source; self.customizers = customizers; self.workspace = workspace
         self.deadline = deadline; self.timeoutMinutes = timeoutMinutes; self.cache = cache
+        self.stopReason = stopReason
     }
 }
 
-/// A customized raw disk in the workspace.
-public struct BuiltImage: Sendable {
+/// A customized raw disk in the workspace (Codable: a run's checkpoint records it).
+public struct BuiltImage: Sendable, Hashable, Codable {
     public var disk: String
     public var sizeBytes: Int64
     public var sourceFormat: DiskFormat
@@ -63,7 +67,7 @@ public enum ImageBuilder {
         }
 
         await phase(.customizing)
-        let sandbox = Sandbox(root: root, mountPoint: job.workspace + "/mnt")
+        let sandbox = Sandbox(root: root, mountPoint: job.workspace + "/mnt", pidFile: job.workspace + "/sandbox.pid")
         for (i, c) in job.customizers.enumerated() {
             try await run(c, index: i, in: sandbox, job: job, log: log)
         }
@@ -113,7 +117,7 @@ public enum ImageBuilder {
             throw BuildError(.timedOut, "build timeout of \(job.timeoutMinutes) minutes passed during \(label); its processes were killed")
         } catch is CancellationError {
             log.output(of: output)
-            log.line("killed \(label): the run was canceled")
+            log.line("killed \(label): \(job.stopReason())")
             throw CancellationError()
         }
         log.output(of: output)

@@ -3,9 +3,9 @@ import Foundation
 /// Finds the ext2/3/4 root file system of a raw disk: on the whole disk, or on an MBR or
 /// GPT partition. Only reads; the partition table and boot code are never written.
 public enum PartitionTable {
-    public enum Scheme: String, Sendable { case none = "whole disk", mbr = "MBR", gpt = "GPT" }
+    public enum Scheme: String, Sendable, Codable { case none = "whole disk", mbr = "MBR", gpt = "GPT" }
 
-    public struct RootFileSystem: Sendable, Hashable {
+    public struct RootFileSystem: Sendable, Hashable, Codable {
         public var scheme: Scheme
         /// 1-based partition number; 0 for a whole-disk file system.
         public var partition: Int

@@ -22,8 +22,27 @@ public struct Sandbox: Sendable {
     public var root: Root
     /// An empty directory to mount the disk on (seen only inside the namespace).
     public var mountPoint: String
+    /// Where the running work's process group id is kept, so that a later process can kill
+    /// a tree its killed (kill -9) predecessor left running (`killLeftover`).
+    public var pidFile: String?
 
-    public init(root: Root, mountPoint: String) { self.root = root; self.mountPoint = mountPoint }
+    public init(root: Root, mountPoint: String, pidFile: String? = nil) {
+        self.root = root; self.mountPoint = mountPoint; self.pidFile = pidFile
+    }
+
+    /// Kills the process tree named by `pidFile` when it is still running and is a sandbox's
+    /// (its command line says so: a pid reused by something else is left alone).
+    /// - Returns: whether a tree was killed.
+    @discardableResult
+    public static func killLeftover(pidFile: String) -> Bool {
+        defer { unlink(pidFile) }
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1,
+              let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+              String(decoding: cmdline, as: UTF8.self).contains("\0vmib-sandbox\0") else { return false }
+        // The work runs in a process group of its own, led by `pid`.
+        return kill(-pid, SIGKILL) == 0
+    }
 
     /// Runs `work`; its output is appended to `output`.
     /// - Returns: the exit code (125: the root could not be mounted).
@@ -44,6 +63,8 @@ public struct Sandbox: Sendable {
                     "--", "/bin/sh", "-c", Self.script, "vmib-sandbox",
                     mode, dir, disk, String(offset), String(size), payload, flag, destination]
         let p = try Subprocess.spawn(argv, environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], output: output)
+        if let pidFile { try? "\(p.pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8) }
+        defer { if let pidFile { unlink(pidFile) } }
         return try await p.wait(deadline: deadline)
     }
 

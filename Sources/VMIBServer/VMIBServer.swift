@@ -45,7 +45,8 @@ public enum VMIBServer {
     }
 
     /// Serves until SIGTERM or SIGINT: then stops accepting requests, cancels running
-    /// transfers at their next checkpoint, and returns.
+    /// transfers and template runs at their next checkpoint, and returns. Template runs a
+    /// previous server left active (shut down or killed) resume from their checkpoints.
     public static func run(service: VMIBService, configuration c: Configuration, logger: Logger,
                            onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let tokens = try TokenFile(path: c.tokenFile)
@@ -53,8 +54,12 @@ public enum VMIBServer {
         settings.https = c.tlsCertificate != nil
         let api = API(service: service, settings: settings, metrics: ServerMetrics())
         let ready = ReadyFlag()
-        // Runs a previous server left active have no one carrying them out any more.
-        try? service.finishAbandonedRuns()
+        // Runs a previous server left active are taken over before any request can start another.
+        let resuming: [String]
+        do { resuming = try service.adoptAbandonedRuns().map(\.id) } catch {
+            logger.error("cannot read the template runs to resume", metadata: ["error": .string("\(error)")])
+            resuming = []
+        }
         let router = router(api: api, tokens: tokens, ready: ready)
         let server: HTTPServerBuilder
         if let cert = c.tlsCertificate, let key = c.tlsKey {
@@ -70,8 +75,11 @@ public enum VMIBServer {
                               onServerRunning: { channel in onListening(channel.localAddress?.port ?? c.port) },
                               logger: logger)
         let replication = ReplicationService(api: api, interval: c.scanInterval, ready: ready, logger: logger)
+        let templateRuns = TemplateRunService(api: api, resuming: resuming, logger: logger)
+        // Shut down in reverse order: replication first (a run waits for a published version's
+        // replication, never the other way round), then the template runs, then the HTTP server.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: replication)],
+            services: [.init(service: app), .init(service: templateRuns), .init(service: replication)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

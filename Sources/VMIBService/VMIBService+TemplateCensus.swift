@@ -20,4 +20,30 @@ extension VMIBService {
             }
         }
     }
+
+    /// Takes over the runs a previous server process left active (it was shut down, or
+    /// killed, mid-run), for this process to resume from their checkpoints: each is recorded
+    /// as carried out by this process, so no one else starts or ends it meanwhile. A run
+    /// being canceled ends Canceled instead. Call it before serving, with nothing running.
+    /// - Returns: the runs to resume (Running, subState Queued).
+    public func adoptAbandonedRuns() throws -> [TemplateRun] {
+        var adopted: [TemplateRun] = []
+        for t in try templateStore.templates(subscription: subscription, resourceGroup: nil) {
+            // This process runs nothing yet: its own pid on a run is a previous process's (a
+            // restarted container's server is pid 1 every time).
+            for r in try templateStore.runs(of: t.key) where r.state.isActive && (r.workerPID == getpid() || !workerAlive(r)) {
+                if r.state == .Canceling {
+                    try finishAbandoned(r, canceled: true)
+                    continue
+                }
+                var run = r
+                run.workerPID = getpid()
+                run.subState = .Queued
+                run.message = "resuming after a server restart"
+                try templateStore.updateRun(run)
+                adopted.append(run)
+            }
+        }
+        return adopted
+    }
 }

@@ -5,23 +5,38 @@ import VMIBTransfer
 
 extension VMIBService {
     /// Runs every distributor concurrently; each yields a run output, Succeeded or Failed.
-    func distribute(_ template: ImageTemplate, built: BuiltImage, source: ResolvedSource, run: TemplateRun, log: BuildLog) async throws -> [RunOutput] {
+    /// The VHD and each published version are checkpointed: a resumed run keeps the VHD and
+    /// waits for the version it published instead of publishing another one.
+    func distribute(_ template: ImageTemplate, built: BuiltImage, source: ResolvedSource, run: TemplateRun, log: BuildLog,
+                    checkpoint: RunCheckpointFile, replication: RunReplication) async throws -> [RunOutput] {
         // One fixed VHD of the result, shared by the distributors that need it.
         let needsVHD = template.distribute.contains { if case .managedImage = $0 { false } else { true } }
         let vhd = run.staging + "/image.vhd"
         if needsVHD {
-            let size = try await DiskPackager.fixedVHD(from: built.disk, to: vhd)
-            log.line("packaged a fixed VHD of \(size) bytes")
+            if let packaged = checkpoint.value.vhdIfPresent(), packaged.path == vhd {
+                log.line("checkpoint packaged: the VHD (\(packaged.sizeBytes) bytes) is in place; not packaging again")
+            } else {
+                let size = try await DiskPackager.fixedVHD(from: built.disk, to: vhd)
+                // Packaging rounds the raw disk up to a whole MiB: record the size it has now.
+                try checkpoint.update {
+                    $0.vhd = .init(path: vhd, sizeBytes: size)
+                    $0.built?.sizeBytes = RunCheckpoint.size(of: built.disk) ?? built.sizeBytes
+                }
+                log.line("packaged a fixed VHD of \(size) bytes")
+            }
         }
         let outputs = await withTaskGroup(of: RunOutput.self) { group in
             for d in template.distribute {
                 group.addTask {
                     do {
-                        let o = try await self.distribute(d, template: template, built: built, vhd: vhd, source: source, run: run)
+                        let o = try await self.distribute(d, template: template, built: built, vhd: vhd, source: source, run: run,
+                                                          log: log, checkpoint: checkpoint, replication: replication)
                         log.line("distributor \(d.typeName) '\(d.runOutputName)': Succeeded \(o.artifactId ?? o.artifactUri ?? "")")
                         return o
                     } catch {
-                        log.line("distributor \(d.typeName) '\(d.runOutputName)': Failed: \(error)")
+                        // A stopped run records no outputs (checkCancellation below): this one is not a failure.
+                        log.line("distributor \(d.typeName) '\(d.runOutputName)': "
+                                 + (error is CancellationError || Task.isCancelled ? "stopped" : "Failed: \(error)"))
                         return RunOutput(name: d.runOutputName, runID: run.id, type: d.typeName, artifactId: nil, artifactUri: nil,
                                          provisioningState: "Failed", message: "\(error)")
                     }
@@ -37,7 +52,8 @@ extension VMIBService {
     }
 
     private func distribute(_ d: TemplateDistributor, template: ImageTemplate, built: BuiltImage, vhd: String,
-                            source: ResolvedSource, run: TemplateRun) async throws -> RunOutput {
+                            source: ResolvedSource, run: TemplateRun, log: BuildLog,
+                            checkpoint: RunCheckpointFile, replication: RunReplication) async throws -> RunOutput {
         switch d {
         case .vhd(let name, let uri):
             let destination = uri.map { String($0.dropFirst("file://".count)) } ?? "\(run.staging)/\(name).vhd"
@@ -56,23 +72,68 @@ extension VMIBService {
             return RunOutput(name: name, runID: run.id, type: "ManagedImage", artifactId: id.id, artifactUri: "file://\(path)",
                              provisioningState: "Succeeded")
         case .sharedImage(let name, let s):
+            let ref = try publishOnce(name, s, vhd: vhd, source: source, log: log, checkpoint: checkpoint)
+            let (state, status) = try await replicated(ref, by: replication)
+            guard state == .Succeeded else {
+                let failed = status.summary.filter { $0.state == .Failed }.map { "\($0.region) (\($0.details))" }
+                throw DomainError(.refused, "version \(ref.version) replication \(state.rawValue): \(failed.joined(separator: "; "))")
+            }
+            return RunOutput(name: name, runID: run.id, type: "SharedImage", artifactId: ref.id, artifactUri: nil,
+                             provisioningState: "Succeeded")
+        }
+    }
+
+    /// The version a SharedImage distributor publishes: the one this run already published
+    /// (recorded in the checkpoint, and published from this run's VHD), else a new one, whose
+    /// number is checkpointed before it is published.
+    private func publishOnce(_ name: String, _ s: SharedImageDistribution, vhd: String, source: ResolvedSource, log: BuildLog,
+                             checkpoint: RunCheckpointFile) throws -> VersionRef {
+        let label = "distributor SharedImage '\(name)'"
+        var recorded = checkpoint.value.published[name].flatMap { try? VersionNumber(parsing: $0) }
+        if let number = recorded, let v = try store.version(s.image.version(number)) {
+            if v.storageProfile.sourcePath == ServiceConfiguration.absolute(vhd) {
+                log.line("\(label): version \(number) was published by this run before the interruption; waiting for its replication")
+                return v.ref
+            }
+            log.line("\(label): version \(number) was published by someone else meanwhile; choosing the number again")
+            recorded = nil
+        }
+        let number: VersionNumber
+        if let recorded {
+            number = recorded
+        } else {
             let existing = try versions(of: s.image).map(\.ref.version)
             let sourceVersion = source.exactVersion.flatMap { try? VersionNumber(parsing: $0) }
-            guard let number = s.versioning.next(existing: existing, sourceVersion: sourceVersion) else {
+            guard let next = s.versioning.next(existing: existing, sourceVersion: sourceVersion) else {
                 throw DomainError.invalid("versioning", "Source versioning needs a Major.Minor.Patch source version; the source's is '\(source.exactVersion ?? "none")'")
             }
-            let version = try publish(PublishRequest(
-                image: s.image, version: number.description, disk: vhd,
-                targetRegions: s.targetRegions.map { TargetRegionRequest(name: $0.name, regionalReplicaCount: $0.replicaCount,
-                                                                         storageAccountType: $0.storageAccountType?.rawValue) },
-                excludeFromLatest: s.excludeFromLatest))
-            let outcome = try await reconcile(version.ref)
-            guard outcome.state == .Succeeded else {
-                let failed = outcome.status.summary.filter { $0.state == .Failed }.map { "\($0.region) (\($0.details))" }
-                throw DomainError(.refused, "version \(number) replication \(outcome.state.rawValue): \(failed.joined(separator: "; "))")
+            number = next
+            try checkpoint.update { $0.published[name] = number.description }
+        }
+        let version = try publish(PublishRequest(
+            image: s.image, version: number.description, disk: vhd,
+            targetRegions: s.targetRegions.map { TargetRegionRequest(name: $0.name, regionalReplicaCount: $0.replicaCount,
+                                                                     storageAccountType: $0.storageAccountType?.rawValue) },
+            excludeFromLatest: s.excludeFromLatest))
+        log.line("\(label): published version \(number)")
+        return version.ref
+    }
+
+    /// Waits until every region of a published version is Completed or Failed.
+    private func replicated(_ ref: VersionRef, by replication: RunReplication) async throws -> (ProvisioningState, ReplicationStatus) {
+        switch replication {
+        case .inline:
+            let outcome = try await reconcile(ref)
+            return (outcome.state, outcome.status)
+        case .controller(let poll):
+            while true {
+                let d = try details(ref)
+                switch d.version.provisioningState {
+                case .Succeeded, .Failed: return (d.version.provisioningState, d.status)
+                case .Deleting: throw DomainError(.refused, "version \(ref.version) is being deleted")
+                case .Creating, .Updating: try await Task.sleep(for: poll)
+                }
             }
-            return RunOutput(name: name, runID: run.id, type: "SharedImage", artifactId: version.ref.id, artifactUri: nil,
-                             provisioningState: "Succeeded")
         }
     }
 }

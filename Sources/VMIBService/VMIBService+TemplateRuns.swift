@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VMIBBuild
 import VMIBCore
 import VMIBStore
@@ -13,7 +14,7 @@ extension VMIBService {
         let guid = UUID().uuidString.lowercased()
         let staging = "\(stagingRoot)/IT_\(key.resourceGroup)_\(key.name)_\(guid)"
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: staging + "/customization.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: staging + "/customization.log", contents: nil)
         var run = TemplateRun(id: guid, template: key, state: .Running, subState: .Queued, message: "queued",
                               startTime: Date(), staging: staging, workerPID: getpid())
         if let w = details.template.customize.first(where: { if case .windows = $0 { true } else { false } }) {
@@ -36,18 +37,39 @@ extension VMIBService {
 
     /// Carries a recorded run out to its end state. A cancel request (`cancelRun`, from any
     /// process) is noticed within a fraction of a second and kills the customizer's tree.
+    ///
+    /// Cancelling the calling task (a server shutting down) is not a cancel request: the
+    /// customizer's tree is killed as well, but the run stays Running (subState Queued) with
+    /// its checkpoint, and a later call resumes it: a finished build (and VHD) is kept, a
+    /// published version is waited for rather than published again, and an interrupted build
+    /// starts over on a fresh work disk.
+    /// - Parameter replication: who replicates the versions SharedImage distributors publish.
+    /// - Returns: the run as it ended, or, when interrupted, still Running.
     @discardableResult
-    public func executeRun(id: String) async throws -> TemplateRun {
+    public func executeRun(id: String, replication: RunReplication = .inline) async throws -> TemplateRun {
         var run = try self.run(id: id)
         guard run.state == .Running else { return run }
+        try FileManager.default.createDirectory(atPath: run.staging, withIntermediateDirectories: true)
+        let log = try BuildLog(path: run.staging + "/customization.log")
+        let checkpoint = RunCheckpointFile(staging: run.staging)
+        let resumedFrom = checkpoint.value.attempts > 0 ? checkpoint.value.phase : nil
         run.workerPID = getpid()
         try templateStore.updateRun(run)
-        let details = try templateDetails(run.template)
-        let template = details.template
-        let log = try BuildLog(path: run.staging + "/customization.log")
+        let template: ImageTemplate
+        do {
+            try checkpoint.update { $0.attempts += 1 }
+            template = try templateDetails(run.template).template
+        } catch {
+            return try end(run, .failure(error), log: log, keepWorkspace: false,
+                           prefix: resumedFrom == nil ? "cannot start the run: " : "cannot resume the run: ")
+        }
         let minute = Double(configuration.environment["VMIB_BUILD_MINUTE_SECONDS"] ?? "") ?? 60
         let deadline = ContinuousClock.now + .milliseconds(Int64(Double(template.buildTimeoutInMinutes) * minute * 1000))
-        log.line("run \(run.id) of \(run.template.id): build region \(template.location), timeout \(template.buildTimeoutInMinutes) min")
+        if let resumedFrom {
+            log.line("resuming run \(run.id) from checkpoint \(resumedFrom); the build timeout (\(template.buildTimeoutInMinutes) min) starts again")
+        } else {
+            log.line("run \(run.id) of \(run.template.id): build region \(template.location), timeout \(template.buildTimeoutInMinutes) min")
+        }
 
         let store = templateStore
         let progress: @Sendable (RunSubState, String) async -> Void = { sub, message in
@@ -55,24 +77,18 @@ extension VMIBService {
             r.subState = sub; r.message = message
             try? store.updateRun(r)
         }
+        let interrupted = InterruptionFlag()
         let snapshot = run
         let work = Task { [snapshot] () throws -> [RunOutput] in
-            let source = try self.resolveSource(template.source)
-            await progress(.Building, "fetching source \(source.exact)")
-            let local = try await self.fetchSource(source, log: log)
-            let built = try await ImageBuilder.build(
-                BuildJob(source: local, customizers: template.customize, workspace: snapshot.staging, deadline: deadline,
-                         timeoutMinutes: template.buildTimeoutInMinutes, cache: self.downloadCache),
-                log: log) { phase in
-                    switch phase {
-                    case .building: await progress(.Building, "preparing the disk")
-                    case .customizing: await progress(.Customizing, "running \(template.customize.count) customizer(s)")
-                    }
-                }
+            let (built, source) = try await self.build(template, run: snapshot, checkpoint: checkpoint, deadline: deadline, log: log,
+                                                       progress: progress) {
+                interrupted.isSet ? "the server is shutting down" : "the run was canceled"
+            }
             try Task.checkCancellation()
             await progress(.Distributing, "distributing to \(template.distribute.count) target(s)")
             log.line("distributing to \(template.distribute.map { "\($0.typeName) '\($0.runOutputName)'" }.joined(separator: ", "))")
-            return try await self.distribute(template, built: built, source: source, run: snapshot, log: log)
+            return try await self.distribute(template, built: built, source: source, run: snapshot, log: log,
+                                             checkpoint: checkpoint, replication: replication)
         }
         let watcher = Task {
             while !Task.isCancelled {
@@ -80,13 +96,75 @@ extension VMIBService {
                 if (try? store.run(id: id))?.state == .Canceling { work.cancel(); return }
             }
         }
-        let result = await work.result
+        let result = await withTaskCancellationHandler {
+            await work.result
+        } onCancel: {
+            interrupted.set()
+            work.cancel()
+        }
         watcher.cancel()
 
         run = try self.run(id: id)
+        if interrupted.isSet, run.state == .Running, case .failure = result {
+            // Not an end: the run keeps its checkpoint and workspace, and the next server resumes it.
+            let phase = run.subState?.rawValue ?? RunSubState.Queued.rawValue
+            run.subState = .Queued
+            run.workerPID = nil
+            run.message = "interrupted by server shutdown during \(phase); resumes when the server starts"
+            log.line("interrupted by server shutdown during \(phase): the run resumes from checkpoint \(checkpoint.value.phase) when the server starts")
+            try templateStore.updateRun(run)
+            return run
+        }
+        return try end(run, result, log: log, keepWorkspace: template.errorHandling.onCustomizerError == .abort)
+    }
+
+    /// The built disk: the checkpoint's when it is still in place, else a fresh build, from a
+    /// fresh workspace (customizers never run on a half-customized disk).
+    private func build(_ template: ImageTemplate, run: TemplateRun, checkpoint: RunCheckpointFile, deadline: ContinuousClock.Instant,
+                       log: BuildLog, progress: @escaping @Sendable (RunSubState, String) async -> Void,
+                       stopReason: @escaping @Sendable () -> String) async throws -> (BuiltImage, ResolvedSource) {
+        let saved = checkpoint.value
+        if let built = saved.builtDiskIfPresent(), let s = saved.source {
+            log.line("checkpoint built: the customized disk \(built.disk) is in place; not building again")
+            return (built, ResolvedSource(type: s.type, exact: s.exact, exactVersion: s.exactVersion, osType: s.osType))
+        }
+        if saved.attempts > 1 {
+            if Sandbox.killLeftover(pidFile: run.staging + "/sandbox.pid") {
+                log.line("killed the customizer processes that the stopped server left running")
+            }
+            if saved.built != nil { log.line("checkpoint built: the customized disk is missing or changed; building again") }
+            cleanWorkspace(run.staging)
+            try checkpoint.update { $0.built = nil; $0.vhd = nil; $0.source = nil }
+            log.line("building again from the source, on a fresh work disk")
+        }
+        let source = try resolveSource(template.source)
+        await progress(.Building, "fetching source \(source.exact)")
+        let local = try await fetchSource(source, log: log)
+        let built = try await ImageBuilder.build(
+            BuildJob(source: local, customizers: template.customize, workspace: run.staging, deadline: deadline,
+                     timeoutMinutes: template.buildTimeoutInMinutes, cache: downloadCache, stopReason: stopReason),
+            log: log) { phase in
+                switch phase {
+                case .building: await progress(.Building, "preparing the disk")
+                case .customizing: await progress(.Customizing, "running \(template.customize.count) customizer(s)")
+                }
+            }
+        try checkpoint.update {
+            $0.source = .init(type: source.type, exact: source.exact, exactVersion: source.exactVersion, osType: source.osType)
+            $0.built = built
+        }
+        log.line("checkpoint built: \(built.disk), \(built.sizeBytes) bytes")
+        return (built, source)
+    }
+
+    /// Records the run's end state and cleans its workspace (unless asked to keep it).
+    private func end(_ recorded: TemplateRun, _ result: Result<[RunOutput], any Error>, log: BuildLog, keepWorkspace: Bool,
+                     prefix: String = "") throws -> TemplateRun {
+        var run = try self.run(id: recorded.id)
         run.endTime = Date()
         run.subState = nil
-        var keepWorkspace = false
+        run.workerPID = nil
+        var keep = false
         switch result {
         case .success(let outputs):
             let ok = outputs.filter { $0.provisioningState == "Succeeded" }.count
@@ -98,12 +176,12 @@ extension VMIBService {
                 run.message = "canceled by request; the customizer's processes were killed"
             } else {
                 run.state = .Failed
-                run.message = "\(error)"
-                keepWorkspace = template.errorHandling.onCustomizerError == .abort
+                run.message = prefix + "\(error)"
+                keep = keepWorkspace
             }
         }
         log.line("run \(run.state.rawValue): \(run.message)")
-        if keepWorkspace {
+        if keep {
             log.line("errorHandling.onCustomizerError is abort: the workspace is kept for inspection in \(run.staging)")
         } else {
             cleanIntermediates(run.staging)
@@ -122,9 +200,21 @@ extension VMIBService {
         return got.path
     }
 
-    /// Removes work disks, unpacked trees and downloads; keeps the log and the outputs.
+    /// Removes work disks, unpacked trees, downloads and the checkpoint; keeps the log and the outputs.
     func cleanIntermediates(_ staging: String) {
-        for name in ["work.raw", "rootfs", "downloads", "mnt", "image.vhd"] {
+        for name in ["work.raw", "rootfs", "downloads", "mnt", "image.vhd", "image.vhd.partial", "checkpoint.json", "sandbox.pid"] {
+            try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
+        }
+    }
+
+    /// Everything a build left behind, so that a resumed run builds on a fresh work disk:
+    /// the intermediates and the customizers' captured output (else logged twice).
+    func cleanWorkspace(_ staging: String) {
+        for name in ["work.raw", "rootfs", "downloads", "mnt", "image.vhd", "image.vhd.partial"] {
+            try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
+        where name.hasPrefix("customizer-") && name.hasSuffix(".out") {
             try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
         }
     }
@@ -155,6 +245,8 @@ extension VMIBService {
         r.endTime = Date()
         r.message = canceled ? "canceled; the run's worker had already stopped" : "the run's worker process stopped before the run ended"
         try templateStore.updateRun(r)
+        // A worker killed with kill -9 leaves its customizer running.
+        Sandbox.killLeftover(pidFile: r.staging + "/sandbox.pid")
         cleanIntermediates(r.staging)
         return r
     }
@@ -171,4 +263,21 @@ extension VMIBService {
         _ = try templateDetails(key)
         return try templateStore.runOutputs(of: key)
     }
+}
+
+/// Who replicates the versions a run's SharedImage distributors publish.
+public enum RunReplication: Sendable {
+    /// The run reconciles each version itself (embedded: no controller runs).
+    case inline
+    /// A replication controller of this process does (the server's); the run waits for
+    /// each version's end state, reading the store every `poll`.
+    case controller(poll: Duration)
+}
+
+/// Set when the task carrying a run out was cancelled (a shutdown), as opposed to a cancel
+/// request recorded in the store.
+final class InterruptionFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .relaxed) }
+    var isSet: Bool { value.load(ordering: .relaxed) }
 }

@@ -59,12 +59,8 @@ enum TemplateRoutes {
             let run = try templateCall { try api.service.startRun(key) }
             api.metrics.runStarted()
             if run.state == .Running {
-                // The build runs in this process; the operation reads its progress from the store.
-                let service = api.service, metrics = api.metrics, id = run.id
-                Task.detached {
-                    let end = try? await service.executeRun(id: id)
-                    metrics.runEnded(state: end?.state.rawValue ?? "Failed")
-                }
+                // The server's TemplateRunService builds it; the operation reads its progress from the store.
+                TemplateRunService.carryOut(run.id, api: api)
             } else {
                 api.metrics.runEnded(state: run.state.rawValue)
             }
