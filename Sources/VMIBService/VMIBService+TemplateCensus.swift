@@ -11,16 +11,6 @@ extension VMIBService {
         return census
     }
 
-    /// Ends the runs a previous server process left active (it stopped mid-run): a server
-    /// starting up calls this so that no template shows a run nobody carries out.
-    public func finishAbandonedRuns() throws {
-        for t in try templateStore.templates(subscription: subscription, resourceGroup: nil) {
-            for r in try templateStore.runs(of: t.key) where r.state.isActive && !workerAlive(r) {
-                try finishAbandoned(r, canceled: r.state == .Canceling)
-            }
-        }
-    }
-
     /// Takes over the runs a previous server process left active (it was shut down, or
     /// killed, mid-run), for this process to resume from their checkpoints: each is recorded
     /// as carried out by this process, so no one else starts or ends it meanwhile. A run

@@ -9,6 +9,8 @@ public final class API: Sendable {
     public let service: VMIBService
     public let settings: ServerSettings
     public let metrics: ServerMetrics
+    /// Where template runs go to be carried out (the server's `TemplateRunService`).
+    public let runInbox = TemplateRunInbox()
 
     public init(service: VMIBService, settings: ServerSettings, metrics: ServerMetrics) {
         self.service = service; self.settings = settings; self.metrics = metrics

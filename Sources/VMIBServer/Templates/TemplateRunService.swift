@@ -29,7 +29,7 @@ public struct TemplateRunService: Service {
 
     public func run() async throws {
         let (jobs, inbox) = AsyncStream.makeStream(of: Job.self)
-        Self.inboxes.withLock { $0[ObjectIdentifier(api)] = inbox }
+        api.runInbox.attach(inbox)
         defer { inbox.finish() }
         for id in resuming { inbox.yield(Job(runID: id, resumed: true)) }
         // Cancelled (not just told) on graceful shutdown, so that the cancellation reaches each
@@ -49,7 +49,7 @@ public struct TemplateRunService: Service {
     /// versions it publishes itself.
     static func carryOut(_ runID: String, api: API) {
         let job = Job(runID: runID, resumed: false)
-        guard let inbox = inboxes.withLock({ $0[ObjectIdentifier(api)] }) else {
+        guard let inbox = api.runInbox.continuation else {
             Task.detached { await carryOut(job, api: api, replication: .inline, logger: nil) }
             return
         }
@@ -76,9 +76,14 @@ public struct TemplateRunService: Service {
             logger?.error("template run failed", metadata: ["run": .string(job.runID), "error": .string("\(error)")])
         }
     }
+}
 
-    /// The inbox of the service running for each API object. An inbox stays registered after
-    /// its service stopped, so that a run recorded during shutdown is left for the next start
-    /// rather than started on a task nothing will stop.
-    private static let inboxes = Mutex<[ObjectIdentifier: AsyncStream<Job>.Continuation]>([:])
+/// Where the `run` route hands runs to the server's `TemplateRunService`. It stays attached
+/// after the service stopped, so that a run recorded during shutdown is left for the next
+/// start rather than started on a task nothing will stop.
+public final class TemplateRunInbox: Sendable {
+    private let value = Mutex<AsyncStream<TemplateRunService.Job>.Continuation?>(nil)
+    public init() {}
+    func attach(_ continuation: AsyncStream<TemplateRunService.Job>.Continuation) { value.withLock { $0 = continuation } }
+    var continuation: AsyncStream<TemplateRunService.Job>.Continuation? { value.withLock { $0 } }
 }
