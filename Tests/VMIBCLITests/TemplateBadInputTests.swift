@@ -93,7 +93,17 @@ extension TemplateCLISuites {
             #expect(again.exitCode == 0 && again.stdout.contains("unchanged"))
             let before = try await vmib.databaseDump()
             let changed = try await vmib.run("template", "create", "--name", "T", "--file", try file(Self.body(extra: ["buildTimeoutInMinutes": 30])))
-            #expect(changed.exitCode == 2 && changed.stderr.contains("templates cannot be updated: delete it, or create one under a new name"))
+            #expect(changed.exitCode == 2 && changed.stderr.contains("templates cannot be updated by a create")
+                    && changed.stderr.contains("delete it, or create one under a new name"), "\(changed.stderr)")
+            // `template update` refuses what Azure's update cannot change, naming it, and changes nothing.
+            let patch = URL(fileURLWithPath: try file(b)).deletingLastPathComponent().appendingPathComponent("patch.json").path
+            try #"{"properties":{"buildTimeoutInMinutes":30}}"#.write(toFile: patch, atomically: true, encoding: .utf8)
+            let update = try await vmib.run("template", "update", "--name", "T", "--file", patch)
+            #expect(update.exitCode == 2 && update.stderr.contains("properties.buildTimeoutInMinutes"), "\(update.stderr)")
+            let notJSON = patch + ".txt"
+            try "tags: x".write(toFile: notJSON, atomically: true, encoding: .utf8)
+            let garbage = try await vmib.run("template", "update", "--name", "T", "--file", notJSON)
+            #expect(garbage.exitCode == 2 && garbage.stderr.contains("--file"), "\(garbage.stderr)")
             #expect(try await vmib.databaseDump() == before)
         }
 
