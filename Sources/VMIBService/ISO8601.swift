@@ -15,7 +15,6 @@ enum ISO8601 {
         throw DomainError.invalid(field, "'\(text)' is not an ISO 8601 date; expected e.g. 2027-12-31 or 2027-12-31T00:00:00Z")
     }
 
-    static func format(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
-    }
+    /// `2027-12-31T00:00:00Z`, as ISO8601DateFormatter writes it, without making one per date.
+    static func format(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle()) }
 }

