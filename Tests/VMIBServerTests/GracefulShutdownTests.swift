@@ -25,7 +25,11 @@ import VMIBTestSupport
         func serve(_ n: Int) async throws -> Process {
             let p = try vmib.launch(["serve", "--port", "\(port)", "--token-file", tokens, "--source-root", dir.path],
                                     stdout: dir.appendingPathComponent("out\(n)"), stderr: dir.appendingPathComponent("err\(n)"))
-            for _ in 0..<200 where try await curl("GET", "\(base)/readyz").status != 200 { try await Task.sleep(for: .milliseconds(50)) }
+            // (A `for … where` would go on calling curl after the server is ready.)
+            for _ in 0..<200 {
+                if try await curl("GET", "\(base)/readyz").status == 200 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
             return p
         }
         var server = try await serve(1)
@@ -43,7 +47,10 @@ import VMIBTestSupport
             let state = (props?["replicationStatus"] as? [String: Any])?["aggregatedState"] as? String ?? ""
             return (replicas.compactMap { $0["bytesDone"] as? Int }.reduce(0, +), state)
         }
-        for _ in 0..<100 where try await bytesDone().0 == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<100 {
+            if try await bytesDone().0 > 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(try await bytesDone().0 > 0)
 
         let start = ContinuousClock.now
