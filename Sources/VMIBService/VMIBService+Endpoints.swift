@@ -29,7 +29,8 @@ extension VMIBService {
                 throw DomainError.invalid("topology: \(region).storage.endpoint", "'\(s3.endpoint)' is not a URL")
             }
             return S3BlobStore(config: S3Config(endpoint: url, bucket: s3.bucket, signingRegion: s3.signingRegion,
-                                                accessKey: keys.access, secretKey: keys.secret))
+                                                accessKey: keys.access, secretKey: keys.secret,
+                                                payloadSigning: S3Config.PayloadSigning(rawValue: s3.payloadSigning) ?? .auto))
         }
     }
 }

@@ -20,6 +20,11 @@ struct UploadBenchmark {
         if let mib = Int(arguments.string("multipart-threshold-mib", default: "0")), mib > 0 {
             config.multipartThreshold = Int64(mib) << 20
         }
+        let signing = arguments.string("payload-signing", default: "auto")
+        guard let mode = S3Config.PayloadSigning(rawValue: signing) else {
+            BenchArguments.fail("--payload-signing: '\(signing)' is not allowed; allowed: auto, always, never")
+        }
+        config.payloadSigning = mode
         let store = S3BlobStore(config: config)
         let (hashSeconds, digest) = try await Measure.seconds { try FileDigest.of(file) }
         // When the last byte was handed to the network: the rest is the server finishing the

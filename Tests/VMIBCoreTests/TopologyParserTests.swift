@@ -12,7 +12,7 @@ import Testing
             {"name": "t", "defaults": {"limits": {"concurrentTransfers": 2}},
              "regions": [{"name": "eastus", "storage": {
                  "Premium_LRS": {"kind": "s3", "endpoint": "http://127.0.0.1:9101", "bucket": "b",
-                                 "accessKeyEnv": "K", "secretKeyEnv": "S"},
+                                 "accessKeyEnv": "K", "secretKeyEnv": "S", "payloadSigning": "never"},
                  "Standard_LRS": {"kind": "directory", "path": "regions/eastus"}},
                "limits": {"bytesPerSecond": 8000000}}]}
             """, catalog: catalog)
@@ -20,6 +20,8 @@ import Testing
         #expect(r.defaultStorageType == .Premium_LRS)
         #expect(r.offeredTypes == [.Premium_LRS, .Standard_LRS])
         #expect(r.limits == RegionLimits(concurrentTransfers: 2, bytesPerSecond: 8_000_000, requestsPerSecond: 0))
+        guard case .s3(let s3)? = r.spec(for: .Premium_LRS) else { Issue.record("not s3"); return }
+        #expect(s3.payloadSigning == "never")
     }
 
     @Test(arguments: [
@@ -30,6 +32,7 @@ import Testing
         (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "ftp"}}}]}"#, "directory, s3"),
         (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "x"}}, "limits": {"concurrentTransfers": 0}}]}"#, "regions[0].limits.concurrentTransfers"),
         (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "s3", "endpoint": "http://h", "bucket": "b", "accessKeyEnv": "A", "secretKeyEnv": "B", "secretKey": "leak"}}}]}"#, "credentials may not be written"),
+        (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "s3", "endpoint": "http://h", "bucket": "b", "accessKeyEnv": "A", "secretKeyEnv": "B", "payloadSigning": "sometimes"}}}]}"#, "regions[0].storage.Standard_LRS.payloadSigning"),
     ])
     func malformedTopologiesNameTheField(text: String, expected: String) {
         do {

@@ -72,10 +72,11 @@ public final class RcloneS3Server: @unchecked Sendable {
     public var directory: URL { data }
 
     /// A configuration for `bucket` on this server with the test credentials.
-    public func config(bucket: String = "test", partSize: Int64 = 16 << 20, multipartThreshold: Int64 = 32 << 20) -> S3Config {
+    public func config(bucket: String = "test", partSize: Int64 = 16 << 20, multipartThreshold: Int64 = 32 << 20,
+                       payloadSigning: S3Config.PayloadSigning = .auto) -> S3Config {
         S3Config(endpoint: URL(string: endpoint)!, bucket: bucket, signingRegion: "us-east-1",
                  accessKey: Self.accessKey, secretKey: Self.secretKey,
-                 partSize: partSize, multipartThreshold: multipartThreshold)
+                 partSize: partSize, multipartThreshold: multipartThreshold, payloadSigning: payloadSigning)
     }
 
     /// Stops the server and removes its data.

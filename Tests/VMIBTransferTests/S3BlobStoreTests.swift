@@ -32,11 +32,13 @@ struct S3BlobStoreTests {
         }
     }
 
-    @Test func uploadsLargeFileInPartsAndVerifies() async throws {
+    /// Signed parts (hashed before they are sent) and unsigned ones (hashed as they go).
+    @Test(arguments: [S3Config.PayloadSigning.always, .never])
+    func uploadsLargeFileInPartsAndVerifies(signing: S3Config.PayloadSigning) async throws {
         try await withRcloneS3Server { server in
             let dir = try TemporaryDirectory()
             defer { dir.remove() }
-            let store = S3BlobStore(config: server.config()) // 16 MiB parts from 32 MiB on
+            let store = S3BlobStore(config: server.config(payloadSigning: signing)) // 16 MiB parts from 32 MiB on
             let digest = try TestFiles.random(at: dir.path("big"), size: 64 << 20)
             let checkpoints = Recorder<UploadCheckpoint?>()
             let progress = Recorder<Int64>()
@@ -59,12 +61,13 @@ struct S3BlobStoreTests {
         }
     }
 
-    @Test func resumesInterruptedMultipartUploadSendingOnlyMissingParts() async throws {
+    @Test(arguments: [S3Config.PayloadSigning.always, .never])
+    func resumesInterruptedMultipartUploadSendingOnlyMissingParts(signing: S3Config.PayloadSigning) async throws {
         try await withRcloneS3Server { server in
             let dir = try TemporaryDirectory()
             defer { dir.remove() }
             let partSize: Int64 = 5 << 20
-            let store = S3BlobStore(config: server.config(partSize: partSize, multipartThreshold: partSize))
+            let store = S3BlobStore(config: server.config(partSize: partSize, multipartThreshold: partSize, payloadSigning: signing))
             let size = 24 << 20 // five parts
             let digest = try TestFiles.random(at: dir.path("img"), size: size)
             let checkpoints = Recorder<UploadCheckpoint?>()
@@ -112,11 +115,12 @@ struct S3BlobStoreTests {
         }
     }
 
-    @Test func changedSourceAbortsTheMultipartUpload() async throws {
+    @Test(arguments: [S3Config.PayloadSigning.always, .never])
+    func changedSourceAbortsTheMultipartUpload(signing: S3Config.PayloadSigning) async throws {
         try await withRcloneS3Server { server in
             let dir = try TemporaryDirectory()
             defer { dir.remove() }
-            let store = S3BlobStore(config: server.config(partSize: 5 << 20, multipartThreshold: 5 << 20))
+            let store = S3BlobStore(config: server.config(partSize: 5 << 20, multipartThreshold: 5 << 20, payloadSigning: signing))
             let digest = try TestFiles.random(at: dir.path("img"), size: 11 << 20)
             try TestFiles.corrupt(dir.path("img"), at: 7 << 20)
             let checkpoints = Recorder<UploadCheckpoint?>()
@@ -289,5 +293,21 @@ final class TaskHandleBox: @unchecked Sendable {
         let cancel = cancelTask
         lock.unlock()
         cancel?()
+    }
+}
+
+/// Whether parts are signed follows the AWS CLI: over http:// unless told otherwise, never
+/// over https:// unless told.
+@Suite struct PayloadSigningTests {
+    @Test func autoSignsOverHTTPOnly() {
+        func config(_ endpoint: String, _ signing: S3Config.PayloadSigning) -> S3Config {
+            S3Config(endpoint: URL(string: endpoint)!, bucket: "b", accessKey: "k", secretKey: "s", payloadSigning: signing)
+        }
+        #expect(config("http://127.0.0.1:9000", .auto).signsPayload)
+        #expect(!config("https://s3.example", .auto).signsPayload)
+        #expect(!config("HTTPS://s3.example", .auto).signsPayload)
+        #expect(config("https://s3.example", .always).signsPayload)
+        #expect(!config("http://127.0.0.1:9000", .never).signsPayload)
+        #expect(config("http://h", .never).description.contains("payloadSigning: never"))
     }
 }

@@ -16,10 +16,16 @@ public struct S3StorageSpec: Sendable, Hashable {
     public var secretKeyEnv: String?
     /// A file with `accessKey=...` and `secretKey=...` lines (relative: under the state directory).
     public var credentialsFile: String?
+    /// Whether multipart parts' SHA-256 is signed: `auto` (over http:// only, as the AWS
+    /// CLI does), `always` or `never`.
+    public var payloadSigning: String
+
+    public static let payloadSigningValues = ["auto", "always", "never"]
 
     public init(endpoint: String, bucket: String, signingRegion: String, accessKeyEnv: String?,
-                secretKeyEnv: String?, credentialsFile: String?) {
+                secretKeyEnv: String?, credentialsFile: String?, payloadSigning: String = "auto") {
         self.endpoint = endpoint; self.bucket = bucket; self.signingRegion = signingRegion
         self.accessKeyEnv = accessKeyEnv; self.secretKeyEnv = secretKeyEnv; self.credentialsFile = credentialsFile
+        self.payloadSigning = payloadSigning
     }
 }

@@ -70,7 +70,11 @@ public enum TopologyParser {
                 signingRegion: try string(value["signingRegion"], "\(path).signingRegion", optional: true) ?? "us-east-1",
                 accessKeyEnv: try string(value["accessKeyEnv"], "\(path).accessKeyEnv", optional: true),
                 secretKeyEnv: try string(value["secretKeyEnv"], "\(path).secretKeyEnv", optional: true),
-                credentialsFile: try string(value["credentialsFile"], "\(path).credentialsFile", optional: true))
+                credentialsFile: try string(value["credentialsFile"], "\(path).credentialsFile", optional: true),
+                payloadSigning: try string(value["payloadSigning"], "\(path).payloadSigning", optional: true) ?? "auto")
+            guard S3StorageSpec.payloadSigningValues.contains(s3.payloadSigning) else {
+                throw DomainError.invalid("\(path).payloadSigning", "'\(s3.payloadSigning)' is not allowed; allowed: \(S3StorageSpec.payloadSigningValues.joined(separator: ", "))")
+            }
             guard (s3.accessKeyEnv != nil && s3.secretKeyEnv != nil) || s3.credentialsFile != nil else {
                 throw DomainError.invalid(path, "an s3 storage needs accessKeyEnv and secretKeyEnv, or credentialsFile")
             }

@@ -19,6 +19,7 @@ final class CurlCallContext {
     private var bodySent: Int64 = 0
     private var sinkWritten: Int64 = 0
     private var sentHasher: StreamHasher?
+    private(set) var continuing: StreamHasher?
     private var sinkHasher: StreamHasher?
     private var progress: ProgressThrottle?
     /// Decided at the first body byte: 2xx bodies go to the file sink, others to memory.
@@ -29,7 +30,8 @@ final class CurlCallContext {
         self.cancellation = cancellation
         self.handle = handle
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        if request.hashesBody { sentHasher = StreamHasher() }
+        if request.hashesBody { sentHasher = StreamHasher(sha256: !request.hashesBodyMD5Only) }
+        continuing = request.continuing
         if request.hashesSink { sinkHasher = StreamHasher() }
         if let report = request.progress { progress = ProgressThrottle(report) }
     }
@@ -64,6 +66,7 @@ final class CurlCallContext {
             request.pacer?.pace(bytes: n)
             guard !cancellation.isCancelled else { throw CancellationError() }
             sentHasher?.update(UnsafeRawBufferPointer(rebasing: out[0..<n]))
+            continuing?.update(UnsafeRawBufferPointer(rebasing: out[0..<n]))
             bodySent += Int64(n)
             progress?.update(bodySent)
             return n

@@ -50,6 +50,11 @@ struct CurlRequest: Sendable {
     var progress: (@Sendable (Int64) -> Void)?
     /// Hash the body as it is sent (`CurlResponse.sent`).
     var hashesBody = false
+    /// With `hashesBody`: only its MD5 (`sent.sha256` is then empty).
+    var hashesBodyMD5Only = false
+    /// A hasher of what came before this body (a file's SHA-256 across multipart parts),
+    /// fed the body as it is sent too; returned in `CurlResponse.continued`.
+    var continuing: StreamHasher?
     /// Hash a file sink as it is written (`CurlResponse.received`).
     var hashesSink = false
     /// What errors name: a key or an endpoint, never a URL with credentials.

@@ -11,6 +11,8 @@ struct CurlResponse: Sendable {
     var sent: ObjectDigest?
     /// Digest of what was written to a file sink, when `hashesSink` was set.
     var received: ObjectDigest?
+    /// `CurlRequest.continuing`, fed this request's body as it was sent.
+    var continued: StreamHasher?
 
     /// The ETag header without its quotes.
     var etag: String? { headers["etag"].map(S3ETag.unquote) }

@@ -44,6 +44,6 @@ enum CurlTransfer {
         var status = 0
         _ = vmib_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return CurlResponse(status: status, headers: context.headers, body: context.body,
-                            sent: context.sent, received: context.received)
+                            sent: context.sent, received: context.received, continued: context.continuing)
     }
 }

@@ -35,6 +35,9 @@ struct MultipartUpload: Sendable {
         _ source: LocalFile, plan: S3PartPlan, digest: ObjectDigest,
         pacer: (any BytePacer)?, progress: @escaping @Sendable (Int64) -> Void
     ) async throws -> String {
+        if !client.config.signsPayload {
+            return try await sendUnsigned(source, plan: plan, digest: digest, pacer: pacer, progress: progress)
+        }
         var partMD5s: [String] = []
         var done: Int64 = 0
         // The next part is hashed while this one is on the wire: hashing in between parts
@@ -81,6 +84,56 @@ struct MultipartUpload: Sendable {
             done += part.length
             progress(done)
         }
+        return try await complete(plan, partMD5s: partMD5s)
+    }
+
+    /// Unsigned parts (`S3Config.signsPayload` false): each byte is read once, as it is sent,
+    /// and hashed then: the part's MD5 (its ETag must match) and the file's SHA-256 across
+    /// parts. Parts the server already holds are read and hashed to compare. The file's
+    /// SHA-256 must equal `digest` before the upload is completed, so bytes that changed
+    /// never become an object.
+    private func sendUnsigned(
+        _ source: LocalFile, plan: S3PartPlan, digest: ObjectDigest,
+        pacer: (any BytePacer)?, progress: @escaping @Sendable (Int64) -> Void
+    ) async throws -> String {
+        var partMD5s: [String] = []
+        var done: Int64 = 0
+        var whole = StreamHasher(md5: false)
+        for part in plan.parts {
+            try Task.checkCancellation()
+            let before = whole
+            if let remote = partsOnServer[part.number], remote.size == part.length {
+                let (local, fed) = try await Self.hash(source, part: part, continuing: before, md5: true)
+                if remote.etag == local.md5 {
+                    whole = fed
+                    partMD5s.append(local.md5)
+                    done += part.length
+                    progress(done)
+                    continue
+                }
+            }
+            let base = done
+            let (etag, md5, fed) = try await client.uploadPartUnsigned(
+                key, uploadID: uploadID, number: part.number, file: source, offset: part.offset, length: part.length,
+                continuing: before, pacer: pacer, progress: { progress(base + $0) })
+            guard etag == md5 else {
+                throw TransferError(code: .verificationFailed, target: client.target(key),
+                                    message: "part \(part.number): ETag \(etag ?? "none"), sent MD5 \(md5)")
+            }
+            whole = fed
+            partMD5s.append(md5)
+            done += part.length
+            progress(done)
+        }
+        let sha256 = whole.finalize().sha256
+        guard sha256 == digest.sha256.lowercased() else {
+            throw TransferError.sourceChanged(source.path, expected: digest.sha256, actual: sha256)
+        }
+        return try await complete(plan, partMD5s: partMD5s)
+    }
+
+    /// CompleteMultipartUpload; the answer's ETag must be `md5(part MD5s)-N`.
+    private func complete(_ plan: S3PartPlan, partMD5s: [String]) async throws -> String {
         let numbered = zip(plan.parts.map(\.number), partMD5s).map { ($0, $1) }
         let etag = try await client.completeMultipartUpload(key, uploadID: uploadID, parts: numbered)
         let expected = S3ETag.multipart(partMD5s: partMD5s)

@@ -37,6 +37,23 @@ extension S3Client {
         return (response.etag, response.sent ?? StreamHasher().finalize())
     }
 
+    /// UploadPart with `UNSIGNED-PAYLOAD`: no hashing pass before it is sent. The part's MD5
+    /// (for its ETag) and `whole` (the file's SHA-256 so far) are fed as the bytes go.
+    /// - Returns: the part's ETag, the MD5 of the bytes sent, and `whole` fed with them.
+    func uploadPartUnsigned(
+        _ key: String, uploadID: String, number: Int, file: LocalFile, offset: Int64, length: Int64,
+        continuing whole: StreamHasher, pacer: (any BytePacer)?, progress: (@Sendable (Int64) -> Void)?
+    ) async throws -> (etag: String?, md5: String, whole: StreamHasher) {
+        let response = try await send(
+            .put, key: key, query: [("partNumber", String(number)), ("uploadId", uploadID)],
+            body: .file(file, offset: offset, length: length), payloadSHA256: Self.unsignedPayload,
+            pacer: pacer, progress: progress, hashesBody: true, hashesBodyMD5Only: true, continuing: whole)
+        guard let md5 = response.sent?.md5, let fed = response.continued else {
+            preconditionFailure("a hashed body always has a digest")
+        }
+        return (response.etag, md5, fed)
+    }
+
     /// ListParts, all pages; nil when the server does not know the upload (any more).
     func listParts(_ key: String, uploadID: String) async throws -> [Int: S3UploadedPart]? {
         var parts: [Int: S3UploadedPart] = [:]

@@ -10,6 +10,8 @@ struct S3Client: Sendable {
 
     /// SHA-256 of the empty string, the payload hash of bodiless requests.
     static let emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    /// The payload hash of a request whose body is not signed (SigV4's literal).
+    static let unsignedPayload = "UNSIGNED-PAYLOAD"
 
     init(config: S3Config) {
         self.config = config
@@ -58,7 +60,8 @@ struct S3Client: Sendable {
         headers: [String] = [], body: CurlRequest.Body = .empty, payloadSHA256: String? = nil,
         sink: CurlRequest.Sink = .memory, pacer: (any BytePacer)? = nil,
         progress: (@Sendable (Int64) -> Void)? = nil,
-        hashesBody: Bool = false, hashesSink: Bool = false, accepting: Set<Int> = []
+        hashesBody: Bool = false, hashesBodyMD5Only: Bool = false, continuing: StreamHasher? = nil,
+        hashesSink: Bool = false, accepting: Set<Int> = []
     ) async throws -> CurlResponse {
         let payloadHash: String
         switch body {
@@ -78,6 +81,8 @@ struct S3Client: Sendable {
         request.pacer = pacer
         request.progress = progress
         request.hashesBody = hashesBody
+        request.hashesBodyMD5Only = hashesBodyMD5Only
+        request.continuing = continuing
         request.hashesSink = hashesSink
 
         let response = try await CurlTransfer.perform(request)

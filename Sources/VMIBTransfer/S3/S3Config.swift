@@ -19,6 +19,30 @@ public struct S3Config: Sendable, Hashable, CustomStringConvertible {
     /// `bucket.endpoint/key` (virtual-hosted style).
     public var pathStyle: Bool
     public var timeouts: TransferTimeouts
+    /// Whether multipart parts carry their SHA-256 in the signature (see `PayloadSigning`).
+    public var payloadSigning: PayloadSigning
+
+    /// Whether a part's SHA-256 is signed (`x-amz-content-sha256`), as the AWS CLI's
+    /// `payload_signing_enabled` decides: a signed part costs a hashing pass before it is
+    /// sent. Unsigned parts (`UNSIGNED-PAYLOAD`) are still checked: each part's ETag must be
+    /// the MD5 of the bytes sent, and the file's SHA-256, hashed as it is sent, must match
+    /// before the upload completes. What signing adds is a server that checks the payload
+    /// hash itself (AWS does; rclone does not), against tampering on a plain-HTTP link.
+    public enum PayloadSigning: String, Sendable, Hashable, CaseIterable {
+        /// Signed over http://, unsigned over https:// (the AWS CLI's default).
+        case auto
+        case always
+        case never
+    }
+
+    /// Whether this endpoint's parts are signed.
+    public var signsPayload: Bool {
+        switch payloadSigning {
+        case .always: true
+        case .never: false
+        case .auto: endpoint.scheme?.lowercased() != "https"
+        }
+    }
 
     /// - Parameters:
     ///   - partSize: default 16 MiB.
@@ -26,7 +50,8 @@ public struct S3Config: Sendable, Hashable, CustomStringConvertible {
     public init(endpoint: URL, bucket: String, signingRegion: String = "us-east-1",
                 accessKey: String, secretKey: String,
                 partSize: Int64 = 16 << 20, multipartThreshold: Int64 = 32 << 20,
-                pathStyle: Bool = true, timeouts: TransferTimeouts = TransferTimeouts()) {
+                pathStyle: Bool = true, timeouts: TransferTimeouts = TransferTimeouts(),
+                payloadSigning: PayloadSigning = .auto) {
         self.endpoint = endpoint
         self.bucket = bucket
         self.signingRegion = signingRegion
@@ -36,12 +61,13 @@ public struct S3Config: Sendable, Hashable, CustomStringConvertible {
         self.multipartThreshold = multipartThreshold
         self.pathStyle = pathStyle
         self.timeouts = timeouts
+        self.payloadSigning = payloadSigning
     }
 
     public var description: String {
         "S3Config(endpoint: \(endpoint.absoluteString), bucket: \(bucket), region: \(signingRegion), "
             + "accessKey: \(accessKey), secretKey: ***, partSize: \(partSize), "
-            + "multipartThreshold: \(multipartThreshold), pathStyle: \(pathStyle))"
+            + "multipartThreshold: \(multipartThreshold), pathStyle: \(pathStyle), payloadSigning: \(payloadSigning.rawValue))"
     }
 }
 
@@ -53,6 +79,6 @@ extension S3Config: CustomDebugStringConvertible, CustomReflectable {
         Mirror(self, children: ["endpoint": endpoint, "bucket": bucket, "signingRegion": signingRegion,
                                 "accessKey": accessKey, "secretKey": "***", "partSize": partSize,
                                 "multipartThreshold": multipartThreshold, "pathStyle": pathStyle,
-                                "timeouts": timeouts])
+                                "timeouts": timeouts, "payloadSigning": payloadSigning])
     }
 }
