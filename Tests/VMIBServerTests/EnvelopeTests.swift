@@ -65,6 +65,10 @@ import VMIBCore
             // A resource the CLI made has no envelope: it reports the server's home region.
             _ = try f.service.createGallery(GalleryRef(subscription: ServerFixture.subscription, resourceGroup: "rg1", gallery: "cli"))
             #expect(envelope(try await client.call(.get, "\(b)/cli")) == "eastus []")
+            // Nothing recorded is nothing to move from: its first PUT records the body's location.
+            let adopted = try await client.call(.put, "\(b)/cli", body: #"{"location":"westus","tags":{"owner":"api"}}"#)
+            #expect(adopted.status == 200 && envelope(adopted) == "westus [owner=api]", "\(adopted.text)")
+            #expect(try await client.call(.put, "\(b)/cli", body: #"{"location":"eastus"}"#).status == 409)
 
             // Deleting a resource forgets its envelope: the same name can be made elsewhere.
             #expect(try await client.call(.delete, "\(b)/cli").status == 200)

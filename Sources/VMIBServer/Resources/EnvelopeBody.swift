@@ -9,9 +9,12 @@ import VMIBService
 /// to 256).
 enum EnvelopeBody {
     /// - Parameters:
-    ///   - existing: the envelope of the resource when it exists already (nil: it is created).
+    ///   - id: the resource's id. What is recorded for it is what it cannot move from; nothing
+    ///     is recorded for a resource being created, nor for one the CLI or a template run
+    ///     made (that one takes the body's location).
     ///   - replace: a PUT (tags absent means no tags) rather than a PATCH (absent: unchanged).
-    static func read(_ body: JSONBody, api: API, existing: ResourceEnvelope?, replace: Bool, resource: String) throws -> ResourceEnvelope {
+    static func read(_ body: JSONBody, api: API, id: String, replace: Bool, resource: String) throws -> ResourceEnvelope {
+        let existing = try armCall { try api.service.envelope(of: id) }
         var envelope = existing ?? ResourceEnvelope(location: api.location)
         if let given = try body.string("location") {
             let name = try armCall(["location": "location"]) { try api.service.catalog.region(named: given, field: "location").name }

@@ -15,7 +15,7 @@ enum GalleryRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let description = try read(body, requireLocation: true)
             let existing = try? api.service.gallery(ref)
-            let envelope = try EnvelopeBody.read(body, api: api, existing: existing.map { _ in api.envelope(ref.id) }, replace: true, resource: ref.gallery)
+            let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: true, resource: ref.gallery)
             if let existing {
                 try checkUnchanged(existing, description: description)
                 try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
@@ -30,7 +30,7 @@ enum GalleryRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let description = try read(body, requireLocation: false)
             let existing = try armCall { try api.service.gallery(ref) }
-            let envelope = try EnvelopeBody.read(body, api: api, existing: api.envelope(ref.id), replace: false, resource: ref.gallery)
+            let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: false, resource: ref.gallery)
             try checkUnchanged(existing, description: description)
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             return try ARMResponse.json(GalleryResource(existing, envelope: envelope))

@@ -14,7 +14,7 @@ enum ImageRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let wanted = try read(body, ref: ref, update: false)
             let existing = try? api.service.image(ref)
-            let envelope = try EnvelopeBody.read(body, api: api, existing: existing.map { _ in api.envelope(ref.id) }, replace: true, resource: ref.image)
+            let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: true, resource: ref.image)
             if let existing {
                 try checkUnchanged(existing, wanted)
                 try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
@@ -29,7 +29,7 @@ enum ImageRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let existing = try armCall { try api.service.image(ref) }
             let wanted = try read(body, ref: ref, update: true, current: existing)
-            let envelope = try EnvelopeBody.read(body, api: api, existing: api.envelope(ref.id), replace: false, resource: ref.image)
+            let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: false, resource: ref.image)
             try checkUnchanged(existing, wanted)
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             return try ARMResponse.json(ImageResource(existing, envelope: envelope))

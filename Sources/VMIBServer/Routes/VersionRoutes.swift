@@ -14,7 +14,7 @@ enum VersionRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let spec = try VersionBody.read(body, update: false)
             let existing = try? api.service.details(ref).version
-            let envelope = try EnvelopeBody.read(body, api: api, existing: existing.map { _ in api.envelope(ref.id) }, replace: true,
+            let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: true,
                                                  resource: ref.version.description)
             if let existing {
                 // createOrUpdate of an existing version: the same source, a new desired state.
@@ -41,7 +41,7 @@ enum VersionRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let spec = try VersionBody.read(body, update: true)
             let existing = try armCall { try api.service.details(ref).version }
-            let envelope = try EnvelopeBody.read(body, api: api, existing: api.envelope(ref.id), replace: false, resource: ref.version.description)
+            let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: false, resource: ref.version.description)
             if let source = spec.source { try checkSameSource(existing, try resolve(source, context: context, api: api)) }
             return try await update(existing, spec, envelope: envelope, request: request, api: api)
         }
