@@ -90,7 +90,7 @@ struct RemoteBackend: VMIBBackend {
         }
         var props: [(key: String, value: JSONValue)] = []
         if let description { props.append(("description", .string(description))) }
-        let body = JSONValue.object([("location", .string("eastus")), ("properties", .object(props))])
+        let body = JSONValue.object([("location", .string(try await homeLocation())), ("properties", .object(props))])
         return try decode(Gallery.self, try await call(.put, ref.id, body: body))
     }
 
@@ -116,7 +116,7 @@ struct RemoteBackend: VMIBBackend {
             ("identifier", .object([("publisher", .string(r.publisher)), ("offer", .string(r.offer)), ("sku", .string(r.sku))])),
         ]
         if let d = r.description { props.append(("description", .string(d))) }
-        let body = JSONValue.object([("location", .string("eastus")), ("properties", .object(props))])
+        let body = JSONValue.object([("location", .string(try await homeLocation())), ("properties", .object(props))])
         return try decode(ImageDefinition.self, try await call(.put, r.ref.id, body: body))
     }
 
@@ -139,13 +139,16 @@ struct RemoteBackend: VMIBBackend {
             throw CLIFailure(message: "--version: version \(ref.version) of image '\(ref.image.image)' already exists", exitCode: 2)
         }
         let disk = URL(fileURLWithPath: request.disk).standardizedFileURL.path
+        // Where its gallery and image are (the CLI makes them at the server's home, as Azure
+        // keeps a version in its gallery's region); a bad target region is then named as such.
+        let location = try await homeLocation()
         var profile: [(key: String, value: JSONValue)] = []
         if !request.targetRegions.isEmpty { profile.append(("targetRegions", .array(request.targetRegions.map(Self.targetRegion)))) }
         if let n = request.replicaCount { profile.append(("replicaCount", .number(Double(n)))) }
         if request.excludeFromLatest { profile.append(("excludeFromLatest", .bool(true))) }
         if let eol = request.endOfLifeDate { profile.append(("endOfLifeDate", .string(eol))) }
         let body = JSONValue.object([
-            ("location", .string(request.targetRegions.first?.name ?? "eastus")),
+            ("location", .string(location)),
             ("properties", .object([
                 ("publishingProfile", .object(profile)),
                 ("storageProfile", .object([("source", .object([("uri", .string("file://" + disk))]))])),
@@ -291,12 +294,24 @@ struct RemoteBackend: VMIBBackend {
     }
 
     func servedRegions() async throws -> (regions: [RegionInfo], topology: String) {
-        struct L: Decodable { struct X: Decodable { var vmib: RegionInfo }; struct T: Decodable { var topology: String }; var value: [X]; var vmib: T }
+        let l = try await locations()
+        return (l.value.map(\.vmib), l.vmib.topology)
+    }
+
+    /// The location of a gallery or image the CLI creates: the server's home region, as
+    /// embedded resources (which keep none) report when served.
+    func homeLocation() async throws -> String { try await locations().vmib.home }
+
+    private struct Locations: Decodable {
+        struct X: Decodable { var vmib: RegionInfo }
+        struct T: Decodable { var topology: String; var home: String }
+        var value: [X]
+        var vmib: T
+    }
+
+    private func locations() async throws -> Locations {
         let r = try await call(.get, "/subscriptions/\(subscription)/locations", apiVersion: Self.resourcesAPI)
-        do {
-            let l = try Self.decoder.decode(L.self, from: r.body)
-            return (l.value.map(\.vmib), l.vmib.topology)
-        } catch {
+        do { return try Self.decoder.decode(Locations.self, from: r.body) } catch {
             throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
         }
     }

@@ -5,7 +5,8 @@ import VMIBService
 
 /// The regions this deployment serves, in the shape of Resource Manager's subscription
 /// locations list (`GET /subscriptions/{s}/locations`), with vmib's region record (storage
-/// types, limits) in `vmib` and the topology's name beside `value`. Any principal of the
+/// types, limits) in `vmib` and the topology's name and the server's home region beside
+/// `value`. Any principal of the
 /// subscription may read it: it says nothing about resources.
 enum LocationRoutes {
     struct Location: Codable {
@@ -19,7 +20,8 @@ enum LocationRoutes {
         var vmib: RegionInfo
     }
     struct List: Codable {
-        struct Extension: Codable { var topology: String }
+        /// The topology's name, and the server's home region (`--location`).
+        struct Extension: Codable { var topology: String; var home: String }
         var value: [Location]
         var vmib: Extension
     }
@@ -34,7 +36,7 @@ enum LocationRoutes {
                          metadata: .init(regionType: "Physical", regionCategory: r.buildRegion ? "Recommended" : "Other", geography: r.geography),
                          vmib: r)
             }
-            return try ARMResponse.json(List(value: value, vmib: .init(topology: api.service.topology.name)))
+            return try ARMResponse.json(List(value: value, vmib: .init(topology: api.service.topology.name, home: api.location)))
         }
     }
 }
