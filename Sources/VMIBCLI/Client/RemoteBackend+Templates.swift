@@ -56,18 +56,12 @@ extension RemoteBackend {
     }
 
     func plan(_ key: TemplateKey) async throws -> TemplatePlan {
-        let r = try await templateCall(.get, key.id + "/plan")
-        do { return try Self.decoder.decode(TemplatePlan.self, from: r.body) } catch {
-            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
-        }
+        try Self.answer(TemplatePlan.self, try await templateCall(.get, key.id + "/plan"))
     }
 
     func runLogText(_ key: TemplateKey) async throws -> String {
         struct Log: Decodable { var content: String }
-        let r = try await templateCall(.get, key.id + "/logs")
-        do { return try Self.decoder.decode(Log.self, from: r.body).content } catch {
-            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
-        }
+        return try Self.answer(Log.self, try await templateCall(.get, key.id + "/logs")).content
     }
 
     func deleteTemplate(_ key: TemplateKey) async throws {

@@ -67,16 +67,19 @@ struct RemoteBackend: VMIBBackend {
         var properties: P
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ r: JSONRequest.Response) throws -> T {
-        do { return try Self.decoder.decode(Envelope<T>.self, from: r.body).properties.vmib } catch {
+    /// The answer's body as `T`; a body that is not one is a failure (exit 1) naming why.
+    static func answer<T: Decodable>(_ type: T.Type, _ r: JSONRequest.Response) throws -> T {
+        do { return try decoder.decode(T.self, from: r.body) } catch {
             throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
         }
     }
 
+    func decode<T: Decodable>(_ type: T.Type, _ r: JSONRequest.Response) throws -> T {
+        try Self.answer(Envelope<T>.self, r).properties.vmib
+    }
+
     func decodeList<T: Decodable>(_ type: T.Type, _ r: JSONRequest.Response) throws -> [T] {
-        do { return try Self.decoder.decode(ListOf<T>.self, from: r.body).value.map(\.properties.vmib) } catch {
-            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
-        }
+        try Self.answer(ListOf<T>.self, r).value.map(\.properties.vmib)
     }
 
     func path(_ g: GalleryRef) -> String { g.id }
@@ -222,9 +225,7 @@ struct RemoteBackend: VMIBBackend {
     func versions(of image: ImageRef) async throws -> [ImageVersion] {
         let r = try await call(.get, image.id + "/versions")
         struct L: Decodable { var value: [VersionEnvelope] }
-        do { return try Self.decoder.decode(L.self, from: r.body).value.map(\.properties.vmib.version) } catch {
-            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
-        }
+        return try Self.answer(L.self, r).value.map(\.properties.vmib.version)
     }
 
     func details(_ ref: VersionRef) async throws -> VersionDetails {
@@ -233,12 +234,8 @@ struct RemoteBackend: VMIBBackend {
     }
 
     private func decodeVersion(_ r: JSONRequest.Response) throws -> (version: ImageVersion, replicas: [Replica]?) {
-        do {
-            let x = try Self.decoder.decode(VersionEnvelope.self, from: r.body).properties.vmib
-            return (x.version, x.replicas)
-        } catch {
-            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
-        }
+        let x = try Self.answer(VersionEnvelope.self, r).properties.vmib
+        return (x.version, x.replicas)
     }
 
     // MARK: latest, rollback (vmib's own routes beside Azure's)
@@ -250,12 +247,8 @@ struct RemoteBackend: VMIBBackend {
     func resolveVersion(_ image: ImageRef, version: String, region: String?) async throws -> (version: ImageVersion, warning: String?) {
         let r = try await call(.get, image.id + "/resolve", query: "&version=\(Self.query(version))" + (region.map { "&region=\(Self.query($0))" } ?? ""))
         struct R: Decodable { var version: VersionEnvelope; var warning: String? }
-        do {
-            let x = try Self.decoder.decode(R.self, from: r.body)
-            return (x.version.properties.vmib.version, x.warning)
-        } catch {
-            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
-        }
+        let x = try Self.answer(R.self, r)
+        return (x.version.properties.vmib.version, x.warning)
     }
 
     /// The server records its caller (the token's principal) as who rolled back.
@@ -264,18 +257,13 @@ struct RemoteBackend: VMIBBackend {
         if undo { m.append(("undo", .bool(true))) }
         if let to { m.append(("to", .string(to))) }
         if let region { m.append(("region", .string(region))) }
-        let r = try await call(.post, image.id + "/rollback", body: .object(m))
-        do { return try Self.decoder.decode(RollbackEntry.self, from: r.body) } catch {
-            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
-        }
+        return try Self.answer(RollbackEntry.self, try await call(.post, image.id + "/rollback", body: .object(m)))
     }
 
     func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry] {
         let r = try await call(.get, image.id + "/rollbackHistory")
         struct L: Decodable { var value: [RollbackEntry] }
-        do { return try Self.decoder.decode(L.self, from: r.body).value } catch {
-            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
-        }
+        return try Self.answer(L.self, r).value
     }
 
     static func query(_ s: String) -> String {
@@ -310,10 +298,7 @@ struct RemoteBackend: VMIBBackend {
     }
 
     private func locations() async throws -> Locations {
-        let r = try await call(.get, "/subscriptions/\(subscription)/locations", apiVersion: Self.resourcesAPI)
-        do { return try Self.decoder.decode(Locations.self, from: r.body) } catch {
-            throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
-        }
+        try Self.answer(Locations.self, try await call(.get, "/subscriptions/\(subscription)/locations", apiVersion: Self.resourcesAPI))
     }
 
     /// DELETE (202), then polls until the version is gone. `force`: `forceDeletion=true`.
