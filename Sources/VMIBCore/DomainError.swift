@@ -10,6 +10,9 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case alreadyExists
         /// The request is well formed but not allowed in the current state.
         case refused
+        /// The request was conditional (If-Match, --if-match) and the resource has changed
+        /// since: the caller's view is stale, nothing was written.
+        case preconditionFailed
     }
 
     public var code: Code

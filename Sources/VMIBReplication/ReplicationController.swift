@@ -1,16 +1,25 @@
 import Foundation
+import Synchronization
 import VMIBCore
 import VMIBStore
 import VMIBTransfer
 
 /// Closes the gap between a version's desired state (target regions × replica counts) and
-/// its replicas, level-triggered: every pass reads both from the store and the regions.
+/// its replicas, level-triggered and shaped like controller-runtime: a pass is handed only
+/// a version's key, reads desired state and replicas from the store, starts the transfers
+/// the planner asks for and returns at once with an outcome (`ReconcileResult`); it never
+/// sleeps. A `ReconcileDriver` owns time: it runs the passes, the transfers, the retries'
+/// waits and the backoff.
 ///
-/// Regions are served concurrently; inside a region, the first replica is uploaded from the
-/// origin and the rest are server-side copies of it, each transfer under the region's
-/// limiter and the retry policy. Every state change is persisted before it is reported, and
-/// a replica becomes Completed only after its bytes were verified in its region.
-public struct ReplicationController: Sendable {
+/// One controller lives as long as its process and owns every region's endpoint, so a
+/// region's budget (concurrent transfers, bytes/s, requests/s) is one budget, shared by
+/// every version, copy, verify and delete that touches the region.
+///
+/// Every state change is persisted before it is reported; a replica becomes Completed only
+/// after its bytes were verified in its region; the outcome (provisioningState) is written
+/// only if the version's generation is still the one the pass read (compare-and-set), so a
+/// user's change made meanwhile is never overwritten: the key is requeued instead.
+public final class ReplicationController: Sendable {
     public struct Outcome: Sendable, Equatable {
         public var state: ProvisioningState
         public var status: ReplicationStatus
@@ -22,20 +31,111 @@ public struct ReplicationController: Sendable {
     let retry: RetryPolicy
     let random: @Sendable () -> Double
     let originPath: @Sendable (StorageProfile) -> String
-    let observer: (any ReplicationObserver)?
+    let locks: any WorkLock
+    let onPurged: @Sendable (ImageVersion) throws -> Void
+    /// Time on `clock`, as an offset from the controller's start.
+    let now: @Sendable () -> Duration
+    let observers = ObserverHub()
+    let live = Mutex(LiveState())
+    /// How often a version whose transfers run is looked at again anyway (nil: only when a
+    /// transfer ends).
+    let resync: Duration?
+    private let daemon = Mutex<ReconcileDriver<VersionRef>?>(nil)
 
     /// - Parameters:
     ///   - originPath: where the origin copy of a version's disk lives.
     ///   - random: uniform in 0..<1, for backoff jitter.
+    ///   - locks: keeps other processes off a version this one works on.
+    ///   - onPurged: called after a deleted version's objects and record are gone (the
+    ///     origin copy's reference is dropped there).
     public init(store: any StateStore, regions: [RegionEndpoint], clock: any Clock<Duration>,
                 retry: RetryPolicy = .default, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 originPath: @escaping @Sendable (StorageProfile) -> String,
-                observer: (any ReplicationObserver)? = nil) {
+                observer: (any ReplicationObserver)? = nil, locks: any WorkLock = InProcessOnly(),
+                resync: Duration? = nil,
+                onPurged: @escaping @Sendable (ImageVersion) throws -> Void = { _ in }) {
+        self.resync = resync
         self.store = store
         self.regions = Dictionary(regions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.clock = clock; self.retry = retry; self.random = random
-        self.originPath = originPath; self.observer = observer
+        self.originPath = originPath; self.locks = locks; self.onPurged = onPurged
+        self.now = Self.offsetNow(clock)
+        if let observer { _ = observers.add(observer) }
     }
+
+    private static func offsetNow<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
+        let start = clock.now
+        return { start.duration(to: clock.now) }
+    }
+
+    /// The version's key as the store spells it, so `RG1` and `rg1` are one key, one lock
+    /// and one storage prefix.
+    public func canonical(_ ref: VersionRef) throws -> VersionRef {
+        guard let v = try store.version(ref) else {
+            throw ReplicationError(.versionNotFound, "version \(ref) does not exist")
+        }
+        return v.ref
+    }
+
+    // MARK: driving
+
+    /// Reconciles one version until a pass finds it settled (every region Completed or
+    /// Failed, or nothing left to do), running its transfers, retries and waits through a
+    /// driver; `version wait`, `version reconcile` and a waiting publish use this.
+    /// - Parameter observer: hears progress while this call runs.
+    public func reconcile(_ ref: VersionRef, observer: (any ReplicationObserver)? = nil) async throws -> Outcome {
+        let key = try await settle(ref, observer: observer)
+        guard let v = try store.version(key) else {
+            throw ReplicationError(.versionNotFound, "version \(ref) was deleted")
+        }
+        return Outcome(state: v.provisioningState, status: try status(of: v))
+    }
+
+    /// Runs passes over one version until one finds it settled: replicated (or failed), or,
+    /// for a version being deleted, gone. Returns its canonical key.
+    @discardableResult
+    public func settle(_ ref: VersionRef, observer: (any ReplicationObserver)? = nil) async throws -> VersionRef {
+        let key = try canonical(ref)
+        let token = observer.map { observers.add($0) }
+        defer { token.map { observers.remove($0) } }
+        let driver = ReconcileDriver<VersionRef>(clock: clock, resync: resync)
+        await driver.enqueue(key)
+        try await driver.run(workers: 1, until: key, reconcile: { [self] in try await pass($0, driver: driver) },
+                             isTransient: Self.isTransient)
+        return key
+    }
+
+    /// Runs the controller as a daemon until the calling task is cancelled: `workers`
+    /// passes at once over the keys `enqueue` adds.
+    public func run(workers: Int, report: @escaping @Sendable (VersionRef, any Error) -> Void) async throws {
+        let driver = ReconcileDriver<VersionRef>(clock: clock, resync: resync)
+        daemon.withLock { $0 = driver }
+        defer { daemon.withLock { $0 = nil } }
+        try await driver.run(workers: workers, reconcile: { [self] in try await pass($0, driver: driver) },
+                             isTransient: Self.isTransient, report: report)
+    }
+
+    /// Queues a version for the daemon started by `run` (ignored when none runs).
+    public func enqueue(_ ref: VersionRef) async {
+        guard let driver = daemon.withLock({ $0 }), let key = try? canonical(ref) else { return }
+        await driver.enqueue(key)
+    }
+
+    /// Whether a pass that threw is tried again with backoff by a waiting caller. A store
+    /// that is busy is; a region that refused a delete, a missing origin or an unserved
+    /// region is reported at once (a daemon backs off from every failed key regardless).
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case let e as StoreError: e.isTransient || e.code == .conflict
+        default: false
+        }
+    }
+
+    /// Adds an observer until the returned token is removed.
+    public func observe(_ observer: any ReplicationObserver) -> UInt64 { observers.add(observer) }
+    public func stopObserving(_ token: UInt64) { observers.remove(token) }
+
+    // MARK: user requests
 
     /// Requeues the version's failed replicas (attempts reset), as a user's `reconcile` asks.
     public func requeueFailed(_ ref: VersionRef) throws -> Int { try Self.requeueFailed(ref, in: store) }
@@ -43,77 +143,54 @@ public struct ReplicationController: Sendable {
     /// The same in the store alone, for a process whose controller runs elsewhere (a server
     /// handling a request: its own controller picks the version up as Updating).
     public static func requeueFailed(_ ref: VersionRef, in store: any StateStore) throws -> Int {
-        var n = 0
-        for var r in try store.replicas(of: ref) where r.state == .Failed {
-            r.state = .Pending; r.attempts = 0; r.updatedAt = Date()
-            try store.saveReplica(r, of: ref)
-            n += 1
-        }
-        if n > 0 { try store.setProvisioningState(.Updating, of: ref) }
-        return n
+        try store.requeueFailedReplicas(of: ref, at: Date())
     }
 
-    /// Deletes every object of the version in every served region and storage type (a
-    /// listing under its prefix, so nothing is left behind even from an interrupted attempt),
-    /// aborts its unfinished uploads, then removes the record. Safe to run again after a crash.
-    public func purge(_ ref: VersionRef) async throws {
-        for endpoint in regions.values.sorted(by: { $0.name < $1.name }) {
-            for blobs in endpoint.stores.values {
-                _ = try await blobs.abortUploads(prefix: ref.storagePrefix, keeping: [])
-                for key in try await blobs.list(prefix: ref.storagePrefix) {
-                    try await endpoint.requests.admit()
-                    try await blobs.delete(key)
-                }
-            }
-            for r in try store.replicas(of: ref, region: endpoint.name) {
-                try store.deleteReplica(region: r.region, index: r.index, of: ref)
-            }
-        }
-        try store.deleteVersionRecord(ref)
+    func status(of v: ImageVersion) throws -> ReplicationStatus {
+        ReplicationStatus(targets: v.publishingProfile.targetRegions, replicas: try store.replicas(of: v.ref),
+                          sizeBytes: v.storageProfile.sizeBytes)
     }
+}
 
-    /// Runs transfers until every region is Completed or Failed, then records the version's
-    /// provisioning state: Succeeded when every desired replica is Completed, else Failed.
-    public func reconcile(_ ref: VersionRef) async throws -> Outcome {
-        guard let version = try store.version(ref) else {
-            throw ReplicationError(.versionNotFound, "version \(ref) does not exist")
-        }
-        let origin = originPath(version.storageProfile)
-        guard FileManager.default.isReadableFile(atPath: origin) else {
-            throw ReplicationError(.originMissing, "the origin copy of \(ref) is missing at \(origin)")
-        }
-        var work: [(TargetRegion, RegionEndpoint, any BlobStore)] = []
-        let replicas = try store.replicas(of: ref)
-        // Regions no longer targeted still hold replicas: a pass with a count of 0 removes them.
-        let removed = Set(replicas.map(\.region)).subtracting(version.publishingProfile.targetRegions.map(\.name)).sorted()
-        let passes = version.publishingProfile.targetRegions + removed.map { region in
-            TargetRegion(name: region, regionalReplicaCount: 0,
-                         storageAccountType: replicas.first { $0.region == region }!.storageAccountType)
-        }
-        for target in passes {
-            guard let endpoint = regions[target.name] else {
-                throw ReplicationError(.regionNotServed, "region '\(target.name)' is not served by this deployment's topology")
-            }
-            guard let blobs = endpoint.stores[target.storageAccountType] else {
-                throw ReplicationError(.regionNotServed, "region '\(target.name)' offers no \(target.storageAccountType.rawValue) storage")
-            }
-            work.append((target, endpoint, blobs))
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for (target, endpoint, blobs) in work {
-                let pass = RegionPass(controller: self, version: version, target: target, endpoint: endpoint,
-                                      blobs: blobs, origin: origin)
-                group.addTask { await pass.run() }
-            }
-        }
-        let status = ReplicationStatus(targets: version.publishingProfile.targetRegions,
-                                       replicas: try store.replicas(of: ref), sizeBytes: version.storageProfile.sizeBytes)
-        let state: ProvisioningState = switch status.aggregatedState {
-        case .Completed, .Unknown: .Succeeded
-        case .Failed: .Failed
-        case .InProgress: version.provisioningState
-        }
-        try store.setProvisioningState(state, of: ref)
-        return Outcome(state: state, status: status)
+/// What a controller keeps in memory between passes: the transfers it runs and the
+/// replicas waiting for their next attempt. Lost with the process, which is safe: the
+/// store says Replicating, and the next process starts those transfers again.
+struct LiveState {
+    var running: [ReplicaID: Task<Void, Never>] = [:]
+    /// Replicas whose last attempt failed retryably, and when (on the controller's clock)
+    /// the next may start.
+    var retryAt: [ReplicaID: Duration] = [:]
+    /// Regions whose abandoned multipart uploads were cleaned up for a version.
+    var cleaned: Set<ReplicaID> = []
+    /// Transfers ended so far (any version): a pass that saw one end while it planned
+    /// looks again rather than judging from what it read before.
+    var ended = 0
+
+    func inFlight(_ key: VersionRef, region: String, now: Duration) -> Set<Int> {
+        Set(running.keys.filter { $0.version == key && $0.region == region }.map(\.index))
+            .union(retryAt.filter { $0.key.version == key && $0.key.region == region && $0.value > now }.map(\.key.index))
     }
+}
+
+/// One replica of one version, as the controller's in-memory maps key it.
+struct ReplicaID: Hashable, Sendable {
+    var version: VersionRef
+    var region: String
+    var index: Int
+}
+
+/// Fans observations out to the observers registered now.
+final class ObserverHub: ReplicationObserver {
+    private let entries = Mutex<(next: UInt64, all: [UInt64: any ReplicationObserver])>((0, [:]))
+
+    func add(_ o: any ReplicationObserver) -> UInt64 {
+        entries.withLock { e in e.next += 1; e.all[e.next] = o; return e.next }
+    }
+    func remove(_ token: UInt64) { entries.withLock { _ = $0.all.removeValue(forKey: token) } }
+    private var all: [any ReplicationObserver] { entries.withLock { Array($0.all.values) } }
+
+    func progressed(region: String, index: Int, bytes: Int64) {
+        for o in all { o.progressed(region: region, index: index, bytes: bytes) }
+    }
+    func changed(_ replica: Replica) { for o in all { o.changed(replica) } }
 }

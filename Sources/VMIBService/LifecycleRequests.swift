@@ -15,6 +15,9 @@ public struct UpdateRequest: Sendable {
     public var endOfLifeDate: String?
     public var allowDeletionOfReplicatedLocations: Bool?
     public var blockDeletionBeforeEndOfLife: Bool?
+    /// Apply only if the version is still at this generation (its ETag); nil: apply to the
+    /// latest state, merging as a retry would.
+    public var ifMatch: Int64?
 
     public init(ref: VersionRef) { self.ref = ref }
 }

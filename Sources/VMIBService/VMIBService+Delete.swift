@@ -8,8 +8,9 @@ extension VMIBService {
     /// Deleting); `purge` then removes its objects everywhere and the record.
     /// - Throws: `DomainError` when safetyProfile.blockDeletionBeforeEndOfLife forbids it, or
     ///   the version is the target of the latest rollback and `force` is false.
-    public func beginDelete(_ ref: VersionRef, force: Bool, now: Date = Date()) throws {
+    public func beginDelete(_ ref: VersionRef, force: Bool, ifMatch: Int64? = nil, now: Date = Date()) throws {
         var v = try details(ref).version
+        try checkPrecondition(ifMatch, v.generation, ref)
         guard v.provisioningState != .Deleting else { return }
         if v.safetyProfile.blockDeletionBeforeEndOfLife {
             guard let eol = v.publishingProfile.endOfLifeDate, eol <= now else {
@@ -21,22 +22,25 @@ extension VMIBService {
            last.to == ref.version {
             throw DomainError(.refused, field: "--version", "version \(ref.version) is the target of the latest rollback (#\(last.id)); undo it first or pass --force")
         }
-        v.provisioningState = .Deleting
-        try store.updateVersion(v)
+        // A new generation: a pass that read the version before cannot record its outcome
+        // over the delete.
+        try store.updateVersion(v, ifGeneration: ifMatch ?? v.generation, provisioningState: .Deleting)
     }
 
     /// Deletes every replica object of a version being deleted in every region, then the
     /// record, then its origin copy if no other version uses it. Safe to repeat after a crash.
-    public func purge(_ ref: VersionRef, clock: any Clock<Duration> = ContinuousClock()) async throws {
+    public func purge(_ ref: VersionRef) async throws {
         let v = try details(ref).version
         guard v.provisioningState == .Deleting else {
             throw DomainError(.refused, field: "--version", "version \(ref.version) is not being deleted")
         }
-        let lock = try VersionLock(stateDirectory: configuration.stateDirectory, ref: ref)
-        defer { lock.release() }
-        let controller = ReplicationController(store: store, regions: try endpoints(clock: clock), clock: clock,
-                                               retry: topology.retry, originPath: { [origin] in origin.path(for: $0.sha256) })
-        try await controller.purge(ref)
+        // The controller's pass over a Deleting version stops its transfers, deletes its
+        // objects under the regions' budgets, then the record and the origin's reference.
+        try await replication().settle(ref)
+    }
+
+    /// Drops a purged version's origin copy when no other version uses it.
+    func releaseOrigin(of v: ImageVersion) throws {
         if try !originInUse(v.storageProfile.sha256) {
             unlink(origin.path(for: v.storageProfile.sha256))
         }

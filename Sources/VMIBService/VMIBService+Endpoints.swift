@@ -4,6 +4,23 @@ import VMIBReplication
 import VMIBTransfer
 
 extension VMIBService {
+    /// The process's one replication controller, made on first use: it owns every region's
+    /// endpoint, so each region's limits are one budget for every version and delete that
+    /// this process works on.
+    public func replication() throws -> ReplicationController {
+        try controller.withLock { cached in
+            if let cached { return cached }
+            let clock = ContinuousClock()
+            let made = ReplicationController(
+                store: store, regions: try endpoints(clock: clock), clock: clock, retry: topology.retry,
+                originPath: { [origin] in origin.path(for: $0.sha256) },
+                locks: VersionLocks(stateDirectory: configuration.stateDirectory), resync: .seconds(1),
+                onPurged: { [self] in try releaseOrigin(of: $0) })
+            cached = made
+            return made
+        }
+    }
+
     /// Opens every served region's stores (credentials read now, kept in memory only) with
     /// the limiter its topology entry asks for.
     func endpoints(clock: any Clock<Duration>) throws -> [RegionEndpoint] {

@@ -8,7 +8,21 @@ extension VMIBService {
     /// Verified replicas that are still wanted are never copied again.
     /// - Throws: `DomainError` naming the field; nothing changes then.
     public func update(_ r: UpdateRequest) throws -> ImageVersion {
+        // Read, merge, compare-and-set; a concurrent writer between the read and the write
+        // makes the store refuse, and the merge is applied again to what that writer left
+        // (nothing is lost). With an If-Match the caller's view must be current instead.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do { return try updateOnce(r) } catch let e as StoreError where e.code == .conflict && r.ifMatch == nil && attempt < 10 {
+                continue
+            }
+        }
+    }
+
+    private func updateOnce(_ r: UpdateRequest) throws -> ImageVersion {
         var v = try details(r.ref).version
+        try checkPrecondition(r.ifMatch, v.generation, r.ref)
         guard v.provisioningState != .Deleting else {
             throw DomainError(.refused, field: "--version", "version \(r.ref.version) is being deleted")
         }
@@ -63,9 +77,18 @@ extension VMIBService {
         let replicasChange = p.targetRegions.map { [$0.name, "\($0.regionalReplicaCount)", $0.storageAccountType.rawValue] }
             != v.publishingProfile.targetRegions.map { [$0.name, "\($0.regionalReplicaCount)", $0.storageAccountType.rawValue] }
         v.publishingProfile = p
-        if replicasChange { v.provisioningState = .Updating }
-        try store.updateVersion(v)
-        return v
+        do {
+            return try store.updateVersion(v, ifGeneration: v.generation, provisioningState: replicasChange ? .Updating : nil)
+        } catch let e as StoreError where e.code == .conflict && r.ifMatch != nil {
+            throw DomainError(.preconditionFailed, field: "--if-match", "version \(r.ref.version) changed since generation \(r.ifMatch!); read it again")
+        }
+    }
+
+    /// Refuses a conditional change whose generation is not the record's.
+    func checkPrecondition(_ ifMatch: Int64?, _ generation: Int64, _ ref: VersionRef) throws {
+        guard let ifMatch, ifMatch != generation else { return }
+        throw DomainError(.preconditionFailed, field: "--if-match",
+                          "version \(ref.version) is at generation \(generation), not \(ifMatch); read it again and retry")
     }
 
     /// Target regions whose counts come from expected concurrent deployments.
@@ -130,7 +153,6 @@ extension VMIBService {
             replacementVersion = r
         }
         v.lifecycle = Lifecycle(state: s, replacement: replacementVersion)
-        try store.updateVersion(v)
-        return v
+        return try store.updateVersion(v, ifGeneration: v.generation, provisioningState: nil)
     }
 }

@@ -100,17 +100,12 @@ extension VMIBService {
 
     /// Runs the controller on one version until every region is Completed or Failed.
     /// With `requeueFailed`, failed replicas are tried again (a user's `version reconcile`).
-    /// Holds a per-version lock so two vmib processes never copy the same replica at once.
+    /// A per-version lock keeps two vmib processes from copying the same replica at once.
     public func reconcile(_ ref: VersionRef, requeueFailed: Bool = false,
-                          observer: (any ReplicationObserver)? = nil,
-                          clock: any Clock<Duration> = ContinuousClock()) async throws -> ReplicationController.Outcome {
+                          observer: (any ReplicationObserver)? = nil) async throws -> ReplicationController.Outcome {
         _ = try details(ref)
-        let lock = try VersionLock(stateDirectory: configuration.stateDirectory, ref: ref)
-        defer { lock.release() }
-        let controller = ReplicationController(
-            store: store, regions: try endpoints(clock: clock), clock: clock, retry: topology.retry,
-            originPath: { [origin] in origin.path(for: $0.sha256) }, observer: observer)
+        let controller = try replication()
         if requeueFailed { _ = try controller.requeueFailed(ref) }
-        return try await controller.reconcile(ref)
+        return try await controller.reconcile(ref, observer: observer)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VMIBCore
 import VMIBReplication
 import VMIBStore
@@ -13,6 +14,7 @@ public final class VMIBService: Sendable {
     let store: any StateStore
     let templateStore: any TemplateStore
     let origin: OriginStore
+    let controller = Mutex<ReplicationController?>(nil)
 
     /// Opens the state directory (creating it) and reads the topology.
     /// - Throws: `DomainError` for a missing or malformed topology or catalog, `StoreError`

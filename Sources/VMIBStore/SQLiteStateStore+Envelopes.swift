@@ -27,9 +27,25 @@ extension SQLiteStateStore {
     public func saveEnvelope(_ e: ResourceEnvelope, of id: String) throws {
         let tags = String(decoding: try JSONEncoder.sorted.encode(e.tags), as: UTF8.self)
         try write { db in
+            let old = try Row.fetchOne(db, sql: "SELECT location, tags FROM resource_envelopes WHERE id=?", arguments: [id.lowercased()])
+            if let old, old[0] as String == e.location, old[1] as String == tags { return }
             try db.execute(sql: "INSERT OR REPLACE INTO resource_envelopes (id, location, tags) VALUES (?, ?, ?)",
                            arguments: [id.lowercased(), e.location, tags])
+            // Tags are part of the resource: its ETag moves with them.
+            if old != nil { try self.bumpGeneration(db, ofResource: id) }
         }
+    }
+
+    /// Bumps the generation of the gallery, image or version record that `id` names.
+    private func bumpGeneration(_ db: Database, ofResource id: String) throws {
+        let base = "lower('/subscriptions/' || subscription || '/resourceGroups/' || resource_group || '/providers/Microsoft.Compute/galleries/'"
+        try db.execute(sql: "UPDATE galleries SET generation=generation+1 WHERE \(base) || name) = ?", arguments: [id.lowercased()])
+        try db.execute(sql: "UPDATE images SET generation=generation+1 WHERE \(base) || gallery || '/images/' || name) = ?",
+                       arguments: [id.lowercased()])
+        try db.execute(sql: """
+            UPDATE versions SET generation=generation+1
+            WHERE \(base) || gallery || '/images/' || image || '/versions/' || major || '.' || minor || '.' || patch) = ?
+            """, arguments: [id.lowercased()])
     }
 
     /// Within a write that removes the resource's record.

@@ -4,20 +4,30 @@ import VMIBCore
 
 /// Desired-state changes after publish: update, delete, rollback history.
 extension SQLiteStateStore {
-    public func updateVersion(_ v: ImageVersion) throws {
+    public func updateVersion(_ v: ImageVersion, ifGeneration expected: Int64?,
+                              provisioningState: ProvisioningState?) throws -> ImageVersion {
         let p = v.publishingProfile
-        try write { db in
+        return try write { db in
             let id = try self.requireVersion(db, v.ref)
+            let current = try Int64.fetchOne(db, sql: "SELECT generation FROM versions WHERE id=?", arguments: [id]) ?? 0
+            if let expected, expected != current {
+                throw StoreError(.conflict, "version \(v.ref.version) of image '\(v.ref.image.image)' changed since it was read (generation \(current), not \(expected))")
+            }
             try db.execute(sql: """
-                UPDATE versions SET replica_count=?, exclude_from_latest=?, end_of_life=?, provisioning_state=?,
+                UPDATE versions SET replica_count=?, exclude_from_latest=?, end_of_life=?,
+                    provisioning_state=coalesce(?, provisioning_state),
                     allow_deletion_of_replicated_locations=?, block_deletion_before_end_of_life=?,
-                    lifecycle_state=?, replacement=? WHERE id=?
+                    lifecycle_state=?, replacement=?, generation=generation+1 WHERE id=?
                 """, arguments: [p.replicaCount, p.excludeFromLatest, p.endOfLifeDate?.timeIntervalSince1970,
-                                 v.provisioningState.rawValue, v.safetyProfile.allowDeletionOfReplicatedLocations,
+                                 provisioningState?.rawValue, v.safetyProfile.allowDeletionOfReplicatedLocations,
                                  v.safetyProfile.blockDeletionBeforeEndOfLife, v.lifecycle.state.rawValue,
                                  v.lifecycle.replacement?.description, id])
             try db.execute(sql: "DELETE FROM target_regions WHERE version_id=?", arguments: [id])
             try self.insertTargets(db, id, p.targetRegions)
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM versions WHERE id=?", arguments: [id]) else {
+                throw StoreError(.notFound, "version \(v.ref.version) of image '\(v.ref.image.image)' does not exist")
+            }
+            return try self.version(db, row)
         }
     }
 
@@ -88,7 +98,7 @@ extension SQLiteStateStore {
                     try db.execute(sql: "UPDATE target_regions SET exclude_from_latest=? WHERE version_id=? AND region=?",
                                    arguments: [c.to, id, region])
                 } else {
-                    try db.execute(sql: "UPDATE versions SET exclude_from_latest=? WHERE id=?", arguments: [c.to, id])
+                    try db.execute(sql: "UPDATE versions SET exclude_from_latest=?, generation=generation+1 WHERE id=?", arguments: [c.to, id])
                 }
             }
             let changes = String(decoding: try JSONEncoder().encode(entry.changes), as: UTF8.self)

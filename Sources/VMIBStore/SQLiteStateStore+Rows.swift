@@ -92,7 +92,8 @@ extension SQLiteStateStore {
             safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: row["allow_deletion_of_replicated_locations"],
                                          blockDeletionBeforeEndOfLife: row["block_deletion_before_end_of_life"]),
             lifecycle: Lifecycle(state: Lifecycle.State(rawValue: row["lifecycle_state"]) ?? .Active,
-                                 replacement: (row["replacement"] as String?).flatMap { try? VersionNumber(parsing: $0) }))
+                                 replacement: (row["replacement"] as String?).flatMap { try? VersionNumber(parsing: $0) }),
+            generation: row["generation"])
     }
 
     static func versionRef(_ row: Row) -> VersionRef {
@@ -103,7 +104,8 @@ extension SQLiteStateStore {
 
     static func gallery(_ row: Row) -> Gallery {
         Gallery(ref: GalleryRef(subscription: row["subscription"], resourceGroup: row["resource_group"], gallery: row["name"]),
-                description: row["description"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                description: row["description"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                generation: row["generation"])
     }
 
     static func image(_ row: Row) -> ImageDefinition {
@@ -114,7 +116,8 @@ extension SQLiteStateStore {
             osState: ImageDefinition.OSState(rawValue: row["os_state"]) ?? .Generalized,
             hyperVGeneration: ImageDefinition.HyperVGeneration(rawValue: row["hyper_v_generation"]) ?? .V1,
             identifier: .init(publisher: row["publisher"], offer: row["offer"], sku: row["sku"]),
-            description: row["description"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            description: row["description"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            generation: row["generation"])
     }
 
     /// A replica from `SELECT region, idx, storage_account_type, state, bytes_done, attempts,

@@ -12,7 +12,7 @@ extension SQLiteStateStore: TemplateStore {
             if try self.exists(db, "SELECT 1 FROM templates WHERE \(Self.keyWhere)", Self.args(r.key)) {
                 throw StoreError(.alreadyExists, "image template '\(r.key.name)' already exists in resource group '\(r.key.resourceGroup)'")
             }
-            try db.execute(sql: "INSERT INTO templates VALUES (?,?,?,?,?)",
+            try db.execute(sql: "INSERT INTO templates (subscription, resource_group, name, body, created_at) VALUES (?,?,?,?,?)",
                            arguments: [r.key.subscription, r.key.resourceGroup, r.key.name, r.body, r.createdAt.timeIntervalSince1970])
         }
     }
@@ -47,7 +47,7 @@ extension SQLiteStateStore: TemplateStore {
             if try self.exists(db, "SELECT 1 FROM template_runs WHERE subscription=? AND resource_group=? AND template=? AND state IN ('Running','Canceling')", Self.runArgs(key)) {
                 throw StoreError(.refused, "image template '\(key.name)' has a run in progress; it can be updated when the run ends or after a cancel (vmib template cancel)")
             }
-            try db.execute(sql: "UPDATE templates SET body=? WHERE \(Self.keyWhere)", arguments: [body] + Self.args(key))
+            try db.execute(sql: "UPDATE templates SET body=?, generation=generation+1 WHERE \(Self.keyWhere)", arguments: [body] + Self.args(key))
             if db.changesCount == 0 {
                 throw StoreError(.notFound, "image template '\(key.name)' does not exist in resource group '\(key.resourceGroup)'")
             }
@@ -136,7 +136,7 @@ extension SQLiteStateStore: TemplateStore {
 
     static func templateRecord(_ row: Row) -> TemplateRecord {
         TemplateRecord(key: TemplateKey(subscription: row["subscription"], resourceGroup: row["resource_group"], name: row["name"]),
-                       body: row["body"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                       body: row["body"], createdAt: Date(timeIntervalSince1970: row["created_at"]), generation: row["generation"])
     }
 
     static func templateRun(_ row: Row) -> TemplateRun {

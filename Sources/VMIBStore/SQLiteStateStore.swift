@@ -34,7 +34,7 @@ public final class SQLiteStateStore: StateStore {
                                [g.ref.subscription, g.ref.resourceGroup, g.ref.gallery]) {
                 throw StoreError(.alreadyExists, "gallery '\(g.ref.gallery)' already exists in resource group '\(g.ref.resourceGroup)'")
             }
-            try db.execute(sql: "INSERT INTO galleries VALUES (?,?,?,?,?)",
+            try db.execute(sql: "INSERT INTO galleries (subscription, resource_group, name, description, created_at) VALUES (?,?,?,?,?)",
                            arguments: [g.ref.subscription, g.ref.resourceGroup, g.ref.gallery, g.description,
                                        g.createdAt.timeIntervalSince1970])
         }
@@ -86,7 +86,10 @@ public final class SQLiteStateStore: StateStore {
                                [g.subscription, g.resourceGroup, g.gallery, i.ref.image]) {
                 throw StoreError(.alreadyExists, "image definition '\(i.ref.image)' already exists in gallery '\(g.gallery)'")
             }
-            try db.execute(sql: "INSERT INTO images VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", arguments: [
+            try db.execute(sql: """
+                INSERT INTO images (subscription, resource_group, gallery, name, os_type, os_state, hyper_v_generation,
+                    publisher, offer, sku, description, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                """, arguments: [
                 g.subscription, g.resourceGroup, g.gallery, i.ref.image, i.osType.rawValue, i.osState.rawValue,
                 i.hyperVGeneration.rawValue, i.identifier.publisher, i.identifier.offer, i.identifier.sku,
                 i.description, i.createdAt.timeIntervalSince1970])
@@ -170,10 +173,25 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef) throws {
+    public func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef, ifGeneration expected: Int64?) throws -> Bool {
         try write { db in
             let id = try self.requireVersion(db, ref)
-            try db.execute(sql: "UPDATE versions SET provisioning_state=? WHERE id=?", arguments: [state.rawValue, id])
+            try db.execute(sql: "UPDATE versions SET provisioning_state=? WHERE id=? AND (? IS NULL OR generation=?)",
+                           arguments: [state.rawValue, id, expected, expected])
+            return db.changesCount == 1
+        }
+    }
+
+    public func requeueFailedReplicas(of ref: VersionRef, at now: Date) throws -> Int {
+        try write { db in
+            let id = try self.requireVersion(db, ref)
+            try db.execute(sql: "UPDATE replicas SET state='Pending', attempts=0, updated_at=? WHERE version_id=? AND state='Failed'",
+                           arguments: [now.timeIntervalSince1970, id])
+            let n = db.changesCount
+            if n > 0 {
+                try db.execute(sql: "UPDATE versions SET provisioning_state='Updating', generation=generation+1 WHERE id=?", arguments: [id])
+            }
+            return n
         }
     }
 

@@ -10,6 +10,7 @@ enum Schema {
         registerGalleryLifecycle(&m)
         registerTemplates(&m)
         registerEnvelopes(&m)
+        registerGenerations(&m)
         return m
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import VMIBCore
 
 /// Desired and actual state of galleries, images, versions and replicas.
@@ -24,12 +25,24 @@ public protocol StateStore: Sendable {
     func versions(of image: ImageRef) throws -> [ImageVersion]
     /// Versions the controller still has work for (provisioning state Creating, Updating or Deleting).
     func versionsWithPendingWork() throws -> [VersionRef]
-    func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef) throws
+    /// Records the controller's outcome, only while the version is still at generation
+    /// `ifGeneration` (nil: unconditionally). Does not bump the generation.
+    /// - Returns: false when the generation moved (a user changed the version meanwhile).
+    func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef, ifGeneration: Int64?) throws -> Bool
+    /// A user's retry: failed replicas go back to Pending (attempts reset) and the version
+    /// to Updating with a new generation, in one transaction. Returns how many were failed.
+    func requeueFailedReplicas(of ref: VersionRef, at now: Date) throws -> Int
 
     /// Replaces a version's desired state (publishing profile with its target regions,
-    /// safety profile, lifecycle) and provisioning state, in one transaction. Replica records
-    /// are left to the controller.
-    func updateVersion(_ version: ImageVersion) throws
+    /// safety profile, lifecycle) and bumps its generation, in one transaction; replica
+    /// records are left to the controller.
+    /// - Parameters:
+    ///   - ifGeneration: refuse (`StoreError.conflict`) unless the record is at this generation.
+    ///   - provisioningState: written only when given: a change that does not mean to
+    ///     restart or stop replication leaves the controller's state alone.
+    /// - Returns: the version as stored, with its new generation.
+    @discardableResult
+    func updateVersion(_ version: ImageVersion, ifGeneration: Int64?, provisioningState: ProvisioningState?) throws -> ImageVersion
     /// Removes a version's record with its target regions and replica records.
     func deleteVersionRecord(_ ref: VersionRef) throws
     /// Deletes an image definition; refused while it has versions (the error gives the count).
@@ -58,4 +71,16 @@ public protocol StateStore: Sendable {
     /// The envelopes of the resources below `parent` (its images, or an image's versions), by lower-cased id.
     func envelopes(under parent: String) throws -> [String: ResourceEnvelope]
     func saveEnvelope(_ envelope: ResourceEnvelope, of id: String) throws
+}
+
+extension StateStore {
+    /// Replaces the desired state and provisioning state unconditionally (no compare-and-set).
+    public func updateVersion(_ version: ImageVersion) throws {
+        try updateVersion(version, ifGeneration: nil, provisioningState: version.provisioningState)
+    }
+
+    /// Records a provisioning state unconditionally.
+    public func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef) throws {
+        _ = try setProvisioningState(state, of: ref, ifGeneration: nil)
+    }
 }

@@ -7,6 +7,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound
         /// The change would break an invariant (e.g. deleting a gallery that has images).
         case refused
+        /// A compare-and-set lost: the record's generation is not the one the change was based on.
+        case conflict
         /// The database failed (I/O, corruption, schema too new); transient or terminal per `isTransient`.
         case database
     }

@@ -50,7 +50,7 @@ import VMIBTransfer
         #expect(outcome.state == .Succeeded)
         #expect(outcome.status.aggregatedState == .Completed)
         #expect(east.counts.uploads == 1 && east.counts.copies == 2)
-        #expect(west.counts.uploads == 1 && west.counts.copies == 1)
+        #expect(west.counts.uploads == 1 && west.counts.copies == 1, "\(west.counts) \(east.counts) \((try? store.replicas(of: ref)) ?? [])")
         #expect(east.keys == (1...3).map { ref.replicaKey(index: $0) })
         let replicas = try store.replicas(of: ref)
         #expect(replicas.allSatisfy { $0.state == .Completed && $0.verifiedDigest == digest.sha256 })
@@ -65,7 +65,7 @@ import VMIBTransfer
         let clock = VirtualClock()
         let outcome = try await controller(["eastus": east], clock: clock).reconcile(ref)
         #expect(outcome.state == .Succeeded)
-        #expect(clock.sleeps.filter { $0 >= .seconds(5) }.count == 2)
+        #expect(clock.sleeps.filter { $0 >= .seconds(5) }.count == 2, "\(clock.sleeps)")
         #expect(clock.elapsed >= .seconds(10))
         let r = try #require(try store.replicas(of: ref).first)
         #expect(r.retries == 2 && r.attempts == 3)
@@ -157,5 +157,107 @@ import VMIBTransfer
         #expect(europe.counts.uploads == 1 && europe.keys.count == 1)
         #expect(outcome.status.summary.map(\.region) == ["eastus", "westeurope"])
         #expect(try base.store.replicas(of: base.ref).filter { $0.region == "westus" }.isEmpty)
+    }
+}
+
+/// Concurrency: a user's change made while a pass runs is never overwritten, and a region's
+/// limits are one budget for every version.
+@Suite struct ReplicationControllerConcurrencyTests {
+    /// A region added while the first region's upload runs: the pass that read the old
+    /// generation cannot record Succeeded; the version is looked at again and the new region
+    /// replicated before the outcome is written.
+    @Test func aRegionAddedDuringAPassIsReplicatedBeforeTheOutcome() async throws {
+        let base = try ReplicationControllerTests()
+        try base.publish([("eastus", 1)])
+        let store = base.store, ref = base.ref
+        let east = ScriptedBlobStore(duringUpload: { _ in
+            guard var v = try? store.version(ref), v.target("westus") == nil else { return }
+            v.publishingProfile.targetRegions.append(TargetRegion(name: "westus", regionalReplicaCount: 2, storageAccountType: .Standard_LRS))
+            _ = try? store.updateVersion(v, ifGeneration: v.generation, provisioningState: .Updating)
+        })
+        let west = ScriptedBlobStore()
+        let outcome = try await base.controller(["eastus": east, "westus": west], clock: VirtualClock()).reconcile(ref)
+        #expect(outcome.state == .Succeeded)
+        #expect(west.counts.uploads == 1 && west.counts.copies == 1, "\(west.counts) \(east.counts) \((try? store.replicas(of: ref)) ?? [])")
+        #expect(outcome.status.summary.map(\.region) == ["eastus", "westus"])
+        #expect(outcome.status.summary.allSatisfy { $0.state == .Completed })
+        #expect(try store.version(ref)?.provisioningState == .Succeeded)
+    }
+
+    /// A delete while an upload runs: the upload is cancelled, the objects are removed and
+    /// the record is gone; the pass never writes Succeeded over Deleting.
+    @Test func aDeleteDuringAPassStopsItsTransfersAndPurges() async throws {
+        let base = try ReplicationControllerTests()
+        try base.publish([("eastus", 2)])
+        let store = base.store, ref = base.ref
+        let east = ScriptedBlobStore(duringUpload: { _ in
+            guard var v = try? store.version(ref), v.provisioningState != .Deleting else { return }
+            v.provisioningState = .Deleting
+            _ = try? store.updateVersion(v, ifGeneration: v.generation, provisioningState: .Deleting)
+            // Held open until cancelled: only the delete's cancellation ends it.
+            while !Task.isCancelled { await Task.yield() }
+        })
+        let clock = VirtualClock()
+        let endpoint = RegionEndpoint(name: "eastus", stores: [.Standard_LRS: east],
+                                      limits: RegionLimits(concurrentTransfers: 2, bytesPerSecond: 0, requestsPerSecond: 0),
+                                      clock: clock, now: { clock.elapsed })
+        // A resync period: the delete is made by "another process" while the upload runs.
+        let ctl = ReplicationController(store: store, regions: [endpoint], clock: clock, originPath: { [origin = base.origin] _ in origin },
+                                        resync: .seconds(1))
+        try await ctl.settle(ref)
+        #expect(try store.version(ref) == nil)
+        #expect(east.keys.isEmpty)
+        #expect(try store.replicas(of: ref).isEmpty)
+    }
+
+    /// The store refuses a write based on an older generation, and an outcome recorded
+    /// against one.
+    @Test func staleWritesAreRefused() throws {
+        let base = try ReplicationControllerTests()
+        try base.publish([("eastus", 1)])
+        let v1 = try #require(try base.store.version(base.ref))
+        let v2 = try base.store.updateVersion(v1, ifGeneration: v1.generation, provisioningState: nil)
+        #expect(v2.generation == v1.generation + 1)
+        #expect(v2.provisioningState == .Creating)
+        #expect(throws: StoreError.self) { try base.store.updateVersion(v1, ifGeneration: v1.generation, provisioningState: nil) }
+        #expect(try base.store.setProvisioningState(.Succeeded, of: base.ref, ifGeneration: v1.generation) == false)
+        #expect(try base.store.version(base.ref)?.provisioningState == .Creating)
+        #expect(try base.store.setProvisioningState(.Succeeded, of: base.ref, ifGeneration: v2.generation))
+        #expect(try base.store.version(base.ref)?.provisioningState == .Succeeded)
+        #expect(try base.store.version(base.ref)?.generation == v2.generation)
+    }
+
+    /// Two versions through one daemon controller into a region allowed one transfer at a
+    /// time: their uploads never overlap, and both complete.
+    @Test func twoVersionsShareTheRegionsConcurrencyBudget() async throws {
+        let base = try ReplicationControllerTests()
+        try base.publish([("eastus", 1)])
+        let second = base.ref.image.version(VersionNumber(1, 1, 0))
+        try base.store.createVersion(ImageVersion(
+            ref: second,
+            publishingProfile: PublishingProfile(targetRegions: [TargetRegion(name: "eastus", regionalReplicaCount: 1, storageAccountType: .Standard_LRS)],
+                                                 replicaCount: 1, excludeFromLatest: false, endOfLifeDate: nil, publishedDate: Date()),
+            storageProfile: StorageProfile(sourcePath: base.origin, sizeBytes: base.digest.size, sha256: base.digest.sha256, md5: base.digest.md5),
+            provisioningState: .Creating))
+        let east = ScriptedBlobStore(duringUpload: { _ in try? await Task.sleep(for: .milliseconds(50)) })
+        let clock = VirtualClock()
+        let endpoint = RegionEndpoint(name: "eastus", stores: [.Standard_LRS: east],
+                                      limits: RegionLimits(concurrentTransfers: 1, bytesPerSecond: 0, requestsPerSecond: 0),
+                                      clock: clock, now: { clock.elapsed })
+        let ctl = ReplicationController(store: base.store, regions: [endpoint], clock: clock, originPath: { [origin = base.origin] _ in origin })
+        let daemon = Task { try await ctl.run(workers: 4) { _, _ in } }
+        defer { daemon.cancel() }
+        var settled = false
+        for _ in 0..<2000 {
+            await ctl.enqueue(base.ref)
+            await ctl.enqueue(second)
+            if try base.store.versionsWithPendingWork().isEmpty { settled = true; break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(settled)
+        #expect(east.counts.uploads == 2)
+        #expect(east.maxConcurrentUploads == 1)
+        #expect(try base.store.version(base.ref)?.provisioningState == .Succeeded)
+        #expect(try base.store.version(second)?.provisioningState == .Succeeded)
     }
 }

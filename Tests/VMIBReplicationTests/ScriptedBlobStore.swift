@@ -11,13 +11,25 @@ final class ScriptedBlobStore: BlobStore {
         var objects: [String: ObjectDigest] = [:]
         var failures: [TransferError] = []
         var counts = Counts()
+        var uploading = 0
+        var maxUploading = 0
     }
     private let state = Mutex(State())
     /// Whether a copy proves itself (S3 answering the expected MD5 as the copy's ETag), or
     /// leaves the proof to `verify` (a multipart-form ETag).
     let copiesProveThemselves: Bool
 
-    init(copiesProveThemselves: Bool = false) { self.copiesProveThemselves = copiesProveThemselves }
+    /// Runs inside every upload, before it lands (to change the store mid-pass, or to hold
+    /// the upload open while another starts).
+    let duringUpload: (@Sendable (String) async -> Void)?
+
+    init(copiesProveThemselves: Bool = false, duringUpload: (@Sendable (String) async -> Void)? = nil) {
+        self.copiesProveThemselves = copiesProveThemselves
+        self.duringUpload = duringUpload
+    }
+
+    /// The most uploads that were in progress at once.
+    var maxConcurrentUploads: Int { state.withLock { $0.maxUploading } }
 
     /// The next calls that move bytes (upload, copy) fail with these, in order.
     func failNext(_ errors: [TransferError]) { state.withLock { $0.failures += errors } }
@@ -33,6 +45,10 @@ final class ScriptedBlobStore: BlobStore {
                 progress: @escaping @Sendable (Int64) -> Void) async throws -> ObjectInfo {
         state.withLock { $0.counts.uploads += 1 }
         try takeFailure()
+        state.withLock { $0.uploading += 1; $0.maxUploading = max($0.maxUploading, $0.uploading) }
+        defer { state.withLock { $0.uploading -= 1 } }
+        await duringUpload?(key)
+        try Task.checkCancellation()
         progress(digest.size)
         state.withLock { $0.objects[key] = digest }
         return ObjectInfo(size: digest.size, etag: digest.md5, sha256: digest.sha256)

@@ -23,11 +23,13 @@ public struct ImageDefinition: Sendable, Hashable, Codable {
     public var identifier: Identifier
     public var description: String?
     public var createdAt: Date
+    /// Bumped by every change of the record (its ETag).
+    public var generation: Int64
 
     public init(ref: ImageRef, osType: OSType, osState: OSState, hyperVGeneration: HyperVGeneration,
-                identifier: Identifier, description: String? = nil, createdAt: Date) {
+                identifier: Identifier, description: String? = nil, createdAt: Date, generation: Int64 = 1) {
         self.ref = ref; self.osType = osType; self.osState = osState
         self.hyperVGeneration = hyperVGeneration; self.identifier = identifier
-        self.description = description; self.createdAt = createdAt
+        self.description = description; self.createdAt = createdAt; self.generation = generation
     }
 }

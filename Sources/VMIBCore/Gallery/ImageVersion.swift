@@ -132,13 +132,18 @@ public struct ImageVersion: Sendable, Hashable, Codable {
     public var provisioningState: ProvisioningState
     public var safetyProfile = SafetyProfile()
     public var lifecycle = Lifecycle()
+    /// Bumped by every change of the desired state (publishing and safety profile,
+    /// lifecycle, tags, a delete): the ETag of the API and the token of the controller's
+    /// compare-and-set. The controller's own writes (replicas, the outcome's
+    /// provisioningState) do not bump it.
+    public var generation: Int64 = 1
 
     public init(ref: VersionRef, publishingProfile: PublishingProfile, storageProfile: StorageProfile,
                 provisioningState: ProvisioningState, safetyProfile: SafetyProfile = SafetyProfile(),
-                lifecycle: Lifecycle = Lifecycle()) {
+                lifecycle: Lifecycle = Lifecycle(), generation: Int64 = 1) {
         self.ref = ref; self.publishingProfile = publishingProfile
         self.storageProfile = storageProfile; self.provisioningState = provisioningState
-        self.safetyProfile = safetyProfile; self.lifecycle = lifecycle
+        self.safetyProfile = safetyProfile; self.lifecycle = lifecycle; self.generation = generation
     }
 
     public func target(_ region: String) -> TargetRegion? {

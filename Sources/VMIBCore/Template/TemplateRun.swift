@@ -18,7 +18,11 @@ public struct TemplateRecord: Sendable, Hashable {
     public var key: TemplateKey
     public var body: String
     public var createdAt: Date
-    public init(key: TemplateKey, body: String, createdAt: Date) { self.key = key; self.body = body; self.createdAt = createdAt }
+    /// Bumped by every change of the template (its ETag).
+    public var generation: Int64
+    public init(key: TemplateKey, body: String, createdAt: Date, generation: Int64 = 1) {
+        self.key = key; self.body = body; self.createdAt = createdAt; self.generation = generation
+    }
 }
 
 /// Azure's RunState.

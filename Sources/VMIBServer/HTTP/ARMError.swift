@@ -54,6 +54,7 @@ public struct ARMError: Error, HTTPResponseError, Sendable, Equatable {
         case .notFound: self.init(.notFound, code: "ResourceNotFound", message, target: target)
         case .alreadyExists: self.init(.conflict, code: "Conflict", message, target: target)
         case .refused: self.init(.conflict, code: "OperationNotAllowed", message, target: target)
+        case .preconditionFailed: self.init(.preconditionFailed, code: "PreconditionFailed", message, target: target)
         }
     }
 
@@ -66,6 +67,7 @@ public struct ARMError: Error, HTTPResponseError, Sendable, Equatable {
         case let e as StoreError where e.code == .notFound: return .notFound(e.message)
         case let e as StoreError where e.code == .refused: return ARMError(.conflict, code: "OperationNotAllowed", e.message)
         case let e as StoreError where e.code == .alreadyExists: return ARMError(.conflict, code: "Conflict", e.message)
+        case let e as StoreError where e.code == .conflict: return ARMError(.preconditionFailed, code: "PreconditionFailed", e.message)
         case let e as ReplicationError: return ARMError(.conflict, code: "ReplicationError", e.message)
         case is NIOTooManyBytesError:
             return ARMError(.badRequest, code: "RequestBodyTooLarge",

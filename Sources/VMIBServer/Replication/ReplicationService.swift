@@ -15,58 +15,44 @@ import VMIBService
 public struct ReplicationService: Service {
     let api: API
     let interval: Duration
+    let workers: Int
     let logger: Logger
     /// Set once the first scan of the store has been made (for /readyz).
     let ready: ReadyFlag
 
-    public init(api: API, interval: Duration = .milliseconds(500), ready: ReadyFlag, logger: Logger) {
-        self.api = api; self.interval = interval; self.ready = ready; self.logger = logger
+    public init(api: API, interval: Duration = .milliseconds(500), workers: Int = 4, ready: ReadyFlag, logger: Logger) {
+        self.api = api; self.interval = interval; self.workers = workers; self.ready = ready; self.logger = logger
     }
 
     public func run() async throws {
-        let running = RunningSet()
+        let controller = try api.service.replication()
+        let metrics = controller.observe(MetricsObserver(metrics: api.metrics))
+        defer { controller.stopObserving(metrics) }
         // Cancelled (not just told) on graceful shutdown: the cancellation reaches every
-        // worker, and transfers check it between chunks, so they stop at a checkpoint
+        // transfer, and transfers check it between chunks, so they stop at a checkpoint
         // rather than finishing the image.
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
+                group.addTask {
+                    try? await controller.run(workers: workers) { [logger] ref, error in
+                        logger.error("reconcile failed", metadata: ["version": .string(ref.description), "error": .string("\(error)")])
+                    }
+                }
+                // Level-triggered: whatever has pending work in the store (written by a
+                // request, a CLI or another server) is queued; the queue de-duplicates.
                 while !Task.isCancelled {
                     do {
-                        for ref in try api.service.versionsWithPendingWork() {
-                            guard running.insert(ref) else { continue }
-                            group.addTask {
-                                await work(on: ref)
-                                running.remove(ref)
-                            }
-                        }
+                        for ref in try api.service.versionsWithPendingWork() { await controller.enqueue(ref) }
                         ready.set()
                     } catch {
                         logger.error("cannot read versions with pending work", metadata: ["error": .string("\(error)")])
                     }
                     try? await Task.sleep(for: interval)
                 }
+                group.cancelAll()
             }
         }
         logger.info("replication stopped; unfinished work resumes at the next start")
-    }
-
-    private func work(on ref: VersionRef) async {
-        do {
-            let state = try api.service.details(ref).version.provisioningState
-            if state == .Deleting {
-                try await api.service.purge(ref)
-                logger.info("deleted version", metadata: ["version": .string(ref.description)])
-            } else {
-                let outcome = try await api.service.reconcile(ref, observer: MetricsObserver(metrics: api.metrics))
-                logger.info("reconciled version", metadata: ["version": .string(ref.description), "state": .string(outcome.state.rawValue)])
-            }
-        } catch is CancellationError {
-        } catch {
-            if Task.isCancelled { return }
-            logger.error("reconcile failed", metadata: ["version": .string(ref.description), "error": .string("\(error)")])
-            // Back off before the next scan picks this version up again.
-            try? await Task.sleep(for: .seconds(2))
-        }
     }
 }
 
@@ -76,11 +62,4 @@ public final class ReadyFlag: Sendable {
     public init() {}
     public func set() { value.store(true, ordering: .releasing) }
     public var isSet: Bool { value.load(ordering: .acquiring) }
-}
-
-/// The versions a worker is on, so no version gets two at once.
-final class RunningSet: Sendable {
-    private let refs = Mutex<Set<VersionRef>>([])
-    func insert(_ ref: VersionRef) -> Bool { refs.withLock { $0.insert(ref).inserted } }
-    func remove(_ ref: VersionRef) { refs.withLock { _ = $0.remove(ref) } }
 }

@@ -1,0 +1,153 @@
+import Foundation
+import Synchronization
+import VMIBCore
+import VMIBStore
+import VMIBTransfer
+
+/// One attempt at one replica: an upload from the origin (`seed == nil`) or a server-side
+/// copy of replica `seed` in the same region, then its verification, under the region's one
+/// budget. A retryable failure records when the next attempt may start and returns: the
+/// wait is the driver's, never this task's.
+struct ReplicaTransfer: Sendable {
+    let controller: ReplicationController
+    let version: ImageVersion
+    let target: TargetRegion
+    let endpoint: RegionEndpoint
+    let blobs: any BlobStore
+    let origin: String
+    let index: Int
+    let seed: Int?
+
+    var id: ReplicaID { ReplicaID(version: ref, region: target.name, index: index) }
+    private var store: any StateStore { controller.store }
+    private var ref: VersionRef { version.ref }
+    private var digest: ObjectDigest {
+        ObjectDigest(size: version.storageProfile.sizeBytes, sha256: version.storageProfile.sha256, md5: version.storageProfile.md5)
+    }
+
+    func attempt(_ existing: Replica?) async {
+        var replica = existing ?? Replica(region: target.name, index: index, storageAccountType: target.storageAccountType, updatedAt: Date())
+        let key = ref.replicaKey(index: index)
+        replica.attempts += 1
+        replica.state = .Replicating
+        replica.updatedAt = Date()
+        guard save(replica) else { return }
+        do {
+            let verified = try await endpoint.gate.withPlace { [replica] in
+                try await endpoint.requests.admit()
+                if let seed {
+                    // A copy that proves itself needs no verifying HEAD (on a server that
+                    // hashes on HEAD, that HEAD costs as much as the copy).
+                    if let proven = try await blobs.copy(from: ref.replicaKey(index: seed), to: key, expected: digest) { return proven }
+                } else if try await !alreadyThere(key) {
+                    try await upload(replica, to: key)
+                }
+                try await endpoint.requests.admit()
+                return try await blobs.verify(key, expected: digest)
+            }
+            replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica
+            replica.state = .Completed
+            replica.verifiedDigest = verified
+            replica.bytesDone = digest.size
+            replica.uploadID = nil
+            replica.lastError = nil
+            replica.updatedAt = Date()
+            _ = save(replica)
+        } catch let error as TransferError {
+            if Task.isCancelled { return }
+            replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica
+            replica.lastError = error.description
+            let retryable = error.isTransient || error.code == .verificationFailed
+            if retryable, let wait = controller.retry.delay(after: replica.attempts, retryAfter: Self.duration(error.retryAfter),
+                                                            unit: controller.random()) {
+                replica.retries += 1
+                replica.updatedAt = Date()
+                guard save(replica) else { return }
+                let due = controller.now() + wait
+                controller.live.withLock { $0.retryAt[id] = due }
+                return
+            }
+            fail(&replica, error.description)
+        } catch is CancellationError {
+            return
+        } catch {
+            if Task.isCancelled { return }
+            fail(&replica, "\(error)")
+        }
+    }
+
+    /// A server's Retry-After in seconds as a duration, range-checked before conversion
+    /// (`Retry-After: 1e300` must not trap); the policy clamps it further.
+    static func duration(_ seconds: Double?) -> Duration? {
+        guard let seconds, seconds.isFinite, seconds >= 0 else { return nil }
+        return .milliseconds(Int64(min(seconds, 86_400) * 1000))
+    }
+
+    private func fail(_ replica: inout Replica, _ message: String) {
+        replica.state = .Failed
+        replica.lastError = message
+        replica.updatedAt = Date()
+        _ = save(replica)
+    }
+
+    /// True when a previous attempt's upload already landed intact (a crash between the
+    /// upload and recording it): then it is verified, not sent again.
+    private func alreadyThere(_ key: String) async throws -> Bool {
+        guard let info = try await blobs.head(key), info.size == digest.size, info.sha256 == digest.sha256 else { return false }
+        return (try? await blobs.verify(key, expected: digest)) != nil
+    }
+
+    private func upload(_ replica: Replica, to key: String) async throws {
+        let checkpoint = replica.uploadID.map { UploadCheckpoint(key: key, uploadID: $0) }
+        let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index)
+        let store = self.store, ref = self.ref
+        _ = try await blobs.upload(
+            file: origin, to: key, digest: digest, resume: checkpoint, pacer: endpoint.bytes,
+            onCheckpoint: { cp in
+                // Persisted before any part is sent, so a crash can resume this upload.
+                if var r = try? store.replica(of: ref, region: replica.region, index: replica.index) {
+                    r.uploadID = cp?.uploadID
+                    try? store.saveReplica(r, of: ref)
+                }
+            },
+            progress: { progress.record($0) })
+    }
+
+    @discardableResult
+    private func save(_ replica: Replica) -> Bool {
+        do {
+            try store.saveReplica(replica, of: ref)
+            controller.observers.changed(replica)
+            return true
+        } catch {
+            return false
+        }
+    }
+}
+
+/// Reports upload progress to the observers at once and to the store at most once a
+/// second, so a status read from another process moves without a write per chunk.
+final class ProgressRecorder: Sendable {
+    private let controller: ReplicationController
+    private let ref: VersionRef
+    private let region: String
+    private let index: Int
+    private let lastWrite = Mutex<Date>(.distantPast)
+
+    init(controller: ReplicationController, ref: VersionRef, region: String, index: Int) {
+        self.controller = controller; self.ref = ref; self.region = region; self.index = index
+    }
+
+    func record(_ bytes: Int64) {
+        controller.observers.progressed(region: region, index: index, bytes: bytes)
+        let due = lastWrite.withLock { last in
+            if Date().timeIntervalSince(last) < 1 { return false }
+            last = Date()
+            return true
+        }
+        guard due, var r = try? controller.store.replica(of: ref, region: region, index: index),
+              r.state == .Replicating else { return }
+        r.bytesDone = bytes
+        try? controller.store.saveReplica(r, of: ref)
+    }
+}
