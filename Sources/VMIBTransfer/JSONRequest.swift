@@ -17,9 +17,11 @@ public enum JSONRequest {
     ///   - bearer: sent as `Authorization: Bearer …`; never part of an error message.
     ///   - insecure: do not verify the server's TLS certificate.
     /// - Throws: `TransferError` when no HTTP answer came (refused, timeout, TLS failure).
+    ///   - extraHeaders: more request headers (`If-Match: "3"`).
     public static func send(_ method: Method, _ url: String, body: Data? = nil, bearer: String?, insecure: Bool = false,
+                            extraHeaders: [String] = [],
                             timeouts: TransferTimeouts = TransferTimeouts(connect: 10, lowSpeedBytesPerSecond: 1, lowSpeedWindow: 120)) async throws -> Response {
-        var headers = ["Accept: application/json"]
+        var headers = ["Accept: application/json"] + extraHeaders
         if let bearer { headers.append("Authorization: Bearer \(bearer)") }
         if body != nil { headers.append("Content-Type: application/json") }
         // No "Expect: 100-continue" round trip for small JSON bodies.

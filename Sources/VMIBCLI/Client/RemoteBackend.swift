@@ -24,11 +24,12 @@ struct RemoteBackend: VMIBBackend {
 
     /// Answers decoded, or the server's Azure error as a CLI failure (exit 2 for refusals).
     func call(_ method: JSONRequest.Method, _ path: String, query: String = "", body: JSONValue? = nil,
-              apiVersion: String = Self.computeAPI) async throws -> JSONRequest.Response {
+              apiVersion: String = Self.computeAPI, ifMatch: Int64? = nil) async throws -> JSONRequest.Response {
         let url = server + path + "?api-version=\(apiVersion)" + query
         let r: JSONRequest.Response
         do {
-            r = try await JSONRequest.send(method, url, body: body.map { Data($0.text.utf8) }, bearer: token, insecure: insecure)
+            r = try await JSONRequest.send(method, url, body: body.map { Data($0.text.utf8) }, bearer: token, insecure: insecure,
+                                           extraHeaders: ifMatch.map { ["If-Match: \"\($0)\""] } ?? [])
         } catch {
             throw CLIFailure(message: "cannot reach the vmib server \(server): \(error)", exitCode: 1)
         }
@@ -177,49 +178,42 @@ struct RemoteBackend: VMIBBackend {
         return .object(m)
     }
 
-    /// A PATCH of the publishingProfile: the whole target region list as it should be.
+    /// A PATCH that asks the server to merge the region changes into whatever the version
+    /// holds when the PATCH arrives (`properties.vmib.targetRegionChanges`), so that two
+    /// clients changing different regions at once both keep their change; with `--if-match`
+    /// it applies only to the generation the caller saw.
     func update(_ r: UpdateRequest) async throws -> ImageVersion {
-        let current = try await details(r.ref).version
         var profile: [(key: String, value: JSONValue)] = []
-        if !r.setRegions.isEmpty || !r.removeRegions.isEmpty || !r.excludeRegionsFromLatest.isEmpty || !r.includeRegionsInLatest.isEmpty {
-            let fold = { (s: String) in s.lowercased().replacingOccurrences(of: " ", with: "") }
-            var regions = current.publishingProfile.targetRegions.map {
-                TargetRegionRequest(name: $0.name, regionalReplicaCount: $0.regionalReplicaCount,
-                                    storageAccountType: $0.storageAccountType.rawValue, excludeFromLatest: $0.excludeFromLatest)
-            }
-            for name in r.removeRegions {
-                guard regions.contains(where: { fold($0.name) == fold(name) }) else {
-                    throw CLIFailure(message: "--remove-region: '\(name)' is not a target region of version \(r.ref.version)", exitCode: 2)
-                }
-                regions.removeAll { fold($0.name) == fold(name) }
-            }
-            for s in r.setRegions {
-                if let i = regions.firstIndex(where: { fold($0.name) == fold(s.name) }) {
-                    if let n = s.regionalReplicaCount { regions[i].regionalReplicaCount = n }
-                    if let t = s.storageAccountType { regions[i].storageAccountType = t }
-                } else {
-                    regions.append(s)
-                }
-            }
-            for (names, flag) in [(r.excludeRegionsFromLatest, true), (r.includeRegionsInLatest, false)] {
-                for name in names {
-                    guard let i = regions.firstIndex(where: { fold($0.name) == fold(name) }) else {
-                        throw CLIFailure(message: "--\(flag ? "exclude-region-from-latest" : "include-region-in-latest"): '\(name)' is not a target region of version \(r.ref.version)", exitCode: 2)
-                    }
-                    regions[i].excludeFromLatest = flag
-                }
-            }
-            profile.append(("targetRegions", .array(regions.map(Self.targetRegion))))
-        }
         if let e = r.excludeFromLatest { profile.append(("excludeFromLatest", .bool(e))) }
         if let eol = r.endOfLifeDate { profile.append(("endOfLifeDate", eol.lowercased() == "none" ? .null : .string(eol))) }
         var safety: [(key: String, value: JSONValue)] = []
         if let a = r.allowDeletionOfReplicatedLocations { safety.append(("allowDeletionOfReplicatedLocations", .bool(a))) }
         if let b = r.blockDeletionBeforeEndOfLife { safety.append(("blockDeletionBeforeEndOfLife", .bool(b))) }
-        var props: [(key: String, value: JSONValue)] = [("publishingProfile", .object(profile))]
+        var props: [(key: String, value: JSONValue)] = []
+        if !profile.isEmpty { props.append(("publishingProfile", .object(profile))) }
         if !safety.isEmpty { props.append(("safetyProfile", .object(safety))) }
-        props += Self.vmibExtension(r.expectedDeployments)
-        return try decodeVersion(try await call(.patch, r.ref.id, body: .object([("properties", .object(props))]))).version
+        var vmib: [(key: String, value: JSONValue)] = []
+        if !r.expectedDeployments.isEmpty {
+            vmib.append(("expectedDeployments", .object(r.expectedDeployments.map { ($0.region, .number(Double($0.deployments))) })))
+        }
+        var changes: [(key: String, value: JSONValue)] = []
+        if !r.setRegions.isEmpty { changes.append(("set", .array(r.setRegions.map(Self.regionChange)))) }
+        for (key, names) in [("remove", r.removeRegions), ("excludeFromLatest", r.excludeRegionsFromLatest),
+                             ("includeInLatest", r.includeRegionsInLatest)] where !names.isEmpty {
+            changes.append((key, .array(names.map { .string($0) })))
+        }
+        if !changes.isEmpty { vmib.append(("targetRegionChanges", .object(changes))) }
+        if !vmib.isEmpty { props.append(("vmib", .object(vmib))) }
+        return try decodeVersion(try await call(.patch, r.ref.id, body: .object([("properties", .object(props))]),
+                                                ifMatch: r.ifMatch)).version
+    }
+
+    /// One `targetRegionChanges.set` entry: only what the user gave.
+    static func regionChange(_ t: TargetRegionRequest) -> JSONValue {
+        var m: [(key: String, value: JSONValue)] = [("name", .string(t.name))]
+        if let n = t.regionalReplicaCount { m.append(("regionalReplicaCount", .number(Double(n)))) }
+        if let s = t.storageAccountType { m.append(("storageAccountType", .string(s))) }
+        return .object(m)
     }
 
     func versions(of image: ImageRef) async throws -> [ImageVersion] {
@@ -302,9 +296,9 @@ struct RemoteBackend: VMIBBackend {
     }
 
     /// DELETE (202), then polls until the version is gone. `force`: `forceDeletion=true`.
-    func deleteVersion(_ ref: VersionRef, force: Bool) async throws {
+    func deleteVersion(_ ref: VersionRef, force: Bool, ifMatch: Int64? = nil) async throws {
         _ = try await details(ref)
-        _ = try await call(.delete, ref.id, query: force ? "&forceDeletion=true" : "")
+        _ = try await call(.delete, ref.id, query: force ? "&forceDeletion=true" : "", ifMatch: ifMatch)
         try await waitUntilGone(ref)
     }
 

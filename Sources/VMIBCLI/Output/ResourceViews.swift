@@ -106,6 +106,9 @@ struct VersionView: Encodable {
     var id: String
     var name: String
     var type = "Microsoft.Compute/galleries/images/versions"
+    /// The generation of the desired state, as the API's ETag header carries it
+    /// (`--if-match` takes the number).
+    var etag: String
     var properties: Properties
 
     /// - Parameter includeReplicas: add vmib's per-replica list (large at scale: 100 replicas
@@ -113,6 +116,7 @@ struct VersionView: Encodable {
     init(_ v: ImageVersion, details: VersionDetails? = nil, includeReplicas: Bool = false) {
         id = v.ref.id
         name = v.ref.version.description
+        etag = "\"\(v.generation)\""
         let p = v.publishingProfile, s = v.storageProfile
         properties = Properties(
             publishingProfile: PublishingProfileView(targetRegions: p.targetRegions.map(TargetRegionView.init), replicaCount: p.replicaCount,

@@ -8,14 +8,16 @@ struct VersionDelete: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var version: VersionOptions
     @Flag(help: "Delete even if the version is the target of the latest rollback.") var force = false
+    @Option(name: .customLong("if-match"), help: "Delete only if the version is still at this generation (the ETag `version show` prints).")
+    var ifMatch: Int64?
 
     func run() async throws {
         let backend = try global.backend()
         let ref = try version.ref(backend)
         if let remote = backend as? RemoteBackend {
-            try await remote.deleteVersion(ref, force: force)
+            try await remote.deleteVersion(ref, force: force, ifMatch: ifMatch)
         } else if let service = backend as? VMIBService {
-            try service.beginDelete(ref, force: force)
+            try service.beginDelete(ref, force: force, ifMatch: ifMatch)
             try await service.purge(ref)
         }
         if global.output == .json { return try JSONOutput.print(["deleted": ref.id]) }

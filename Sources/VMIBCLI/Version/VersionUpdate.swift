@@ -27,6 +27,8 @@ struct VersionUpdate: AsyncParsableCommand {
     @Option(name: .customLong("allow-deletion-of-replicated-locations"), help: "true or false.") var allowDeletion: Bool?
     @Option(name: .customLong("block-deletion-before-end-of-life"), help: "true or false.") var blockDeletion: Bool?
     @Flag(name: .customLong("no-wait"), help: "Record the change and return.") var noWait = false
+    @Option(name: .customLong("if-match"), help: "Apply only if the version is still at this generation (the ETag `version show` prints); exit 2 otherwise.")
+    var ifMatch: Int64?
 
     func run() async throws {
         let service = try global.backend()
@@ -40,6 +42,7 @@ struct VersionUpdate: AsyncParsableCommand {
         request.endOfLifeDate = endOfLife
         request.allowDeletionOfReplicatedLocations = allowDeletion
         request.blockDeletionBeforeEndOfLife = blockDeletion
+        request.ifMatch = ifMatch
         let updated = try await service.update(request)
         if noWait || updated.provisioningState != .Updating {
             return try await ReplicationRun.show(service, updated.ref, output: global.output)

@@ -22,6 +22,17 @@ struct VersionBody {
     /// vmib's extension `properties.vmib.expectedDeployments` (`{"westus": 50}`): replica
     /// counts from expected concurrent VM deployments, as `--expected-deployments`.
     var expectedDeployments: [(region: String, deployments: Int)] = []
+    /// vmib's extension `properties.vmib.targetRegionChanges`: region edits merged into the
+    /// version's target regions as they are when the request arrives (Azure's
+    /// `targetRegions` replaces the whole list instead).
+    var targetRegionChanges: TargetRegionChanges?
+
+    struct TargetRegionChanges {
+        var set: [TargetRegionRequest] = []
+        var remove: [String] = []
+        var excludeFromLatest: [String] = []
+        var includeInLatest: [String] = []
+    }
 
     static func read(_ body: JSONBody, update: Bool) throws -> VersionBody {
         try body.object(allowing: GalleryRoutes.topKeys, type: update ? "GalleryImageVersionUpdate" : "GalleryImageVersion")
@@ -33,7 +44,26 @@ struct VersionBody {
                          type: "GalleryImageVersionProperties")
         if let x = props["vmib"] {
             // `version` and `replicas` are what a GET returns there; a body sent back unchanged is fine.
-            try x.object(allowing: ["expectedDeployments", "version", "replicas"], type: "VmibVersionExtension")
+            try x.object(allowing: ["expectedDeployments", "targetRegionChanges", "version", "replicas"], type: "VmibVersionExtension")
+            if let c = x["targetRegionChanges"] {
+                guard update else { throw c.invalid("is allowed only when changing an existing version (PATCH).", member: nil) }
+                try c.object(allowing: ["set", "remove", "excludeFromLatest", "includeInLatest"], type: "VmibTargetRegionChanges")
+                var changes = TargetRegionChanges()
+                changes.set = try (try c.array("set") ?? []).map { r in
+                    try r.object(allowing: ["name", "regionalReplicaCount", "storageAccountType"], type: "VmibTargetRegionChange")
+                    return TargetRegionRequest(name: try r.required(try r.string("name"), "name"),
+                                               regionalReplicaCount: try r.int("regionalReplicaCount"),
+                                               storageAccountType: try r.string("storageAccountType"))
+                }
+                for (member, path) in [("remove", \TargetRegionChanges.remove), ("excludeFromLatest", \.excludeFromLatest),
+                                       ("includeInLatest", \.includeInLatest)] {
+                    changes[keyPath: path] = try (try c.array(member) ?? []).map { item in
+                        guard case .string(let name) = item.value else { throw item.wrongType("a region name") }
+                        return name
+                    }
+                }
+                out.targetRegionChanges = changes
+            }
             if let e = x["expectedDeployments"] {
                 guard case .object(let members) = e.value else { throw e.wrongType("an object of region names to deployment counts") }
                 out.expectedDeployments = try members.map { name, _ in
@@ -82,6 +112,10 @@ struct VersionBody {
                           type: "GalleryImageVersionSafetyProfile")
             out.allowDeletionOfReplicatedLocations = try sp.bool("allowDeletionOfReplicatedLocations")
             out.blockDeletionBeforeEndOfLife = try sp.bool("blockDeletionBeforeEndOfLife")
+        }
+        if out.targetRegionChanges != nil, out.targetRegions != nil, let x = props["vmib"] {
+            throw x.invalid("give either properties.publishingProfile.targetRegions (the whole list) or properties.vmib.targetRegionChanges (a merge), not both.",
+                            member: "targetRegionChanges")
         }
         return out
     }

@@ -15,33 +15,38 @@ enum GalleryRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let description = try read(body, requireLocation: true)
             let existing = try? api.service.gallery(ref)
+            try Preconditions.check(request, current: existing?.generation)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: true, resource: ref.gallery)
             if let existing {
                 try checkUnchanged(existing, description: description)
                 try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
-                return try ARMResponse.json(GalleryResource(existing, envelope: envelope))
+                return try answer(ref, existing, envelope, api: api)
             }
             let g = try armCall(FieldNames.with(name: "galleryName")) { try api.service.createGallery(ref, description: description) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
-            return try ARMResponse.json(GalleryResource(g, envelope: envelope), status: .created)
+            return try answer(ref, g, envelope, status: .created, api: api)
         }
         router.patch(RouterPath(path + "/:galleryName")) { request, context in
             let ref = try galleryRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let description = try read(body, requireLocation: false)
             let existing = try armCall { try api.service.gallery(ref) }
+            try Preconditions.check(request, current: existing.generation)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: false, resource: ref.gallery)
             try checkUnchanged(existing, description: description)
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
-            return try ARMResponse.json(GalleryResource(existing, envelope: envelope))
+            return try answer(ref, existing, envelope, api: api)
         }
         router.get(RouterPath(path + "/:galleryName")) { request, context in
             let ref = try galleryRef(request, context, api: api, access: .read)
-            return try ARMResponse.json(GalleryResource(try armCall { try api.service.gallery(ref) }, envelope: api.envelope(ref.id)))
+            let g = try armCall { try api.service.gallery(ref) }
+            return try ARMResponse.json(GalleryResource(g, envelope: api.envelope(ref.id)), headers: [Preconditions.header(g.generation)])
         }
         router.delete(RouterPath(path + "/:galleryName")) { request, context in
             let ref = try galleryRef(request, context, api: api, access: .write)
-            guard (try? api.service.gallery(ref)) != nil else { return ARMResponse.empty(.noContent) }
+            let existing = try? api.service.gallery(ref)
+            try Preconditions.check(request, current: existing?.generation)
+            guard existing != nil else { return ARMResponse.empty(.noContent) }
             try armCall(FieldNames.with(name: "galleryName")) { try api.service.deleteGallery(ref) }
             return ARMResponse.empty(.ok)
         }
@@ -68,6 +73,13 @@ enum GalleryRoutes {
         return try armCall(FieldNames.with(name: "galleryName")) {
             try api.service.galleryRef(resourceGroup: scope.resourceGroup!, name: name, field: "galleryName")
         }
+    }
+
+    /// The gallery as stored after a write (its generation moves with its tags), with its ETag.
+    private static func answer(_ ref: GalleryRef, _ fallback: Gallery, _ envelope: ResourceEnvelope,
+                               status: HTTPResponse.Status = .ok, api: API) throws -> Response {
+        let g = (try? api.service.gallery(ref)) ?? fallback
+        return try ARMResponse.json(GalleryResource(g, envelope: envelope), status: status, headers: [Preconditions.header(g.generation)])
     }
 
     /// The description a PUT or PATCH asks for.

@@ -14,33 +14,38 @@ enum ImageRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let wanted = try read(body, ref: ref, update: false)
             let existing = try? api.service.image(ref)
+            try Preconditions.check(request, current: existing?.generation)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: true, resource: ref.image)
             if let existing {
                 try checkUnchanged(existing, wanted)
                 try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
-                return try ARMResponse.json(ImageResource(existing, envelope: envelope))
+                return try answer(ref, existing, envelope, api: api)
             }
             let image = try armCall(FieldNames.with(name: "galleryImageName")) { try api.service.createImage(wanted) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
-            return try ARMResponse.json(ImageResource(image, envelope: envelope), status: .created)
+            return try answer(ref, image, envelope, status: .created, api: api)
         }
         router.patch(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let existing = try armCall { try api.service.image(ref) }
+            try Preconditions.check(request, current: existing.generation)
             let wanted = try read(body, ref: ref, update: true, current: existing)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: false, resource: ref.image)
             try checkUnchanged(existing, wanted)
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
-            return try ARMResponse.json(ImageResource(existing, envelope: envelope))
+            return try answer(ref, existing, envelope, api: api)
         }
         router.get(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .read)
-            return try ARMResponse.json(ImageResource(try armCall { try api.service.image(ref) }, envelope: api.envelope(ref.id)))
+            let image = try armCall { try api.service.image(ref) }
+            return try ARMResponse.json(ImageResource(image, envelope: api.envelope(ref.id)), headers: [Preconditions.header(image.generation)])
         }
         router.delete(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .write)
-            guard (try? api.service.image(ref)) != nil else { return ARMResponse.empty(.noContent) }
+            let existing = try? api.service.image(ref)
+            try Preconditions.check(request, current: existing?.generation)
+            guard existing != nil else { return ARMResponse.empty(.noContent) }
             try armCall(FieldNames.with(name: "galleryImageName")) { try api.service.deleteImage(ref) }
             return ARMResponse.empty(.ok)
         }
@@ -50,6 +55,13 @@ enum ImageRoutes {
             let envelope = api.envelopes(under: gallery.id)
             return try ARMResponse.json(ARMList(value: list.map { ImageResource($0, envelope: envelope($0.ref.id)) }))
         }
+    }
+
+    /// The image as stored after a write (its generation moves with its tags), with its ETag.
+    private static func answer(_ ref: ImageRef, _ fallback: ImageDefinition, _ envelope: ResourceEnvelope,
+                               status: HTTPResponse.Status = .ok, api: API) throws -> Response {
+        let image = (try? api.service.image(ref)) ?? fallback
+        return try ARMResponse.json(ImageResource(image, envelope: envelope), status: status, headers: [Preconditions.header(image.generation)])
     }
 
     static func imageRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> ImageRef {

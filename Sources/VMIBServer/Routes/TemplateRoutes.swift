@@ -24,8 +24,10 @@ enum TemplateRoutes {
             _ = try body.required(try body.string("location"), "location")
             _ = try body.required(body["properties"], "properties")
             _ = try body.stringMap("tags")
+            try Preconditions.check(request, current: (try? api.service.templateDetails(key))?.record.generation)
             let result = try templateCall { try api.service.createTemplate(CreateTemplateRequest(key: key, document: body.value.text)) }
-            return try json(TemplateJSON.resource(result.details), status: result.created ? .created : .ok)
+            return try json(TemplateJSON.resource(result.details), status: result.created ? .created : .ok,
+                            headers: [Preconditions.header(result.details.record.generation)])
         }
         router.patch(one) { request, context -> Response in
             // ImageTemplateUpdateParameters: tags, identity, properties.distribute and .vmProfile.
@@ -36,16 +38,20 @@ enum TemplateRoutes {
             if let props = body["properties"] {
                 try props.object(allowing: ["distribute", "vmProfile"], type: "ImageTemplateUpdateParametersProperties")
             }
+            try Preconditions.check(request, current: try templateCall { try api.service.templateDetails(key) }.record.generation)
             let details = try templateCall { try api.service.updateTemplate(key, patch: body.value) }
-            return try json(TemplateJSON.resource(details))
+            return try json(TemplateJSON.resource(details), headers: [Preconditions.header(details.record.generation)])
         }
         router.get(one) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .read)
-            return try json(TemplateJSON.resource(try templateCall { try api.service.templateDetails(key) }))
+            let details = try templateCall { try api.service.templateDetails(key) }
+            return try json(TemplateJSON.resource(details), headers: [Preconditions.header(details.record.generation)])
         }
         router.delete(one) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .write)
-            guard let details = try? api.service.templateDetails(key) else { return ARMResponse.empty(.noContent) }
+            let existing = try? api.service.templateDetails(key)
+            try Preconditions.check(request, current: existing?.record.generation)
+            guard let details = existing else { return ARMResponse.empty(.noContent) }
             if let run = details.lastRun, run.state.isActive {
                 throw ARMError(.conflict, code: "OperationNotAllowed",
                                "Image template '\(key.name)' has a run in progress (\(run.id)); cancel it first.", target: "imageTemplateName")

@@ -14,6 +14,7 @@ enum VersionRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let spec = try VersionBody.read(body, update: false)
             let existing = try? api.service.details(ref).version
+            try Preconditions.check(request, current: existing?.generation)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: true,
                                                  resource: ref.version.description)
             if let existing {
@@ -30,17 +31,20 @@ enum VersionRoutes {
                 endOfLifeDate: spec.endOfLifeDate, expectedDeployments: spec.expectedDeployments,
                 safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: spec.allowDeletionOfReplicatedLocations ?? false,
                                              blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? false))
-            let version = try armCall(expectedDeploymentsFields) { try api.service.publish(publish) }
+            var version = try armCall(expectedDeploymentsFields) { try api.service.publish(publish) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
+            version = (try? api.service.details(ref).version) ?? version
             let op = Operation(kind: .create, version: ref)
             return try ARMResponse.json(VersionResource(version, envelope: envelope), status: .created,
-                                        headers: OperationRoutes.headers(for: op, request: request, api: api, location: false))
+                                        headers: OperationRoutes.headers(for: op, request: request, api: api, location: false)
+                                            + [Preconditions.header(version.generation)])
         }
         router.patch(RouterPath(path + "/:galleryImageVersionName")) { request, context in
             let ref = try versionRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let spec = try VersionBody.read(body, update: true)
             let existing = try armCall { try api.service.details(ref).version }
+            try Preconditions.check(request, current: existing.generation)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: false, resource: ref.version.description)
             if let source = spec.source { try checkSameSource(existing, try resolve(source, context: context, api: api)) }
             return try await update(existing, spec, envelope: envelope, request: request, api: api)
@@ -55,13 +59,16 @@ enum VersionRoutes {
                 expand = true
             }
             let d = try armCall { try api.service.details(ref) }
-            return try ARMResponse.json(VersionResource(d.version, envelope: api.envelope(ref.id), expanded: expand ? d : nil))
+            return try ARMResponse.json(VersionResource(d.version, envelope: api.envelope(ref.id), expanded: expand ? d : nil),
+                                        headers: [Preconditions.header(d.version.generation)])
         }
         router.delete(RouterPath(path + "/:galleryImageVersionName")) { request, context in
             let ref = try versionRef(request, context, api: api, access: .write)
             let force = try VersionLifecycleRoutes.forceDeletion(request)
-            guard (try? api.service.details(ref)) != nil else { return ARMResponse.empty(.noContent) }
-            try armCall { try api.service.beginDelete(ref, force: force) }
+            let existing = try? api.service.details(ref).version
+            try Preconditions.check(request, current: existing?.generation)
+            guard existing != nil else { return ARMResponse.empty(.noContent) }
+            try armCall { try api.service.beginDelete(ref, force: force, ifMatch: try Preconditions.ifMatchGeneration(request)) }
             let op = Operation(kind: .delete, version: ref)
             return ARMResponse.empty(.accepted, headers: OperationRoutes.headers(for: op, request: request, api: api, location: true))
         }
@@ -85,6 +92,8 @@ enum VersionRoutes {
     private static func update(_ existing: ImageVersion, _ spec: VersionBody, envelope: ResourceEnvelope,
                                request: Request, api: API) async throws -> Response {
         var r = UpdateRequest(ref: existing.ref)
+        // With If-Match the change applies only to the generation the caller saw.
+        r.ifMatch = try Preconditions.ifMatchGeneration(request)
         r.expectedDeployments = spec.expectedDeployments
         if let given = spec.targetRegions {
             let names = try armCall { try given.map { try api.service.catalog.region(named: $0.name, field: "--target-region").name } }
@@ -102,6 +111,12 @@ enum VersionRoutes {
                 if g.excludeFromLatest { r.excludeRegionsFromLatest.append(name) } else { r.includeRegionsInLatest.append(name) }
             }
         }
+        if let changes = spec.targetRegionChanges {
+            r.setRegions = changes.set
+            r.removeRegions = changes.remove
+            r.excludeRegionsFromLatest = changes.excludeFromLatest
+            r.includeRegionsInLatest = changes.includeInLatest
+        }
         if let count = spec.replicaCount, count != existing.publishingProfile.replicaCount {
             throw ARMError(.conflict, code: "PropertyChangeNotAllowed",
                            "Changing 'replicaCount' of an existing version is not supported by vmib; set regionalReplicaCount per target region.",
@@ -111,11 +126,19 @@ enum VersionRoutes {
         r.endOfLifeDate = spec.endOfLifeDate
         r.allowDeletionOfReplicatedLocations = spec.allowDeletionOfReplicatedLocations
         r.blockDeletionBeforeEndOfLife = spec.blockDeletionBeforeEndOfLife
-        let v = try armCall(expectedDeploymentsFields) { try api.service.update(r) }
+        let fields = expectedDeploymentsFields.merging([
+            "--if-match": "If-Match",
+            "--remove-region": "properties.vmib.targetRegionChanges.remove",
+            "--exclude-region-from-latest": "properties.vmib.targetRegionChanges.excludeFromLatest",
+            "--include-region-in-latest": "properties.vmib.targetRegionChanges.includeInLatest",
+        ]) { $1 }
+        var v = try armCall(fields) { try api.service.update(r) }
         try armCall { try api.service.saveEnvelope(envelope, of: v.ref.id) }
+        v = (try? api.service.details(v.ref).version) ?? v
         let op = Operation(kind: .update, version: v.ref)
         return try ARMResponse.json(VersionResource(v, envelope: envelope),
-                                    headers: OperationRoutes.headers(for: op, request: request, api: api, location: false))
+                                    headers: OperationRoutes.headers(for: op, request: request, api: api, location: false)
+                                        + [Preconditions.header(v.generation)])
     }
 
     struct ResolvedSource { var path: String; var sha256: String? }
