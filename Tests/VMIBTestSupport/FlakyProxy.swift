@@ -26,7 +26,7 @@ public final class FlakyProxy: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: output)
         try process.run()
         do {
-            port = try await ReportedPort.read(from: output, marker: "flaky-proxy: listening on", process: process, timeout: .seconds(10))
+            port = try await ReportedPort.read(from: output, marker: "flaky-proxy: listening on", process: process, timeout: .seconds(60))
         } catch {
             ChildProcess.kill9(process)
             throw TestSupportError("flaky proxy did not start: \(error)")

@@ -53,10 +53,10 @@ public final class RcloneS3Server: @unchecked Sendable {
         process = p
         do {
             // The line is logged once the listener is bound (a restart on a taken port exits instead).
-            let bound = try await ReportedPort.read(from: log, after: offset, marker: "Starting s3 server on", process: p, timeout: .seconds(15))
+            let bound = try await ReportedPort.read(from: log, after: offset, marker: "Starting s3 server on", process: p, timeout: .seconds(60))
             guard port == 0 || bound == port else { throw TestSupportError("rclone bound port \(bound), asked for \(port)") }
             port = bound
-            let clock = ContinuousClock(), deadline = clock.now + .seconds(15)
+            let clock = ContinuousClock(), deadline = clock.now + .seconds(60)
             while !LoopbackPort.accepts(port) {
                 guard p.isRunning, clock.now < deadline else { throw TestSupportError("rclone on port \(port) does not accept connections") }
                 try await Task.sleep(for: .milliseconds(20))
