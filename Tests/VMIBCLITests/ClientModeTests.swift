@@ -23,13 +23,11 @@ import VMIBTestSupport
         try #require(openssl.status == 0, "\(openssl.stderr)")
 
         let server = VMIBProcess(stateDirectory: dir.appendingPathComponent("server-state").path)
-        let port = try LoopbackPort.free()
-        let serve = try server.launch(["serve", "--port", "\(port)", "--token-file", tokens, "--source-root", dir.path,
-                                       "--tls-cert", cert, "--tls-key", key],
-                                      stdout: dir.appendingPathComponent("serve.out"), stderr: dir.appendingPathComponent("serve.err"))
+        let served = try await server.serve(["--token-file", tokens, "--source-root", dir.path, "--tls-cert", cert, "--tls-key", key],
+                                            stdout: dir.appendingPathComponent("serve.out"), stderr: dir.appendingPathComponent("serve.err"))
+        let serve = served.process, port = served.port
         defer { ChildProcess.kill9(serve) }
-        for _ in 0..<200 where !LoopbackPort.accepts(port) { try await Task.sleep(for: .milliseconds(50)) }
-        try await Task.sleep(for: .milliseconds(300))
+        try await HTTPReadiness.wait(for: "https://127.0.0.1:\(port)/readyz")
 
         // Embedded, rollbacks record $USER; the server records the token's principal ("cli").
         let embedded = VMIBProcess(stateDirectory: dir.appendingPathComponent("embedded-state").path, environment: ["USER": "cli"])

@@ -177,7 +177,10 @@ struct GalleryLifecycleTests {
 
         let out = d.dir.appendingPathComponent("del.out"), err = d.dir.appendingPathComponent("del.err")
         let delete = try d.vmib.launch(["version", "delete", "--gallery", "G", "--image", "I", "--version", "1.0.0"], stdout: out, stderr: err)
-        try await Task.sleep(for: .milliseconds(1500))
+        // Kill it once it has removed something (2 requests/s per region: 9 objects take seconds).
+        try await waitUntil("the delete has removed a first replica") {
+            d.regions.reduce(0) { $0 + objects(d, $1).count } < 9 || !delete.isRunning
+        }
         #expect(delete.isRunning, "still deleting when killed")
         kill(delete.processIdentifier, SIGKILL)
         await ChildProcess.waitForExit(delete)

@@ -74,6 +74,7 @@ struct PublishToS3RegionsTests {
 
         // The region comes back on the same port.
         let port = Int(d.endpoints["westus"]!.split(separator: ":").last!)!
+        d.reservations["westus"]?.release()
         let westus = try await RcloneS3Server(buckets: ["westus"], port: port)
         d.servers["westus"] = westus
         d.endpoints["westus"] = nil

@@ -10,6 +10,9 @@ final class S3Deployment: @unchecked Sendable {
     var servers: [String: RcloneS3Server] = [:]
     /// Regions whose endpoint is overridden (a proxy, or a port with nothing behind it).
     var endpoints: [String: String] = [:]
+    /// The ports of down regions, held (bound, not listening) so that no other server takes
+    /// them; release one just before starting the region's server on it.
+    var reservations: [String: LoopbackPort.Reservation] = [:]
     let vmib: VMIBProcess
     let topologyPath: String
 
@@ -23,7 +26,9 @@ final class S3Deployment: @unchecked Sendable {
         topologyPath = dir.appendingPathComponent("topology.json").path
         for name in Self.regionNames.prefix(regions) {
             if downRegions.contains(name) {
-                endpoints[name] = "http://127.0.0.1:\(try LoopbackPort.free())"
+                let reservation = try LoopbackPort.Reservation()
+                reservations[name] = reservation
+                endpoints[name] = "http://127.0.0.1:\(reservation.port)"
             } else {
                 servers[name] = try await RcloneS3Server(buckets: [name])
             }
@@ -72,6 +77,7 @@ final class S3Deployment: @unchecked Sendable {
 
     func remove() {
         for s in servers.values { s.remove() }
+        for r in reservations.values { r.release() }
         try? FileManager.default.removeItem(at: dir)
     }
 

@@ -15,11 +15,11 @@ extension TemplateCLISuites {
                 .write(toFile: tokens, atomically: true, encoding: .utf8)
             let serverState = f.dir.appendingPathComponent("server-state").path
             let server = VMIBProcess(stateDirectory: serverState, environment: f.vmib.environment)
-            let port = try LoopbackPort.free()
-            let serve = try server.launch(["serve", "--port", "\(port)", "--token-file", tokens],
-                                          stdout: f.dir.appendingPathComponent("serve.out"), stderr: f.dir.appendingPathComponent("serve.err"))
+            let served = try await server.serve(["--token-file", tokens],
+                                                stdout: f.dir.appendingPathComponent("serve.out"), stderr: f.dir.appendingPathComponent("serve.err"))
+            let serve = served.process, port = served.port
             defer { ChildProcess.kill9(serve) }
-            for _ in 0..<200 where !LoopbackPort.accepts(port) { try await Task.sleep(for: .milliseconds(50)) }
+            try await HTTPReadiness.wait(for: "http://127.0.0.1:\(port)/readyz")
             let client = VMIBProcess(stateDirectory: f.dir.appendingPathComponent("client-state").path,
                                      environment: ["VMIB_SERVER": "http://127.0.0.1:\(port)", "VMIB_TOKEN": "tpl-token"])
             // The gallery image the SharedImage distributor publishes to, on the server.

@@ -19,10 +19,16 @@ final class TemplateFixture: @unchecked Sendable {
         dir = try TestFiles.directory("vmib-template")
         www = dir.appendingPathComponent("www")
         try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true)
-        port = try LoopbackPort.free()
-        server = try ChildProcess.launch(["python3", "-m", "http.server", "--bind", "127.0.0.1", String(port), "--directory", www.path],
-                                         stdout: dir.appendingPathComponent("http.out"), stderr: dir.appendingPathComponent("http.err"))
-        for _ in 0..<200 where !LoopbackPort.accepts(port) { try await Task.sleep(for: .milliseconds(25)) }
+        // Port 0: python reports the port it bound ("Serving HTTP on 127.0.0.1 port P (http://127.0.0.1:P/)").
+        let httpOut = dir.appendingPathComponent("http.out")
+        server = try ChildProcess.launch(["python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "0", "--directory", www.path],
+                                         stdout: httpOut, stderr: dir.appendingPathComponent("http.err"))
+        do {
+            port = try await ReportedPort.read(from: httpOut, marker: "Serving HTTP on", process: server)
+        } catch {
+            ChildProcess.kill9(server)
+            throw error
+        }
         var env = ["VMIB_MARKETPLACE": dir.appendingPathComponent("marketplace.json").path]
         env.merge(extraEnvironment) { _, b in b }
         vmib = VMIBProcess(stateDirectory: dir.appendingPathComponent("state").path, environment: env)

@@ -29,8 +29,7 @@ extension TemplateCLISuites {
             #expect(started.exitCode == 0, "\(started.stderr)")
             let customizing = try await waitFor(f, "slow") { $0["runSubState"] as? String == "Customizing" }
             #expect(customizing["runState"] as? String == "Running")
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(try ProcessList.contains("sleep 4242"))
+            try await waitUntil("the customizer's 'sleep 4242' is running") { try ProcessList.contains("sleep 4242") }
             let cancel = try await f.vmib.run("template", "cancel", "slow")
             #expect(cancel.exitCode == 0 && cancel.stdout.contains("Canceling"), "\(cancel.stderr)\(cancel.stdout)")
             let end = try await waitFor(f, "slow") { $0["runState"] as? String == "Canceled" }

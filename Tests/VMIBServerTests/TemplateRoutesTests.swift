@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VMIBTestSupport
 @testable import VMIBServer
 
 /// Microsoft.VirtualMachineImages/imageTemplates through the service's template use cases:
@@ -19,13 +20,11 @@ import Testing
 
     /// Polls the template until its last run is no longer active.
     static func waitForRunEnd(_ client: any TestClientProtocol, _ path: String) async throws {
-        for _ in 0..<200 {
+        try await waitUntil("the run of \(path) ends") {
             let r = try await client.call(.get, path, apiVersion: "2025-10-01")
             let last = (r.json["properties"] as? [String: Any])?["lastRunStatus"] as? [String: Any]
-            if r.status != 200 || last == nil || !["Running", "Canceling"].contains(last?["runState"] as? String ?? "") { return }
-            try await Task.sleep(for: .milliseconds(50))
+            return r.status != 200 || last == nil || !["Running", "Canceling"].contains(last?["runState"] as? String ?? "")
         }
-        Issue.record("the run of \(path) did not end")
     }
 
     @Test func createGetListRunAndDelete() async throws {
@@ -65,10 +64,9 @@ import Testing
             #expect(run.headers[.location] != nil && run.headers[.retryAfter] != nil)
             let opPath = String(opURL[opURL.range(of: "/subscriptions/")!.lowerBound...])
             var status: [String: Any] = [:]
-            for _ in 0..<200 {
+            try await waitUntil("the run's operation ends") {
                 status = try await client.call(.get, opPath, apiVersion: nil).json
-                if status["status"] as? String != "InProgress" { break }
-                try await Task.sleep(for: .milliseconds(50))
+                return status["status"] as? String != "InProgress"
             }
             #expect(status["status"] as? String == "Failed")
             let message: String = ((status["error"] as? [String: Any])?["message"] as? String) ?? ""

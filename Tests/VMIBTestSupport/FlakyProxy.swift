@@ -10,22 +10,26 @@ public final class FlakyProxy: @unchecked Sendable {
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
+    /// Starts the proxy on a port the kernel picks (port 0), which it reports once bound.
     public init(upstreamPort: Int, failures: Int, status: Int = 503, retryAfter: Int? = 1) async throws {
-        port = try LoopbackPort.free()
         countFile = NSTemporaryDirectory() + "vmib-proxy-\(UUID().uuidString).count"
+        let output = URL(fileURLWithPath: NSTemporaryDirectory() + "vmib-proxy-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
         let script = RepositoryPaths.root.appendingPathComponent("scripts/testing/flaky-proxy.py").path
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var args = ["python3", script, "--listen", "\(port)", "--upstream", "\(upstreamPort)",
+        var args = ["python3", script, "--listen", "0", "--upstream", "\(upstreamPort)",
                     "--fail", "\(failures)", "--status", "\(status)", "--count-file", countFile]
         if let retryAfter { args += ["--retry-after", "\(retryAfter)"] }
         process.arguments = args
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: output)
         try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while !LoopbackPort.accepts(port) {
-            guard process.isRunning, Date() < deadline else { throw TestSupportError("flaky proxy did not start") }
-            try await Task.sleep(for: .milliseconds(50))
+        do {
+            port = try await ReportedPort.read(from: output, marker: "flaky-proxy: listening on", process: process, timeout: .seconds(60))
+        } catch {
+            ChildProcess.kill9(process)
+            throw TestSupportError("flaky proxy did not start: \(error)")
         }
     }
 

@@ -8,6 +8,10 @@ import Darwin
 /// Loopback TCP helpers for test servers.
 public enum LoopbackPort {
     /// A port nothing listens on right now (the kernel picks it; we release it at once).
+    ///
+    /// Racy: another suite can bind the port before the caller does. Start servers on port 0
+    /// and read the port they report (`ReportedPort`, `VMIBProcess.serve`); for a port that
+    /// must refuse connections, hold a `Reservation`.
     public static func free() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
@@ -35,6 +39,41 @@ public enum LoopbackPort {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
+    }
+
+    /// A loopback port held bound but not listening: a connection to it is refused (a region
+    /// that is down), and no other socket can bind it until `release()`, so it cannot turn
+    /// into someone else's server meanwhile.
+    public final class Reservation: @unchecked Sendable {
+        public let port: Int
+        private var fd: Int32
+
+        public init() throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw POSIXError(.EIO) }
+            var address = loopback(port: 0)
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let named = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            guard bound == 0, named == 0 else {
+                close(fd)
+                throw POSIXError(.EADDRINUSE)
+            }
+            self.fd = fd
+            port = Int(UInt16(bigEndian: address.sin_port))
+        }
+
+        /// Frees the port, e.g. just before a server is started on it.
+        public func release() {
+            if fd >= 0 { close(fd) }
+            fd = -1
+        }
+
+        deinit { release() }
     }
 
     private static func loopback(port: Int) -> sockaddr_in {

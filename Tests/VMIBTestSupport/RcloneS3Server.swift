@@ -12,7 +12,8 @@ public final class RcloneS3Server: @unchecked Sendable {
     /// True when `rclone` is on PATH; use as `.enabled(if: RcloneS3Server.isAvailable)`.
     public static let isAvailable: Bool = ExecutableLookup.find("rclone") != nil
 
-    public let port: Int
+    /// The port the server listens on: the one it bound on its first start, kept across restarts.
+    public private(set) var port: Int
     /// The directory served; `data/<bucket>/<key>` is an object's bytes.
     public let data: URL
     private let root: URL
@@ -20,23 +21,26 @@ public final class RcloneS3Server: @unchecked Sendable {
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts a server with `buckets` created, on `port` (default: a free one).
+    /// Starts a server with `buckets` created, on `port`, or by default on port 0: rclone binds
+    /// a port the kernel picks and logs it, so no other suite can take it in between.
     public init(buckets: [String] = ["test"], port: Int? = nil) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("vmib-rclone-\(UUID().uuidString)")
         data = root.appendingPathComponent("data")
         for bucket in buckets {
             try FileManager.default.createDirectory(at: data.appendingPathComponent(bucket), withIntermediateDirectories: true)
         }
-        self.port = try port ?? LoopbackPort.free()
+        self.port = port ?? 0
         try await start()
     }
 
-    /// Starts (again) on the same port and data.
+    /// Starts (again) on the same port and data; the first start of a server made without a
+    /// port binds port 0 and learns its port from rclone's "Starting s3 server on [URL]" line.
     public func start() async throws {
         guard process?.isRunning != true else { return }
         guard let rclone = ExecutableLookup.find("rclone") else { throw TestSupportError("rclone is not on PATH (scripts/setup --test installs it)") }
         let log = root.appendingPathComponent("rclone.log")
         if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let offset = ReportedPort.size(of: log)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: rclone)
         p.arguments = ["serve", "s3", "--addr", "127.0.0.1:\(port)", "--auth-key", "\(Self.accessKey),\(Self.secretKey)",
@@ -47,13 +51,19 @@ public final class RcloneS3Server: @unchecked Sendable {
         p.standardError = handle
         try p.run()
         process = p
-        let deadline = Date().addingTimeInterval(15)
-        while !LoopbackPort.accepts(port) {
-            guard p.isRunning, Date() < deadline else {
-                stop()
-                throw TestSupportError("rclone serve s3 did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        do {
+            // The line is logged once the listener is bound (a restart on a taken port exits instead).
+            let bound = try await ReportedPort.read(from: log, after: offset, marker: "Starting s3 server on", process: p, timeout: .seconds(60))
+            guard port == 0 || bound == port else { throw TestSupportError("rclone bound port \(bound), asked for \(port)") }
+            port = bound
+            let clock = ContinuousClock(), deadline = clock.now + .seconds(60)
+            while !LoopbackPort.accepts(port) {
+                guard p.isRunning, clock.now < deadline else { throw TestSupportError("rclone on port \(port) does not accept connections") }
+                try await Task.sleep(for: .milliseconds(20))
             }
-            try await Task.sleep(for: .milliseconds(50))
+        } catch {
+            stop()
+            throw TestSupportError("rclone serve s3 did not start: \(error)\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
     }
 

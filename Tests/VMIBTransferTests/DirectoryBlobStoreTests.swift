@@ -40,6 +40,37 @@ struct DirectoryBlobStoreTests {
         #expect(try await store.pendingUploads(prefix: "").isEmpty)
     }
 
+    @Test(.enabled(if: Tmpfs.canMount, "mounts a tmpfs (needs root)"))
+    func fullFileSystemFailsRetryableNamingTheObjectAndLeavesNoTemporaryFile() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.path("store"), withIntermediateDirectories: true)
+        try Tmpfs.mount(at: dir.path("store"), size: "1m")
+        defer { Tmpfs.unmount(at: dir.path("store")) }
+        let store = DirectoryBlobStore(root: dir.path("store"))
+        let digest = try TestFiles.random(at: dir.path("src"), size: 2 << 20)
+
+        let error = await #expect(throws: TransferError.self) { try await upload(store, dir.path("src"), "g/i/1.0.0/replica-1", digest) }
+        // ENOSPC can clear up (space freed): retryable, so the controller's retry policy bounds it.
+        #expect(error?.code == .retryable)
+        #expect(error?.message == "write: No space left on device")
+        #expect(error?.target == dir.path("store") + "/g/i/1.0.0/replica-1", "names the object, not the temporary file")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("store/g/i/1.0.0")).isEmpty,
+                "the partial temporary file is removed")
+        #expect(try await store.head("g/i/1.0.0/replica-1") == nil)
+
+        // A copy inside the full store fails the same way.
+        let small = try TestFiles.random(at: dir.path("small"), size: 600 << 10)
+        _ = try await upload(store, dir.path("small"), "g/i/2.0.0/replica-1", small)
+        let copyError = await #expect(throws: TransferError.self) {
+            try await store.copy(from: "g/i/2.0.0/replica-1", to: "g/i/2.0.0/replica-2", expected: small)
+        }
+        #expect(copyError?.code == .retryable && copyError?.message == "write: No space left on device")
+        #expect(copyError?.target == dir.path("store") + "/g/i/2.0.0/replica-2")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("store/g/i/2.0.0")).sorted()
+                == [".vmib.replica-1.sha256", "replica-1"])
+    }
+
     @Test func listNeverShowsSidecarsOrTemporaryFiles() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -248,8 +248,9 @@ struct S3BlobStoreTests {
     }
 
     @Test func refusedConnectionIsRetryable() async throws {
-        let port = try LoopbackPort.free()
-        let store = S3BlobStore(config: S3Config(endpoint: URL(string: "http://127.0.0.1:\(port)")!, bucket: "b",
+        let closed = try LoopbackPort.Reservation()   // bound, never listening: connections are refused
+        defer { closed.release() }
+        let store = S3BlobStore(config: S3Config(endpoint: URL(string: "http://127.0.0.1:\(closed.port)")!, bucket: "b",
                                                  accessKey: RcloneS3Server.accessKey, secretKey: RcloneS3Server.secretKey))
         let error = await #expect(throws: TransferError.self) { try await store.head("k") }
         #expect(error?.code == .retryable)

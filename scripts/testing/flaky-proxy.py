@@ -3,10 +3,11 @@
 (default 503 with Retry-After), then forwards every request unchanged, Host header included
 so that SigV4 signatures stay valid, to a server on another loopback port.
 
-    flaky-proxy.py --listen PORT --upstream PORT --fail N [--status 503] [--retry-after 1]
+    flaky-proxy.py --listen PORT|0 --upstream PORT --fail N [--status 503] [--retry-after 1]
                    [--count-file FILE]
 
-The number of faults served so far is written to --count-file after each one.
+It prints "flaky-proxy: listening on http://127.0.0.1:PORT" once bound (--listen 0: a
+port the kernel picks). The number of faults served so far is written to --count-file after each one.
 """
 import argparse
 import http.client
@@ -119,4 +120,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 http.server.ThreadingHTTPServer.daemon_threads = True
-http.server.ThreadingHTTPServer(("127.0.0.1", args.listen), Handler).serve_forever()
+server = http.server.ThreadingHTTPServer(("127.0.0.1", args.listen), Handler)
+# With --listen 0 the kernel picks the port: say which, once it is bound.
+print(f"flaky-proxy: listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
+server.serve_forever()

@@ -6,8 +6,8 @@ directory, a self-signed certificate and a token file holding only SHA-256 hashe
 import hashlib
 import json
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,10 +29,20 @@ def _vmib():
     pytest.fail("vmib is not built (swift build)")
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _reported_port(log_path, process, timeout=60):
+    """The port `vmib serve --port 0` bound, from its "vmib: listening on URL" line (picking a
+    free port first and passing it races with other test runs binding the same port)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with open(log_path) as f:
+            m = re.search(r"vmib: listening on \S+://[^\s:/]+:(\d+)", f.read())
+        if m:
+            return int(m.group(1))
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    pytest.fail("vmib serve did not report its port:\n" + open(log_path).read())
 
 
 class Server:
@@ -57,18 +67,18 @@ def server(tmp_path_factory):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-keyout", os.path.join(work, "key.pem"), "-out", os.path.join(work, "cert.pem")],
                    check=True, capture_output=True)
-    port = _free_port()
     env = dict(os.environ, VMIB_TOPOLOGY_DIR=os.path.join(ROOT, "topology"))
     env.pop("VMIB_TOPOLOGY", None)
     log = open(os.path.join(work, "serve.log"), "w")
     process = subprocess.Popen(
-        [_vmib(), "serve", "--state-dir", os.path.join(work, "state"), "--port", str(port),
+        [_vmib(), "serve", "--state-dir", os.path.join(work, "state"), "--port", "0",
          "--token-file", os.path.join(work, "tokens.json"), "--source-root", work,
          "--tls-cert", os.path.join(work, "cert.pem"), "--tls-key", os.path.join(work, "key.pem")],
         env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"https://127.0.0.1:{port}"
+    base = f"https://127.0.0.1:{_reported_port(os.path.join(work, 'serve.log'), process)}"
     context = ssl._create_unverified_context()
-    for _ in range(200):
+    deadline = time.time() + 60
+    while time.time() < deadline:
         try:
             if urllib.request.urlopen(base + "/readyz", context=context, timeout=1).status == 200:
                 break
@@ -80,10 +90,10 @@ def server(tmp_path_factory):
     yield Server(base, work, process)
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
-        pytest.fail("vmib serve did not exit within 10 s of SIGTERM")
+        pytest.fail("vmib serve did not exit within 60 s of SIGTERM")
     log.close()
     assert process.returncode == 0, open(os.path.join(work, "serve.log")).read()
     # Tokens never reach the log.

@@ -61,6 +61,12 @@ extension DirectoryBlobStore {
             try Data((digest.sha256 + "\n").utf8).withUnsafeBytes { try stagedSidecar.file.append($0) }
             try stagedSidecar.commit()
             return digest
+        } catch var error as TransferError where error.target.hasPrefix(directory + "/" + StagedFile.reservedPrefix) {
+            // A failed write of a temporary file (ENOSPC, EIO) names the object it was for:
+            // the temporary name means nothing to a user and is gone once discarded.
+            staged.discard()
+            error.target = destination
+            throw error
         } catch {
             staged.discard()
             throw error
