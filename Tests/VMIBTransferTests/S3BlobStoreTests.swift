@@ -209,6 +209,29 @@ struct S3BlobStoreTests {
         }
     }
 
+    /// A completion the server refuses (here: a part it does not hold) leaves neither the
+    /// upload nor anything at the key, not even the object the key held before.
+    @Test func failedCompletionLeavesNoObjectAndNoUpload() async throws {
+        try await withRcloneS3Server { server in
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            let store = S3BlobStore(config: server.config(partSize: 5 << 20, multipartThreshold: 5 << 20))
+            let old = try TestFiles.random(at: dir.path("old"), size: 1000)
+            _ = try await upload(store, dir.path("old"), "img", old)
+            let digest = try TestFiles.random(at: dir.path("img"), size: 11 << 20)
+
+            let multipart = try await MultipartUpload.start(client: store.client, key: "img", sha256: digest.sha256,
+                                                            resume: nil, onCheckpoint: { _ in })
+            let plan = S3PartPlan(size: digest.size, preferredPartSize: 5 << 20)
+            var partMD5s = try await multipart.sendParts(try LocalFile.openForReading(dir.path("img")), plan: plan,
+                                                         digest: digest, pacer: nil, progress: { _ in })
+            partMD5s[1] = String(repeating: "0", count: 32)
+            await #expect(throws: TransferError.self) { try await multipart.complete(plan, partMD5s: partMD5s) }
+            #expect(try await store.head("img") == nil)
+            #expect(try await store.pendingUploads(prefix: "").isEmpty)
+        }
+    }
+
     @Test func deletedObjectHasNoHead() async throws {
         try await withRcloneS3Server { server in
             let dir = try TemporaryDirectory()
