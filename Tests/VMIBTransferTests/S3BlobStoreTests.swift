@@ -232,6 +232,28 @@ struct S3BlobStoreTests {
         }
     }
 
+    /// rclone 1.75 answers UploadPartCopy 200 but ignores the copy source (it stores an empty
+    /// part): a copy over the threshold must notice and make one CopyObject instead.
+    @Test func copyOverThePartThresholdFallsBackToCopyObjectWhereServersIgnorePartCopies() async throws {
+        try await withRcloneS3Server { server in
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            var config = server.config()
+            config.multipartCopyThreshold = 16 << 20
+            let store = S3BlobStore(config: config)
+            let digest = try TestFiles.random(at: dir.path("f"), size: 40 << 20)
+            let info = try await upload(store, dir.path("f"), "eastus/r1", digest)
+            #expect(info.etag?.hasSuffix("-3") == true)
+
+            let copy = try await store.copyObject(from: "eastus/r1", to: "eastus/r2", expected: digest.expecting(etag: info.etag))
+            #expect(copy.provenSHA256 == digest.sha256)
+            #expect(copy.etag == digest.md5, "CopyObject: rclone answers the content's MD5")
+            #expect(try TestFiles.digest(of: server.objectPath(bucket: "test", key: "eastus/r2")) == digest)
+            #expect(try await store.pendingUploads(prefix: "").isEmpty)
+            #expect(try await store.verify("eastus/r2", expected: digest.expecting(etag: copy.etag)) == digest.sha256)
+        }
+    }
+
     @Test func deletedObjectHasNoHead() async throws {
         try await withRcloneS3Server { server in
             let dir = try TemporaryDirectory()

@@ -18,8 +18,10 @@ extension S3BlobStore {
     ///   position rather than the bytes sent by this call.
     ///
     /// Verification: the server's ETag must equal the MD5 of the bytes sent (single PUT)
-    /// or `md5(part MD5s)-N` (multipart), else `.verificationFailed`. Bytes that do not
-    /// hash to `digest.sha256` fail `.fatal` ("source changed").
+    /// or `md5(part MD5s)-N` (multipart), else `.verificationFailed`. That ETag, computed
+    /// locally, is the result's `etag`: record it and pass it as `ObjectDigest.etag` to
+    /// later `verify` calls. Bytes that do not hash to `digest.sha256` fail `.fatal`
+    /// ("source changed"). `digest.etag` is not used.
     public func upload(
         file: String, to key: String, digest: ObjectDigest,
         resume: UploadCheckpoint?, pacer: (any BytePacer)?,
