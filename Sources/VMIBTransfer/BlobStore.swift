@@ -20,8 +20,12 @@ public protocol BlobStore: Sendable {
     ///   - onCheckpoint: called when a resumable upload starts (with its id), so the caller
     ///     can persist it before bytes flow; called with nil once it completed or was aborted.
     ///   - progress: called with the total bytes sent so far (not more than a few times per second).
-    /// - Returns: what the store reports for the stored object.
-    /// - Throws: `TransferError`.
+    /// - Returns: what the store reports for the stored object. Its `etag` is the one to
+    ///   record with the replica and pass back as `ObjectDigest.etag` to later `verify`
+    ///   calls: for an S3 multipart upload it is `md5(part MD5s)-N`, computed here from the
+    ///   MD5s of the bytes sent for each part of the plan (and equal to the server's answer).
+    /// - Throws: `TransferError`. A multipart upload whose completion failed leaves no
+    ///   object at `key` and no unfinished upload (`onCheckpoint(nil)` is called).
     func upload(
         file: String, to key: String, digest: ObjectDigest,
         resume: UploadCheckpoint?, pacer: (any BytePacer)?,
@@ -37,12 +41,23 @@ public protocol BlobStore: Sendable {
     /// - Throws: `.verificationFailed` when the copy's own hash differs from `expected`.
     func copy(from sourceKey: String, to key: String, expected: ObjectDigest) async throws -> String?
 
+    /// `copy(from:to:expected:)`, also saying which ETag the copy carries, so the caller can
+    /// record it with the replica and hand it to later `verify` calls (`ObjectDigest.etag`).
+    ///
+    /// `expected.etag`, when given, is the ETag the copy must come out with: for an S3 copy
+    /// made in parts it is compared with the copy's multipart ETag (see
+    /// `S3BlobStore.copyObject`). A store without ETags ignores it.
+    /// - Throws: `.verificationFailed` when the copy's own hash or ETag differs from
+    ///   `expected`; the copy is removed then.
+    func copyObject(from sourceKey: String, to key: String, expected: ObjectDigest) async throws -> ObjectCopy
+
     /// The object's size, ETag and recorded SHA-256, or nil when there is no such key.
     func head(_ key: String) async throws -> ObjectInfo?
 
     /// Proves the object at `key` holds exactly `expected`: size, and content as the store
     /// itself computed it (S3: the server's ETag against the MD5 or multipart ETag of the
     /// expected bytes, plus the recorded SHA-256; directory: the file is read back and hashed).
+    /// A multipart-form ETag is compared with `expected.etag` when one is given.
     /// - Returns: the verified SHA-256 (hex).
     /// - Throws: `TransferError` with code `.verificationFailed` naming what differs.
     func verify(_ key: String, expected: ObjectDigest) async throws -> String
@@ -67,8 +82,43 @@ public struct ObjectDigest: Sendable, Hashable, Codable {
     public var size: Int64
     public var sha256: String
     public var md5: String
-    public init(size: Int64, sha256: String, md5: String) {
-        self.size = size; self.sha256 = sha256; self.md5 = md5
+    /// The ETag one stored object is expected to carry, when it is more than `md5` can
+    /// say: an S3 multipart ETag (`md5(part MD5s)-N`) depends on how the object was cut
+    /// into parts, so it is known only from the upload or copy that made it
+    /// (`ObjectInfo.etag` of `upload`, `ObjectCopy.etag` of `copyObject`). nil: no such
+    /// expectation (a file's digest never has one). Unlike the rest of the digest it
+    /// describes an object, not bytes: set it per replica (`expecting(etag:)`).
+    public var etag: String?
+    public init(size: Int64, sha256: String, md5: String, etag: String? = nil) {
+        self.size = size; self.sha256 = sha256; self.md5 = md5; self.etag = etag
+    }
+
+    /// The same digest, expecting the stored object to carry `etag` (nil: no expectation).
+    public func expecting(etag: String?) -> ObjectDigest {
+        var digest = self
+        digest.etag = etag
+        return digest
+    }
+}
+
+/// What an in-store copy made.
+public struct ObjectCopy: Sendable, Hashable {
+    /// `expected.sha256` when the copy proved its content equal to the expected bytes by
+    /// itself (the store hashed what it wrote, or the server's ETag of the copy is the
+    /// expected MD5 or multipart ETag); nil when only `verify` can tell.
+    public var provenSHA256: String?
+    /// The copy's ETag as the store reported it (for a copy made in parts, checked against
+    /// the parts' ETags); nil for stores without ETags.
+    public var etag: String?
+    public init(provenSHA256: String?, etag: String?) {
+        self.provenSHA256 = provenSHA256; self.etag = etag
+    }
+}
+
+extension BlobStore {
+    /// For stores that only implement `copy(from:to:expected:)`: no ETag to report.
+    public func copyObject(from sourceKey: String, to key: String, expected: ObjectDigest) async throws -> ObjectCopy {
+        ObjectCopy(provenSHA256: try await copy(from: sourceKey, to: key, expected: expected), etag: nil)
     }
 }
 

@@ -209,6 +209,51 @@ struct S3BlobStoreTests {
         }
     }
 
+    /// A completion the server refuses (here: a part it does not hold) leaves neither the
+    /// upload nor anything at the key, not even the object the key held before.
+    @Test func failedCompletionLeavesNoObjectAndNoUpload() async throws {
+        try await withRcloneS3Server { server in
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            let store = S3BlobStore(config: server.config(partSize: 5 << 20, multipartThreshold: 5 << 20))
+            let old = try TestFiles.random(at: dir.path("old"), size: 1000)
+            _ = try await upload(store, dir.path("old"), "img", old)
+            let digest = try TestFiles.random(at: dir.path("img"), size: 11 << 20)
+
+            let multipart = try await MultipartUpload.start(client: store.client, key: "img", sha256: digest.sha256,
+                                                            resume: nil, onCheckpoint: { _ in })
+            let plan = S3PartPlan(size: digest.size, preferredPartSize: 5 << 20)
+            var partMD5s = try await multipart.sendParts(try LocalFile.openForReading(dir.path("img")), plan: plan,
+                                                         digest: digest, pacer: nil, progress: { _ in })
+            partMD5s[1] = String(repeating: "0", count: 32)
+            await #expect(throws: TransferError.self) { try await multipart.complete(plan, partMD5s: partMD5s) }
+            #expect(try await store.head("img") == nil)
+            #expect(try await store.pendingUploads(prefix: "").isEmpty)
+        }
+    }
+
+    /// rclone 1.75 answers UploadPartCopy 200 but ignores the copy source (it stores an empty
+    /// part): a copy over the threshold must notice and make one CopyObject instead.
+    @Test func copyOverThePartThresholdFallsBackToCopyObjectWhereServersIgnorePartCopies() async throws {
+        try await withRcloneS3Server { server in
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            var config = server.config()
+            config.multipartCopyThreshold = 16 << 20
+            let store = S3BlobStore(config: config)
+            let digest = try TestFiles.random(at: dir.path("f"), size: 40 << 20)
+            let info = try await upload(store, dir.path("f"), "eastus/r1", digest)
+            #expect(info.etag?.hasSuffix("-3") == true)
+
+            let copy = try await store.copyObject(from: "eastus/r1", to: "eastus/r2", expected: digest.expecting(etag: info.etag))
+            #expect(copy.provenSHA256 == digest.sha256)
+            #expect(copy.etag == digest.md5, "CopyObject: rclone answers the content's MD5")
+            #expect(try TestFiles.digest(of: server.objectPath(bucket: "test", key: "eastus/r2")) == digest)
+            #expect(try await store.pendingUploads(prefix: "").isEmpty)
+            #expect(try await store.verify("eastus/r2", expected: digest.expecting(etag: copy.etag)) == digest.sha256)
+        }
+    }
+
     @Test func deletedObjectHasNoHead() async throws {
         try await withRcloneS3Server { server in
             let dir = try TemporaryDirectory()

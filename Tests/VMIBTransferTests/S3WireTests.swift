@@ -94,4 +94,43 @@ struct S3WireTests {
             }
         }
     }
+
+    /// S3 may answer CompleteMultipartUpload with 200 and an `<Error>` document.
+    @Test func completionAnsweringErrorWith200AbortsTheUploadAndDeletesTheKey() async throws {
+        try await withStub(partSize: 5 << 20) { store, stub in
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            let digest = try TestFiles.random(at: dir.path("big"), size: 11 << 20)
+            let checkpoints = Recorder<UploadCheckpoint?>()
+            let error = await #expect(throws: TransferError.self) {
+                try await store.upload(file: dir.path("big"), to: "record/complete-error/big", digest: digest, resume: nil,
+                                       pacer: nil, onCheckpoint: { checkpoints.record($0) }, progress: { _ in })
+            }
+            #expect(error?.code == .retryable)
+            #expect(error?.message.contains("InternalError") == true)
+            #expect(checkpoints.values.last! == nil, "the upload is gone: nothing to resume")
+
+            let requests = try stub.recordedRequests().map { "\($0.method) \($0.path)" }
+            let complete = try #require(requests.firstIndex { $0.hasPrefix("POST") && $0.contains("uploadId=stub-upload") })
+            #expect(requests[(complete + 1)...].contains { $0.hasPrefix("DELETE") && $0.contains("uploadId=stub-upload") },
+                    "aborted: \(requests)")
+            #expect(requests[(complete + 1)...].contains("DELETE /b/record/complete-error/big"), "key deleted: \(requests)")
+        }
+    }
+
+    @Test func completionAnsweringAnotherETagDeletesTheObject() async throws {
+        try await withStub(partSize: 5 << 20) { store, stub in
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            let digest = try TestFiles.random(at: dir.path("big"), size: 11 << 20)
+            let error = await #expect(throws: TransferError.self) {
+                try await store.upload(file: dir.path("big"), to: "record/complete-wrong-etag/big", digest: digest, resume: nil,
+                                       pacer: nil, onCheckpoint: { _ in }, progress: { _ in })
+            }
+            #expect(error?.code == .verificationFailed)
+            #expect(error?.message.contains("00000000000000000000000000000000-3") == true)
+            let requests = try stub.recordedRequests().map { "\($0.method) \($0.path)" }
+            #expect(requests.last == "DELETE /b/record/complete-wrong-etag/big", "\(requests)")
+        }
+    }
 }

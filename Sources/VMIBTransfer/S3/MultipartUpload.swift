@@ -24,17 +24,17 @@ struct MultipartUpload: Sendable {
     }
 
     /// Sends the parts the server lacks, in order (servers like rclone stream parts into
-    /// the object and want them in sequence), then completes the upload.
+    /// the object and want them in sequence). `complete(_:partMD5s:)` finishes the upload.
     ///
     /// Each part's SHA-256 is computed before it is sent (it goes in the signed header; its
     /// MD5 too when the server lists that part, to decide whether it can be kept) and again
     /// while it is sent, with the MD5 the server's ETag must match; the whole-file SHA-256
     /// is checked against `digest` before the last part goes.
-    /// - Returns: the completed object's ETag.
-    func send(
+    /// - Returns: each part's MD5 (hex), in part order: the server holds these parts.
+    func sendParts(
         _ source: LocalFile, plan: S3PartPlan, digest: ObjectDigest,
         pacer: (any BytePacer)?, progress: @escaping @Sendable (Int64) -> Void
-    ) async throws -> String {
+    ) async throws -> [String] {
         if !client.config.signsPayload {
             return try await sendUnsigned(source, plan: plan, digest: digest, pacer: pacer, progress: progress)
         }
@@ -84,7 +84,7 @@ struct MultipartUpload: Sendable {
             done += part.length
             progress(done)
         }
-        return try await complete(plan, partMD5s: partMD5s)
+        return partMD5s
     }
 
     /// Unsigned parts (`S3Config.signsPayload` false): each byte is read once, as it is sent,
@@ -95,7 +95,7 @@ struct MultipartUpload: Sendable {
     private func sendUnsigned(
         _ source: LocalFile, plan: S3PartPlan, digest: ObjectDigest,
         pacer: (any BytePacer)?, progress: @escaping @Sendable (Int64) -> Void
-    ) async throws -> String {
+    ) async throws -> [String] {
         var partMD5s: [String] = []
         var done: Int64 = 0
         var whole = StreamHasher(md5: false)
@@ -129,19 +129,16 @@ struct MultipartUpload: Sendable {
         guard sha256 == digest.sha256.lowercased() else {
             throw TransferError.sourceChanged(source.path, expected: digest.sha256, actual: sha256)
         }
-        return try await complete(plan, partMD5s: partMD5s)
+        return partMD5s
     }
 
-    /// CompleteMultipartUpload; the answer's ETag must be `md5(part MD5s)-N`.
-    private func complete(_ plan: S3PartPlan, partMD5s: [String]) async throws -> String {
+    /// CompleteMultipartUpload of the parts `sendParts` reported. The answer's ETag must be
+    /// `md5(part MD5s)-N`; a completion that fails or answers another ETag leaves neither
+    /// the upload nor an object at `key` (`S3Client.completeOrDiscard`).
+    /// - Returns: the object's multipart ETag, computed from the MD5s of the bytes sent.
+    func complete(_ plan: S3PartPlan, partMD5s: [String]) async throws -> String {
         let numbered = zip(plan.parts.map(\.number), partMD5s).map { ($0, $1) }
-        let etag = try await client.completeMultipartUpload(key, uploadID: uploadID, parts: numbered)
-        let expected = S3ETag.multipart(partMD5s: partMD5s)
-        guard etag == expected else {
-            throw TransferError(code: .verificationFailed, target: client.target(key),
-                                message: "multipart ETag \(etag ?? "none"), expected \(expected)")
-        }
-        return expected
+        return try await client.completeOrDiscard(key, uploadID: uploadID, parts: numbered)
     }
 
     /// Whether a part's MD5 is needed before it is sent: only to compare it with a part the

@@ -9,14 +9,19 @@ extension S3BlobStore {
     ///   upload (`resume`) keeps its id and is not reported again.
     /// - With `resume`, parts the server lists whose ETag equals the MD5 of the local part
     ///   are kept; the rest are sent. An id the server no longer knows starts a new upload.
-    /// - On a `.fatal` or `.verificationFailed` error the upload is aborted; on retryable
-    ///   errors and cancellation it is left for a resume.
+    /// - On a `.fatal` or `.verificationFailed` error while parts are sent the upload is
+    ///   aborted; on retryable errors and cancellation it is left for a resume.
+    /// - A completion that fails (an error answer, S3's 200 with `<Error>`, or an ETag
+    ///   other than the parts') aborts the upload and deletes `key`: no unproven object
+    ///   stays behind, and a retry starts over.
     /// - `progress` counts parts found on the server as done, so it reads as the upload's
     ///   position rather than the bytes sent by this call.
     ///
     /// Verification: the server's ETag must equal the MD5 of the bytes sent (single PUT)
-    /// or `md5(part MD5s)-N` (multipart), else `.verificationFailed`. Bytes that do not
-    /// hash to `digest.sha256` fail `.fatal` ("source changed").
+    /// or `md5(part MD5s)-N` (multipart), else `.verificationFailed`. That ETag, computed
+    /// locally, is the result's `etag`: record it and pass it as `ObjectDigest.etag` to
+    /// later `verify` calls. Bytes that do not hash to `digest.sha256` fail `.fatal`
+    /// ("source changed"). `digest.etag` is not used.
     public func upload(
         file: String, to key: String, digest: ObjectDigest,
         resume: UploadCheckpoint?, pacer: (any BytePacer)?,
@@ -41,12 +46,20 @@ extension S3BlobStore {
         let upload = try await MultipartUpload.start(
             client: client, key: key, sha256: digest.sha256, resume: resume, onCheckpoint: onCheckpoint)
         let plan = S3PartPlan(size: size, preferredPartSize: config.partSize)
+        let partMD5s: [String]
         do {
-            let etag = try await upload.send(source, plan: plan, digest: digest, pacer: pacer, progress: progress)
-            onCheckpoint(nil)
-            return ObjectInfo(size: size, etag: etag, sha256: digest.sha256)
+            partMD5s = try await upload.sendParts(source, plan: plan, digest: digest, pacer: pacer, progress: progress)
         } catch let error as TransferError where error.code == .fatal || error.code == .verificationFailed {
             try? await client.abortMultipartUpload(key, uploadID: upload.uploadID)
+            onCheckpoint(nil)
+            throw error
+        }
+        do {
+            let etag = try await upload.complete(plan, partMD5s: partMD5s)
+            onCheckpoint(nil)
+            return ObjectInfo(size: size, etag: etag, sha256: digest.sha256)
+        } catch let error as TransferError {
+            // The upload was aborted and the key emptied: nothing is left to resume.
             onCheckpoint(nil)
             throw error
         }

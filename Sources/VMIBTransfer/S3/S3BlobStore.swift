@@ -4,7 +4,8 @@ import Foundation
 /// AWS Signature V4.
 ///
 /// Files below `S3Config.multipartThreshold` go up in one PUT; larger ones as resumable
-/// multipart uploads. The SHA-256 of every object is stored as `x-amz-meta-sha256`.
+/// multipart uploads. Copies above `S3Config.multipartCopyThreshold` are made in parts.
+/// The SHA-256 of every object is stored as `x-amz-meta-sha256`.
 public struct S3BlobStore: BlobStore {
     public let config: S3Config
     let client: S3Client
@@ -14,15 +15,48 @@ public struct S3BlobStore: BlobStore {
         self.client = S3Client(config: config)
     }
 
-    /// One CopyObject request (a missing source is the server's 404, `.fatal`). The server
-    /// computes the copy's ETag from the bytes it wrote: equal to the expected MD5, it proves
-    /// the copy without a HEAD. A multipart-form ETag (some servers keep the source's) proves
-    /// nothing: the caller verifies then.
+    /// `copyObject(from:to:expected:)`'s proof, without the ETag.
     public func copy(from sourceKey: String, to key: String, expected: ObjectDigest) async throws -> String? {
+        try await copyObject(from: sourceKey, to: key, expected: expected).provenSHA256
+    }
+
+    /// Copies inside the bucket: one CopyObject up to `S3Config.multipartCopyThreshold`,
+    /// UploadPartCopy parts above it (`MultipartCopy`), or one CopyObject anyway when the
+    /// server does not copy parts (rclone 1.75 ignores the copy source of a part).
+    ///
+    /// What proves the copy without a HEAD:
+    /// - one CopyObject: the server computes the copy's ETag from the bytes it wrote; equal
+    ///   to `expected.md5`, it proves the copy. A multipart-form ETag (some servers keep
+    ///   the source's, without hashing what they wrote) proves nothing: the caller
+    ///   verifies then.
+    /// - parts: each part's ETag is the MD5 of its range as the server copied it, and the
+    ///   completion must answer `md5(part ETags)-N`. Equal to `expected.etag` — the upload's
+    ///   ETag, computed from the bytes sent, when the source was uploaded by the same plan —
+    ///   it proves the copy. An `expected.etag` of the same part count that differs fails
+    ///   `.verificationFailed` and the copy is deleted; one of another part count (the
+    ///   source was cut differently: another `partSize`) cannot be compared, and the
+    ///   caller verifies.
+    /// - Throws: `.fatal` for a missing source (404); `.verificationFailed` as above.
+    public func copyObject(from sourceKey: String, to key: String, expected: ObjectDigest) async throws -> ObjectCopy {
         try BlobKey.validate(sourceKey)
         try BlobKey.validate(key)
+        if expected.size > config.multipartCopyThreshold {
+            let want = expected.etag.map(S3ETag.unquote)
+            let copy = MultipartCopy(client: client, sourceKey: sourceKey, key: key)
+            if case .copied(let etag) = try await copy.run(expected: expected) {
+                guard let want, S3ETag.partCount(want) == S3ETag.partCount(etag) else {
+                    return ObjectCopy(provenSHA256: nil, etag: etag)
+                }
+                guard etag == want else {
+                    try? await client.deleteObject(key)
+                    throw TransferError(code: .verificationFailed, target: client.target(key),
+                                        message: "copy's multipart ETag \(etag), expected \(want)")
+                }
+                return ObjectCopy(provenSHA256: expected.sha256, etag: etag)
+            }
+        }
         let etag = try await client.copyObject(from: sourceKey, to: key)
-        return etag?.lowercased() == expected.md5.lowercased() ? expected.sha256 : nil
+        return ObjectCopy(provenSHA256: etag == expected.md5.lowercased() ? expected.sha256 : nil, etag: etag)
     }
 
     public func head(_ key: String) async throws -> ObjectInfo? {
@@ -34,11 +68,15 @@ public struct S3BlobStore: BlobStore {
     /// - the size must equal `expected.size`;
     /// - a recorded `x-amz-meta-sha256` must equal `expected.sha256`;
     /// - the ETag must equal `expected.md5` (single PUT, and servers like rclone that
-    ///   report the whole-content MD5 for every object), or have the multipart form
-    ///   `<hex>-N`. The multipart ETag depends on the part size and cannot be computed
-    ///   from `expected` alone, so that form is accepted only when the recorded SHA-256
-    ///   is present and equal to `expected.sha256` (and the size matches). The multipart
-    ///   ETag itself was checked against the parts' MD5s when the upload completed.
+    ///   report the whole-content MD5 for every object: that proves the content whatever
+    ///   `expected.etag` says), or have the multipart form `<hex>-N`. A multipart ETag
+    ///   depends on the part size and cannot be computed from the bytes' digest alone:
+    ///   - with `expected.etag` (the ETag recorded from the upload or copy that made the
+    ///     object) it must equal it, else `.verificationFailed`: the object was replaced
+    ///     or damaged since;
+    ///   - without, it is accepted only when the recorded SHA-256 is present and equal to
+    ///     `expected.sha256` (and the size matches). The multipart ETag itself was checked
+    ///     against the parts' MD5s when the upload completed.
     public func verify(_ key: String, expected: ObjectDigest) async throws -> String {
         try BlobKey.validate(key)
         let target = client.target(key)
@@ -54,7 +92,13 @@ public struct S3BlobStore: BlobStore {
         }
         guard let etag = info.etag else { throw fail("server sent no ETag") }
         if etag == expected.md5.lowercased() { return expected.sha256 }
-        if S3ETag.isMultipartForm(etag), info.sha256 != nil { return expected.sha256 }
+        if S3ETag.isMultipartForm(etag) {
+            if let want = expected.etag.map(S3ETag.unquote) {
+                guard etag == want else { throw fail("ETag \(etag), expected \(want)") }
+                return expected.sha256
+            }
+            if info.sha256 != nil { return expected.sha256 }
+        }
         throw fail("ETag \(etag) does not match MD5 \(expected.md5)")
     }
 

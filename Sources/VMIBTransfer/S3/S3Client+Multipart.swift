@@ -88,6 +88,40 @@ extension S3Client {
         return try xml(response, key: key).value("ETag").map(S3ETag.unquote)
     }
 
+    /// Completes an upload whose parts have these MD5s (number, hex MD5, ascending) and
+    /// checks the answer: the object's ETag must be `md5(part MD5s)-N`, computed here.
+    ///
+    /// A completion that fails leaves nothing behind: on an error answer (including S3's
+    /// 200 with an `<Error>` document, which may follow a half-done assembly) or a wrong
+    /// ETag, the upload is aborted and `key` deleted, so no object that was never proven
+    /// can be read there, and a retry starts a new upload. Cancellation is not a failure:
+    /// whether the server completed is unknown then, and the next attempt looks.
+    /// - Returns: the multipart ETag, computed from `parts` and confirmed by the server.
+    /// - Throws: the completion's `TransferError`; `.verificationFailed` for a wrong ETag.
+    func completeOrDiscard(_ key: String, uploadID: String, parts: [(Int, String)]) async throws -> String {
+        let expected = S3ETag.multipart(partMD5s: parts.map(\.1))
+        let etag: String?
+        do {
+            etag = try await completeMultipartUpload(key, uploadID: uploadID, parts: parts)
+        } catch let error as TransferError {
+            await discard(key, uploadID: uploadID)
+            throw error
+        }
+        guard etag == expected else {
+            await discard(key, uploadID: uploadID)
+            throw TransferError(code: .verificationFailed, target: target(key),
+                                message: "multipart ETag \(etag ?? "none"), expected \(expected)")
+        }
+        return expected
+    }
+
+    /// Aborts the upload and deletes `key`, each at best effort: the error that led here
+    /// is the one worth reporting, and a server that is down keeps neither request.
+    func discard(_ key: String, uploadID: String) async {
+        try? await abortMultipartUpload(key, uploadID: uploadID)
+        try? await deleteObject(key)
+    }
+
     /// AbortMultipartUpload; an upload the server no longer knows counts as aborted.
     func abortMultipartUpload(_ key: String, uploadID: String) async throws {
         _ = try await send(.delete, key: key, query: [("uploadId", uploadID)], accepting: [404])

@@ -32,9 +32,8 @@ extension S3Client {
     /// CopyObject inside the bucket; the metadata (our recorded SHA-256) goes along.
     /// - Returns: the new object's ETag.
     func copyObject(from sourceKey: String, to key: String) async throws -> String? {
-        let source = "/" + AWSURIEncoding.encode(config.bucket) + "/" + AWSURIEncoding.encodePath(sourceKey)
         let response = try await send(.put, key: key, headers: [
-            "x-amz-copy-source: \(source)",
+            "x-amz-copy-source: \(copySource(sourceKey))",
             "x-amz-metadata-directive: COPY",
         ])
         return try xml(response, key: key).value("ETag").map(S3ETag.unquote)

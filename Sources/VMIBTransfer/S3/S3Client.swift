@@ -75,8 +75,15 @@ struct S3Client: Sendable {
         request.headers = headers + ["x-amz-content-sha256: \(payloadHash)"]
         request.body = body
         request.sink = sink
-        request.signing = CurlRequest.Signing(provider: "aws:amz:\(config.signingRegion):s3",
-                                              accessKey: config.accessKey, secretKey: config.secretKey)
+        if SigV4.curlMisorders(request.headers) {
+            // UploadPartCopy's x-amz-copy-source-range: libcurl 7.88 would sign it out of order.
+            let signer = SigV4(accessKey: config.accessKey, secretKey: config.secretKey, region: config.signingRegion)
+            request.headers += signer.signingHeaders(method: method.rawValue, url: request.url,
+                                                     headers: request.headers, date: Date())
+        } else {
+            request.signing = CurlRequest.Signing(provider: "aws:amz:\(config.signingRegion):s3",
+                                                  accessKey: config.accessKey, secretKey: config.secretKey)
+        }
         request.timeouts = config.timeouts
         request.pacer = pacer
         request.progress = progress

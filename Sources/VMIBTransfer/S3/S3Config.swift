@@ -15,6 +15,10 @@ public struct S3Config: Sendable, Hashable, CustomStringConvertible {
     public var partSize: Int64
     /// Files of at least this size go as multipart uploads (resumable); smaller ones as one PUT.
     public var multipartThreshold: Int64
+    /// In-store copies of objects larger than this are made in parts (UploadPartCopy, cut
+    /// as uploads are: `partSize`) instead of one CopyObject, which S3 refuses above 5 GiB.
+    /// Servers that do not copy parts (rclone) get one CopyObject whatever the size.
+    public var multipartCopyThreshold: Int64
     /// `endpoint/bucket/key` when true (what self-hosted servers expect), else
     /// `bucket.endpoint/key` (virtual-hosted style).
     public var pathStyle: Bool
@@ -47,11 +51,12 @@ public struct S3Config: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - partSize: default 16 MiB.
     ///   - multipartThreshold: default 32 MiB.
+    ///   - multipartCopyThreshold: default 5 GiB, the largest object S3's CopyObject takes.
     public init(endpoint: URL, bucket: String, signingRegion: String = "us-east-1",
                 accessKey: String, secretKey: String,
                 partSize: Int64 = 16 << 20, multipartThreshold: Int64 = 32 << 20,
                 pathStyle: Bool = true, timeouts: TransferTimeouts = TransferTimeouts(),
-                payloadSigning: PayloadSigning = .auto) {
+                payloadSigning: PayloadSigning = .auto, multipartCopyThreshold: Int64 = 5 << 30) {
         self.endpoint = endpoint
         self.bucket = bucket
         self.signingRegion = signingRegion
@@ -62,12 +67,13 @@ public struct S3Config: Sendable, Hashable, CustomStringConvertible {
         self.pathStyle = pathStyle
         self.timeouts = timeouts
         self.payloadSigning = payloadSigning
+        self.multipartCopyThreshold = multipartCopyThreshold
     }
 
     public var description: String {
         "S3Config(endpoint: \(endpoint.absoluteString), bucket: \(bucket), region: \(signingRegion), "
             + "accessKey: \(accessKey), secretKey: ***, partSize: \(partSize), "
-            + "multipartThreshold: \(multipartThreshold), pathStyle: \(pathStyle), payloadSigning: \(payloadSigning.rawValue))"
+            + "multipartThreshold: \(multipartThreshold), multipartCopyThreshold: \(multipartCopyThreshold), pathStyle: \(pathStyle), payloadSigning: \(payloadSigning.rawValue))"
     }
 }
 
@@ -78,7 +84,8 @@ extension S3Config: CustomDebugStringConvertible, CustomReflectable {
     public var customMirror: Mirror {
         Mirror(self, children: ["endpoint": endpoint, "bucket": bucket, "signingRegion": signingRegion,
                                 "accessKey": accessKey, "secretKey": "***", "partSize": partSize,
-                                "multipartThreshold": multipartThreshold, "pathStyle": pathStyle,
+                                "multipartThreshold": multipartThreshold, "multipartCopyThreshold": multipartCopyThreshold,
+                                "pathStyle": pathStyle,
                                 "timeouts": timeouts, "payloadSigning": payloadSigning])
     }
 }

@@ -23,9 +23,18 @@ enum S3ETag {
 
     /// True for the `<32 hex>-<N>` form of a multipart ETag.
     static func isMultipartForm(_ etag: String) -> Bool {
+        partCount(etag) != nil
+    }
+
+    /// N of a multipart ETag `<32 hex>-<N>`; nil for any other form.
+    static func partCount(_ etag: String) -> Int? {
         let pieces = etag.split(separator: "-", omittingEmptySubsequences: false)
-        guard pieces.count == 2, pieces[0].count == 32, Hex.decode(String(pieces[0])) != nil,
-              let n = Int(pieces[1]), n >= 1 else { return false }
-        return true
+        guard pieces.count == 2, isMD5(String(pieces[0])), let n = Int(pieces[1]), n >= 1 else { return nil }
+        return n
+    }
+
+    /// True for a plain MD5 ETag (32 hex digits): what a single PUT or one part has.
+    static func isMD5(_ etag: String) -> Bool {
+        etag.utf8.count == 32 && Hex.decode(etag) != nil
     }
 }

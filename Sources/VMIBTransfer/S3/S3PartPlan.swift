@@ -5,6 +5,10 @@ struct S3PartPlan: Sendable {
         var number: Int
         var offset: Int64
         var length: Int64
+
+        /// The part as UploadPartCopy's `x-amz-copy-source-range`: `bytes=first-last`,
+        /// both inclusive.
+        var copySourceRange: String { "bytes=\(offset)-\(offset + length - 1)" }
     }
 
     /// S3 allows at most this many parts per upload.

@@ -10,7 +10,9 @@ import VMIBTestSupport
 /// - `error-500`: 500
 /// - `hang`: no answer for 30 s (a stalled server)
 /// - `record`: a minimal S3 (PUT, multipart, HEAD, ListObjectsV2, DELETE) that logs each
-///   request's claimed and actual payload SHA-256 (`recordedRequests()`)
+///   request's claimed and actual payload SHA-256 (`recordedRequests()`); with
+///   `complete-error` too, CompleteMultipartUpload answers 200 with an `<Error>` body, and
+///   with `complete-wrong-etag` an ETag that is not the parts'
 /// - anything else: 200
 ///
 /// Non-HEAD error answers carry an S3 `<Error>` document with code `Stub`.
@@ -129,9 +131,15 @@ final class StubHTTPServer: @unchecked Sendable {
             headers, out = {}, b""
             if self.command == "POST" and "uploads=" in self.path:
                 out = b"<InitiateMultipartUploadResult><UploadId>stub-upload</UploadId></InitiateMultipartUploadResult>"
+            elif self.command == "POST" and "complete-error" in self.path:
+                # S3's way of failing a completion after it began: 200, and an <Error> body.
+                out = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
+                       b'<Message>We encountered an internal error. Please try again.</Message></Error>')
             elif self.command == "POST":
                 etags = re.findall(rb"<ETag>\"?([0-9a-f]{32})\"?</ETag>", body)
                 md5 = hashlib.md5(b"".join(bytes.fromhex(e.decode()) for e in etags)).hexdigest()
+                if "complete-wrong-etag" in self.path:
+                    md5 = "0" * 32
                 out = ("<CompleteMultipartUploadResult><ETag>&quot;%s-%d&quot;</ETag></CompleteMultipartUploadResult>"
                        % (md5, len(etags))).encode()
             elif self.command == "PUT":
