@@ -65,6 +65,23 @@ public protocol StateStore: Sendable {
     func saveReplica(_ replica: Replica, of ref: VersionRef) throws
     func deleteReplica(region: String, index: Int, of ref: VersionRef) throws
 
+    /// Versions (not being deleted) with a Completed replica due for a scrub: in a region of
+    /// `cutoffs`, last verified before that region's cutoff (or never). Regions not named
+    /// are not scrubbed on a schedule. One query, oldest version first.
+    func versionsWithReplicasDue(verifiedBefore cutoffs: [String: Date]) throws -> [VersionRef]
+    /// A check that held: the replica's lastVerifiedAt (and, for a re-hash,
+    /// lastDeepVerifiedAt) becomes `at`, only while it is still Completed.
+    /// - Returns: false when the replica is gone or no longer Completed.
+    @discardableResult
+    func recordVerification(region: String, index: Int, of ref: VersionRef, at: Date, deep: Bool) throws -> Bool
+    /// What a scrub does with a Completed replica found missing or corrupt: Pending again
+    /// (attempts reset, its ETag and verification times cleared, `reason` as its lastError)
+    /// and the version Updating, in one transaction, so the controller re-makes it. The
+    /// version's generation is left alone: nothing a user owns changed.
+    /// - Returns: false when the replica was not Completed (already being re-made, or gone).
+    @discardableResult
+    func requeueDamagedReplica(region: String, index: Int, of ref: VersionRef, reason: String, at: Date) throws -> Bool
+
     /// A resource's Resource Manager envelope (location, tags), by id, case-insensitively;
     /// nil for a resource created without one (by the CLI).
     func envelope(of id: String) throws -> ResourceEnvelope?
