@@ -7,9 +7,13 @@ public struct DeploymentTopology: Sendable {
         /// In the order the topology lists them; the first is the region's default.
         public var storage: [(type: StorageAccountType, spec: StorageSpec)]
         public var limits: RegionLimits
+        /// When the region's Completed replicas are re-verified.
+        public var scrub: ScrubSchedule
 
-        public init(name: String, displayName: String, storage: [(type: StorageAccountType, spec: StorageSpec)], limits: RegionLimits) {
+        public init(name: String, displayName: String, storage: [(type: StorageAccountType, spec: StorageSpec)], limits: RegionLimits,
+                    scrub: ScrubSchedule = .default) {
             self.name = name; self.displayName = displayName; self.storage = storage; self.limits = limits
+            self.scrub = scrub
         }
 
         public var defaultStorageType: StorageAccountType { storage[0].type }
