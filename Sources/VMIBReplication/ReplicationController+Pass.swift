@@ -7,7 +7,12 @@ extension ReplicationController {
     /// One level-triggered pass over one version: read desired state and replicas, take the
     /// planner's record/delete/retype steps, start the transfers it asks for, and say what
     /// the driver should do next. Never waits for a transfer.
-    func pass(_ key: VersionRef, driver: ReconcileDriver<VersionRef>) async throws -> ReconcileResult {
+    ///
+    /// Once nothing else runs, it starts the checks of Completed replicas that are due
+    /// (asked for by a user, or, with `scheduled`, by the regions' scrub schedules) as tasks
+    /// like transfers; a daemon's pass over a settled version asks to be run again when the
+    /// next check falls due.
+    func pass(_ key: VersionRef, driver: ReconcileDriver<VersionRef>, scheduled: Bool) async throws -> ReconcileResult {
         guard let version = try store.version(key) else {
             // Deleted (found missing): nothing left to do, and nothing to hold.
             locks.release(key.id.lowercased())
@@ -31,7 +36,10 @@ extension ReplicationController {
         guard FileManager.default.isReadableFile(atPath: origin) else {
             throw ReplicationError(.originMissing, "the origin copy of \(key) is missing at \(origin)")
         }
-        for (target, endpoint, blobs) in try work(for: version) {
+        let scrubbing = live.withLock { l in Set(l.scrubbing.filter { $0.version == key }.map(\.region)) }
+        // A region under check is planned once its checks have ended: a replica about to be
+        // found damaged must not seed a copy.
+        for (target, endpoint, blobs) in try work(for: version) where !scrubbing.contains(target.name) {
             try await step(version, target: target, endpoint: endpoint, blobs: blobs, origin: origin, driver: driver)
         }
         let t = now()
@@ -50,6 +58,11 @@ extension ReplicationController {
             // A transfer ended between this pass's reads: plan again from the store.
             return .requeueAfter(.zero)
         }
+        let checks = try dueChecks(version, scheduled: scheduled)
+        if !checks.isEmpty {
+            for check in checks { start(check, driver: driver) }
+            return .waiting
+        }
         let state: ProvisioningState = switch status.aggregatedState {
         case .Completed, .Unknown: .Succeeded
         case .Failed: .Failed
@@ -61,6 +74,7 @@ extension ReplicationController {
             return .requeueAfter(.zero)
         }
         forget(key)
+        if scheduled, let next = try nextCheck(of: key) { return .requeueAfter(next) }
         return .done
     }
 
@@ -156,6 +170,26 @@ extension ReplicationController {
             await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
             live.withLock { l in
                 l.running.removeValue(forKey: id)
+                l.ended += 1
+            }
+            await driver.enqueue(id.version)
+        }
+    }
+
+    /// Starts one replica check as a task, like a transfer (`running`, so a delete cancels
+    /// it), and marks its replica as under check. Its end queues the version again.
+    private func start(_ check: ReplicaScrub, driver: ReconcileDriver<VersionRef>) {
+        let id = check.id
+        let task = Task { await check.run() }
+        live.withLock { l in
+            l.running[id] = task
+            l.scrubbing.insert(id)
+        }
+        driver.spawn { [self] in
+            await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+            live.withLock { l in
+                l.running.removeValue(forKey: id)
+                l.scrubbing.remove(id)
                 l.ended += 1
             }
             await driver.enqueue(id.version)

@@ -35,6 +35,9 @@ public final class ReplicationController: Sendable {
     let onPurged: @Sendable (ImageVersion) throws -> Void
     /// Time on `clock`, as an offset from the controller's start.
     let now: @Sendable () -> Duration
+    /// Wall time when the controller started: with `now`, the dates scrub records and
+    /// compares (`lastVerifiedAt`) follow the injected clock.
+    let started = Date()
     let observers = ObserverHub()
     let live = Mutex(LiveState())
     /// How often a version whose transfers run is looked at again anyway (nil: only when a
@@ -61,6 +64,12 @@ public final class ReplicationController: Sendable {
         self.originPath = originPath; self.locks = locks; self.onPurged = onPurged
         self.now = Self.offsetNow(clock)
         if let observer { _ = observers.add(observer) }
+    }
+
+    /// Wall-clock time as the controller's clock tells it (virtual in tests).
+    func date() -> Date {
+        let offset = now().components
+        return started.addingTimeInterval(Double(offset.seconds) + Double(offset.attoseconds) / 1e18)
     }
 
     private static func offsetNow<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
@@ -100,7 +109,7 @@ public final class ReplicationController: Sendable {
         defer { token.map { observers.remove($0) } }
         let driver = ReconcileDriver<VersionRef>(clock: clock, resync: resync)
         await driver.enqueue(key)
-        try await driver.run(workers: 1, until: key, reconcile: { [self] in try await pass($0, driver: driver) },
+        try await driver.run(workers: 1, until: key, reconcile: { [self] in try await pass($0, driver: driver, scheduled: false) },
                              isTransient: Self.isTransient)
         return key
     }
@@ -111,7 +120,7 @@ public final class ReplicationController: Sendable {
         let driver = ReconcileDriver<VersionRef>(clock: clock, resync: resync)
         daemon.withLock { $0 = driver }
         defer { daemon.withLock { $0 = nil } }
-        try await driver.run(workers: workers, reconcile: { [self] in try await pass($0, driver: driver) },
+        try await driver.run(workers: workers, reconcile: { [self] in try await pass($0, driver: driver, scheduled: true) },
                              isTransient: Self.isTransient, report: report)
     }
 
@@ -160,6 +169,15 @@ struct LiveState {
     /// Replicas whose last attempt failed retryably, and when (on the controller's clock)
     /// the next may start.
     var retryAt: [ReplicaID: Duration] = [:]
+    /// Replica checks (scrub) running; also in `running`, so a delete cancels them and the
+    /// planner leaves their replicas alone.
+    var scrubbing: Set<ReplicaID> = []
+    /// Checks a user asked for (version → deep), started at the version's next settled pass.
+    var scrubRequests: [VersionRef: Bool] = [:]
+    /// Replicas whose last scheduled check could not be made, and when the next may start.
+    var checkAfter: [ReplicaID: Duration] = [:]
+    /// What the checks asked for found, for the caller that asked.
+    var findings: [VersionRef: [ScrubFinding]] = [:]
     /// Regions whose abandoned multipart uploads were cleaned up for a version.
     var cleaned: Set<ReplicaID> = []
     /// Transfers ended so far (any version): a pass that saw one end while it planned

@@ -31,7 +31,8 @@ extension VMIBService {
             for (type, spec) in region.storage {
                 stores[type] = try blobStore(spec, region: region.name)
             }
-            return RegionEndpoint(name: region.name, stores: stores, limits: region.limits, clock: clock, now: now)
+            return RegionEndpoint(name: region.name, stores: stores, limits: region.limits, scrub: region.scrub,
+                                  clock: clock, now: now)
         }
     }
 
