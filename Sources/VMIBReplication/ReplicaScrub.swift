@@ -74,6 +74,8 @@ struct ReplicaScrub: Sendable {
             return nil
         } catch let e as TransferError where e.code == .verificationFailed {
             return "SHA-256 differs in \(region): \(e.message)"
+        } catch let e as TransferError where e.status == 404 {
+            return "missing in \(region)"
         }
     }
 
@@ -89,7 +91,11 @@ struct ReplicaScrub: Sendable {
             return "SHA-256 differs in \(region): recorded \(recorded), expected \(digest.sha256)"
         }
         guard let etag = info.etag.map(Self.unquote) else { return nil }
-        let accepted = [digest.md5, replica.etag].compactMap { $0.map(Self.unquote) }
+        // An empty ETag: the server still lists the object (rclone's directory cache) but
+        // could not hash its file, which is gone.
+        if etag.isEmpty { return "missing in \(region) (listed, but the server cannot read it)" }
+        var accepted = [Self.unquote(digest.md5)]
+        if let recorded = replica.etag.map(Self.unquote), recorded != accepted[0] { accepted.append(recorded) }
         if accepted.contains(etag) { return nil }
         // A multipart ETag with nothing recorded to compare it with (a replica made before
         // ETags were recorded) cannot be judged by a HEAD: the deep check can.
