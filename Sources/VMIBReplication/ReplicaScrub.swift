@@ -110,14 +110,7 @@ struct ReplicaScrub: Sendable {
     /// Reads the object back and hashes it: a directory store's `verify` does exactly that;
     /// an S3 object is downloaded (paced like any transfer into the region) and hashed.
     private func rehash(_ key: String) async throws -> String {
-        guard let s3 = blobs as? S3BlobStore else { return try await blobs.verify(key, expected: digest) }
-        let scratch = FileManager.default.temporaryDirectory
-            .appendingPathComponent("vmib-scrub-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let received = try await s3.download(key, to: scratch, pacer: endpoint.bytes)
-        guard received.size == digest.size else {
-            throw TransferError(code: .verificationFailed, target: key, message: "read back \(received.size) bytes, expected \(digest.size)")
-        }
-        return received.sha256
+        guard let readBack = blobs as? any ReadBackHashing else { return try await blobs.verify(key, expected: digest) }
+        return try await readBack.rehash(key, expected: digest, pacer: endpoint.bytes)
     }
 }

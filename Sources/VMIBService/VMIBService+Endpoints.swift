@@ -36,7 +36,8 @@ extension VMIBService {
         }
     }
 
-    func blobStore(_ spec: StorageSpec, region: String) throws -> any BlobStore {
+    /// Opens one storage of a region as the controller does (benchmarks wrap it to count requests).
+    public func blobStore(_ spec: StorageSpec, region: String) throws -> any BlobStore {
         switch spec {
         case .directory(let path):
             let root = path.hasPrefix("/") ? path : configuration.stateDirectory + "/" + path
