@@ -39,14 +39,17 @@ extension ReplicationController {
         let scrubbing = live.withLock { l in Set(l.scrubbing.filter { $0.version == key }.map(\.region)) }
         // A region under check is planned once its checks have ended: a replica about to be
         // found damaged must not seed a copy.
+        let planned = now()
         for (target, endpoint, blobs) in try work(for: version) where !scrubbing.contains(target.name) {
             try await step(version, target: target, endpoint: endpoint, blobs: blobs, origin: origin, driver: driver)
         }
         let t = now()
         let (running, nextRetry) = live.withLock { l in
-            // A wait that is over and was not restarted is stale (the replica was removed,
-            // or finished by another process): dropped, so it cannot spin the key.
-            l.retryAt = l.retryAt.filter { $0.key.version != key || $0.value > t }
+            // A wait that was over before the steps planned is stale (the replica was
+            // removed, or finished by another process): dropped, so it cannot spin the key.
+            // One that ran out while they planned was seen in flight and not restarted: it
+            // is kept, and the key requeued at once to restart it.
+            l.retryAt = l.retryAt.filter { $0.key.version != key || $0.value > planned }
             return (l.running.keys.contains { $0.version == key },
                     l.retryAt.filter { $0.key.version == key }.map { $0.value - t }.min())
         }
