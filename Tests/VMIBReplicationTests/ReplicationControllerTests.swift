@@ -260,4 +260,33 @@ import VMIBTransfer
         #expect(try base.store.version(base.ref)?.provisioningState == .Succeeded)
         #expect(try base.store.version(second)?.provisioningState == .Succeeded)
     }
+
+    /// Requests per second are one budget too: two versions × 3 replicas through one region
+    /// at 2 requests/s take as long as their sum of requests needs (with a budget per
+    /// version they would take half as long).
+    @Test func twoVersionsShareTheRegionsRequestBudget() async throws {
+        let base = try ReplicationControllerTests()
+        try base.publish([("eastus", 3)])
+        let second = base.ref.image.version(VersionNumber(1, 1, 0))
+        try base.store.createVersion(ImageVersion(
+            ref: second,
+            publishingProfile: PublishingProfile(targetRegions: [TargetRegion(name: "eastus", regionalReplicaCount: 3, storageAccountType: .Standard_LRS)],
+                                                 replicaCount: 1, excludeFromLatest: false, endOfLifeDate: nil, publishedDate: Date()),
+            storageProfile: StorageProfile(sourcePath: base.origin, sizeBytes: base.digest.size, sha256: base.digest.sha256, md5: base.digest.md5),
+            provisioningState: .Creating))
+        let east = ScriptedBlobStore()
+        let clock = VirtualClock()
+        let endpoint = RegionEndpoint(name: "eastus", stores: [.Standard_LRS: east],
+                                      limits: RegionLimits(concurrentTransfers: 4, bytesPerSecond: 0, requestsPerSecond: 2),
+                                      clock: clock, now: { clock.elapsed })
+        let ctl = ReplicationController(store: base.store, regions: [endpoint], clock: clock, originPath: { [origin = base.origin] _ in origin })
+        async let one = ctl.reconcile(base.ref)
+        async let two = ctl.reconcile(second)
+        #expect(try await one.state == .Succeeded)
+        #expect(try await two.state == .Succeeded)
+        // 2 versions × 3 replicas × 2 requests (transfer, verify) = 12 admissions at 2/s
+        // with a burst of 1: at least 5.5 s of virtual time.
+        #expect(east.counts.uploads == 2 && east.counts.copies == 4)
+        #expect(clock.elapsed >= .milliseconds(5500), "\(clock.elapsed)")
+    }
 }
