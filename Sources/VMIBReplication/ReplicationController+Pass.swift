@@ -22,7 +22,6 @@ extension ReplicationController {
                 return .waiting
             }
             try await purge(key)
-            try onPurged(version)
             forget(key)
             return .done
         }
@@ -191,6 +190,6 @@ extension ReplicationController {
                 try store.deleteReplica(region: r.region, index: r.index, of: ref)
             }
         }
-        try store.deleteVersionRecord(ref)
+        try store.deleteVersionRecord(ref, releaseOrigin: releaseOrigin)
     }
 }
