@@ -10,12 +10,14 @@ struct CappedServer {
     let client: VMIBProcess
     var stateDirectory: String { dir.appendingPathComponent("state").path }
 
-    /// - Parameter regions: region name → bytes per second (0: unlimited).
-    static func start(_ label: String, regions: [(String, Int)]) async throws -> CappedServer {
+    /// - Parameters:
+    ///   - regions: region name → bytes per second (0: unlimited).
+    ///   - concurrentTransfers: each region's limit.
+    static func start(_ label: String, regions: [(String, Int)], concurrentTransfers: Int = 8) async throws -> CappedServer {
         let dir = try TestFiles.directory(label).resolvingSymlinksInPath()
         let topology = dir.appendingPathComponent("topology.json").path
         let entries = regions.map { name, cap in
-            #"{"name": "\#(name)", "storage": {"Standard_LRS": {"kind": "directory", "path": "regions/\#(name)"}}, "limits": {"concurrentTransfers": 8, "bytesPerSecond": \#(cap), "requestsPerSecond": 0}}"#
+            #"{"name": "\#(name)", "storage": {"Standard_LRS": {"kind": "directory", "path": "regions/\#(name)"}}, "limits": {"concurrentTransfers": \#(concurrentTransfers), "bytesPerSecond": \#(cap), "requestsPerSecond": 0}}"#
         }
         try #"{"name": "capped", "defaults": {"limits": {"concurrentTransfers": 8, "bytesPerSecond": 0, "requestsPerSecond": 0}}, "regions": [\#(entries.joined(separator: ","))]}"#
             .write(toFile: topology, atomically: true, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VMIBTestSupport
 
@@ -35,5 +36,36 @@ import VMIBTestSupport
         // The sum holds the cap (within 10 %): with a budget per version it was versions × the cap.
         #expect(rate <= Double(Self.cap) * 1.1, "\(rate) B/s for a cap of \(Self.cap)")
         #expect(rate >= Double(Self.cap) * 0.5, "\(rate) B/s: far below the cap, something else is slow")
+    }
+
+    /// Concurrent transfers are one budget: three versions at once into a region that allows
+    /// one transfer never have two uploads in flight (a directory region writes each into a
+    /// temporary file until it is complete; they are counted while the versions replicate).
+    @Test func versionsReplicatingAtOnceShareTheRegionsConcurrentTransfers() async throws {
+        let s = try await CappedServer.start("vmib-gate", regions: [("eastus", 3_000_000)], concurrentTransfers: 1)
+        defer { s.stop() }
+        let disks = try (0..<3).map { try s.disk("disk\($0).raw", bytes: 1_500_000, seed: UInt64($0 + 7)) }
+        let region = s.stateDirectory + "/regions/eastus"
+        let most = Mutex(0)
+        let watching = Task {
+            while !Task.isCancelled {
+                let inFlight = (FileManager.default.enumerator(atPath: region)?.compactMap { $0 as? String } ?? [])
+                    .filter { $0.hasSuffix(".tmp") }.count
+                most.withLock { $0 = max($0, inFlight) }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (i, disk) in disks.enumerated() {
+                group.addTask {
+                    try expectSuccess(await s.client.run("version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.\(i)",
+                                                         "--disk", disk, "--target-region", "eastus=1"))
+                }
+            }
+            try await group.waitForAll()
+        }
+        watching.cancel()
+        print("gate: at most \(most.withLock { $0 }) upload(s) in flight at once in a region allowing 1")
+        #expect(most.withLock { $0 } == 1)
     }
 }
