@@ -44,6 +44,19 @@ struct CappedServer {
         return path
     }
 
+    /// Publishes one version 1.0.<i> per disk to eastus, all at once, each waiting until replicated.
+    func publishAtOnce(_ disks: [String]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (i, disk) in disks.enumerated() {
+                group.addTask {
+                    try expectSuccess(await client.run("version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.\(i)",
+                                                       "--disk", disk, "--target-region", "eastus=1"))
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     /// `version show --replication-status --output json` of version `v`.
     func show(_ v: String) async throws -> [String: Any] {
         let r = try await client.run("version", "show", "--gallery", "G", "--image", "I", "--version", v, "--replication-status", "--output", "json")

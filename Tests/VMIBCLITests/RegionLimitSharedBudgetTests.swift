@@ -17,15 +17,7 @@ import VMIBTestSupport
         let disks = try (0..<versions).map { try s.disk("disk\($0).raw", bytes: Self.size, seed: UInt64($0 + 1)) }
 
         let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (i, disk) in disks.enumerated() {
-                group.addTask {
-                    try expectSuccess(await s.client.run("version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.\(i)",
-                                                         "--disk", disk, "--target-region", "eastus=1"))
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await s.publishAtOnce(disks)
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = Double(versions * Self.size) / seconds
@@ -55,15 +47,7 @@ import VMIBTestSupport
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (i, disk) in disks.enumerated() {
-                group.addTask {
-                    try expectSuccess(await s.client.run("version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.\(i)",
-                                                         "--disk", disk, "--target-region", "eastus=1"))
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await s.publishAtOnce(disks)
         watching.cancel()
         print("gate: at most \(most.withLock { $0 }) upload(s) in flight at once in a region allowing 1")
         #expect(most.withLock { $0 } == 1)

@@ -22,7 +22,11 @@ import VMIBTransfer
                                               identifier: .init(publisher: "p", offer: "o", sku: "s"), createdAt: Date()))
     }
 
-    func publish(_ regions: [(String, Int)]) throws {
+    func publish(_ regions: [(String, Int)]) throws { _ = try publish(ref.version, regions) }
+
+    /// Records version `number` of the image on the origin disk, Creating.
+    func publish(_ number: VersionNumber, _ regions: [(String, Int)]) throws -> VersionRef {
+        let ref = self.ref.image.version(number)
         try store.createVersion(ImageVersion(
             ref: ref,
             publishingProfile: PublishingProfile(
@@ -30,6 +34,7 @@ import VMIBTransfer
                 replicaCount: 1, excludeFromLatest: false, endOfLifeDate: nil, publishedDate: Date()),
             storageProfile: StorageProfile(sourcePath: origin, sizeBytes: digest.size, sha256: digest.sha256, md5: digest.md5),
             provisioningState: .Creating))
+        return ref
     }
 
     func controller(_ stores: [String: ScriptedBlobStore], clock: VirtualClock,
@@ -232,13 +237,7 @@ import VMIBTransfer
     @Test func twoVersionsShareTheRegionsConcurrencyBudget() async throws {
         let base = try ReplicationControllerTests()
         try base.publish([("eastus", 1)])
-        let second = base.ref.image.version(VersionNumber(1, 1, 0))
-        try base.store.createVersion(ImageVersion(
-            ref: second,
-            publishingProfile: PublishingProfile(targetRegions: [TargetRegion(name: "eastus", regionalReplicaCount: 1, storageAccountType: .Standard_LRS)],
-                                                 replicaCount: 1, excludeFromLatest: false, endOfLifeDate: nil, publishedDate: Date()),
-            storageProfile: StorageProfile(sourcePath: base.origin, sizeBytes: base.digest.size, sha256: base.digest.sha256, md5: base.digest.md5),
-            provisioningState: .Creating))
+        let second = try base.publish(VersionNumber(1, 1, 0), [("eastus", 1)])
         let east = ScriptedBlobStore(duringUpload: { _ in try? await Task.sleep(for: .milliseconds(50)) })
         let clock = VirtualClock()
         let endpoint = RegionEndpoint(name: "eastus", stores: [.Standard_LRS: east],
@@ -267,13 +266,7 @@ import VMIBTransfer
     @Test func twoVersionsShareTheRegionsRequestBudget() async throws {
         let base = try ReplicationControllerTests()
         try base.publish([("eastus", 3)])
-        let second = base.ref.image.version(VersionNumber(1, 1, 0))
-        try base.store.createVersion(ImageVersion(
-            ref: second,
-            publishingProfile: PublishingProfile(targetRegions: [TargetRegion(name: "eastus", regionalReplicaCount: 3, storageAccountType: .Standard_LRS)],
-                                                 replicaCount: 1, excludeFromLatest: false, endOfLifeDate: nil, publishedDate: Date()),
-            storageProfile: StorageProfile(sourcePath: base.origin, sizeBytes: base.digest.size, sha256: base.digest.sha256, md5: base.digest.md5),
-            provisioningState: .Creating))
+        let second = try base.publish(VersionNumber(1, 1, 0), [("eastus", 3)])
         let east = ScriptedBlobStore()
         let clock = VirtualClock()
         let endpoint = RegionEndpoint(name: "eastus", stores: [.Standard_LRS: east],
