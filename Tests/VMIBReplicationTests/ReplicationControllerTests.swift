@@ -77,6 +77,17 @@ import VMIBTransfer
         #expect(outcome.status.summary[0].details.contains("2 retries"))
     }
 
+    /// A server asking for `Retry-After: 1e300` gets the policy's longest wait, not a trap.
+    @Test func aHugeRetryAfterIsClampedNotATrap() async throws {
+        try publish([("eastus", 1)])
+        let east = ScriptedBlobStore()
+        east.failNext([TransferError(code: .throttled, status: 503, retryAfter: 1e300, target: "k", message: "SlowDown")])
+        let clock = VirtualClock()
+        let outcome = try await controller(["eastus": east], clock: clock).reconcile(ref)
+        #expect(outcome.state == .Succeeded)
+        #expect(clock.sleeps.filter { $0 > .zero } == [RetryPolicy.default.maxRetryAfter])
+    }
+
     @Test func backsOffExponentiallyThenFailsTheRegionWhileOthersComplete() async throws {
         try publish([("eastus", 2), ("westus", 1)])
         let east = ScriptedBlobStore(), west = ScriptedBlobStore()
