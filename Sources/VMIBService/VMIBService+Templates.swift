@@ -82,7 +82,9 @@ extension VMIBService {
 
     /// SharedImage target regions must be served by this deployment.
     private func checkServed(_ t: ImageTemplate) throws {
+        let outputs = VHDOutput(roots: configuration.outputRoots)
         for (i, d) in t.distribute.enumerated() {
+            if case .vhd(_, let uri?) = d { try outputs.check(uri, field: "properties.distribute[\(i)].uri") }
             guard case .sharedImage(_, let s) = d else { continue }
             for (j, r) in s.targetRegions.enumerated() {
                 guard let served = topology[r.name] else {

@@ -61,7 +61,9 @@ struct GlobalOptions: ParsableArguments {
         return try Self.embeddedService(stateDirectory: stateDirectory, topology: topology)
     }
 
-    static func embeddedService(stateDirectory: String?, topology: String?) throws -> VMIBService {
+    /// - Parameter outputRoots: where VHD distributors may write (nil: anywhere; `VMIB_OUTPUT_ROOT`,
+    ///   colon-separated, restricts it).
+    static func embeddedService(stateDirectory: String?, topology: String?, outputRoots: [String]? = nil) throws -> VMIBService {
         let env = ProcessInfo.processInfo.environment
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
         var perReplica = 20
@@ -73,7 +75,8 @@ struct GlobalOptions: ParsableArguments {
         }
         return try VMIBService(configuration: ServiceConfiguration(
             stateDirectory: ServiceConfiguration.stateDirectory(option: stateDirectory, environment: env),
-            topologyFile: topology, subscription: subscription, environment: env, deploymentsPerReplica: perReplica))
+            topologyFile: topology, subscription: subscription, environment: env, deploymentsPerReplica: perReplica,
+            outputRoots: outputRoots ?? env["VMIB_OUTPUT_ROOT"].flatMap { $0.isEmpty ? nil : $0.split(separator: ":").map(String.init) }))
     }
 }
 
@@ -89,7 +92,9 @@ struct ServeStateOptions: ParsableArguments {
     @Option(name: .customLong("output"), help: "Output format: table or json.")
     var output: OutputFormat = .table
 
-    func service() throws -> VMIBService { try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology) }
+    func service(outputRoots: [String]? = nil) throws -> VMIBService {
+        try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology, outputRoots: outputRoots)
+    }
 }
 
 /// `--resource-group`, defaulting to $VMIB_RESOURCE_GROUP or "vmib".
