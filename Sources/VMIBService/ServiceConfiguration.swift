@@ -18,14 +18,18 @@ public struct ServiceConfiguration: Sendable {
     /// area (realpath prefix). nil: anywhere the process may write (the embedded CLI, run by
     /// its user as that user); `vmib serve` sets its `--output-root`s (none: staging only).
     public var outputRoots: [String]?
+    /// Directories a template's `file://` scriptUri or File sourceUri may name (realpath
+    /// prefix). nil: any file the process may read (the embedded CLI); `vmib serve` sets its
+    /// `--source-root`s (none: file URIs are refused).
+    public var sourceRoots: [String]?
 
     public static let defaultSubscription = "00000000-0000-0000-0000-000000000000"
 
     public init(stateDirectory: String, topologyFile: String? = nil, catalogFile: String? = nil,
                 subscription: String = defaultSubscription,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                deploymentsPerReplica: Int = 20, outputRoots: [String]? = nil) {
-        self.outputRoots = outputRoots
+                deploymentsPerReplica: Int = 20, outputRoots: [String]? = nil, sourceRoots: [String]? = nil) {
+        self.outputRoots = outputRoots; self.sourceRoots = sourceRoots
         self.stateDirectory = stateDirectory; self.topologyFile = topologyFile; self.catalogFile = catalogFile
         self.subscription = subscription; self.environment = environment
         self.deploymentsPerReplica = deploymentsPerReplica

@@ -59,6 +59,7 @@ extension VMIBService {
         do {
             try checkpoint.update { $0.attempts += 1 }
             template = try templateDetails(run.template).template
+            try checkFileSources(template)
         } catch {
             return try end(run, .failure(error), log: log, keepWorkspace: false,
                            prefix: resumedFrom == nil ? "cannot start the run: " : "cannot resume the run: ")

@@ -81,7 +81,28 @@ extension VMIBService {
     }
 
     /// SharedImage target regions must be served by this deployment.
+    /// Refuses a customizer's `file://` URI outside the configured source roots, at create,
+    /// update and when a run starts (the roots may have changed since).
+    func checkFileSources(_ t: ImageTemplate) throws {
+        guard let roots = configuration.sourceRoots else { return }
+        let real = roots.map(VHDOutput.real)
+        for (i, c) in t.customize.enumerated() {
+            let (uri, member): (String, String)
+            switch c {
+            case .shell(_, .uri(let u), _): (uri, member) = (u, "scriptUri")
+            case .file(_, let u, _, _): (uri, member) = (u, "sourceUri")
+            default: continue
+            }
+            guard uri.lowercased().hasPrefix("file://") else { continue }
+            let path = VHDOutput.real(VHDOutput.path(of: uri).removingPercentEncoding ?? "")
+            guard VHDOutput.inside(path, real) else {
+                throw DomainError.invalid("properties.customize[\(i)].\(member)", "'\(uri)' is outside the directories this server reads files from (vmib serve --source-root): \(roots.isEmpty ? "none; use an https URL" : roots.joined(separator: ", "))")
+            }
+        }
+    }
+
     private func checkServed(_ t: ImageTemplate) throws {
+        try checkFileSources(t)
         let outputs = VHDOutput(roots: configuration.outputRoots)
         for (i, d) in t.distribute.enumerated() {
             if case .vhd(_, let uri?) = d { try outputs.check(uri, field: "properties.distribute[\(i)].uri") }

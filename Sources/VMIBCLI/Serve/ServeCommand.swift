@@ -37,7 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         SignalMask.unblockTermination()
-        let service = try global.service(outputRoots: outputRoots.map { ServiceConfiguration.absolute($0) })
+        let service = try global.service(outputRoots: outputRoots.map { ServiceConfiguration.absolute($0) },
+                                         sourceRoots: sourceRoots.map { ServiceConfiguration.absolute($0) })
         var c = VMIBServer.Configuration(tokenFile: tokenFile)
         c.address = address; c.port = port; c.tlsCertificate = tlsCert; c.tlsKey = tlsKey
         c.settings = ServerSettings(location: location, sourceRoots: sourceRoots)

@@ -63,7 +63,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// - Parameter outputRoots: where VHD distributors may write (nil: anywhere; `VMIB_OUTPUT_ROOT`,
     ///   colon-separated, restricts it).
-    static func embeddedService(stateDirectory: String?, topology: String?, outputRoots: [String]? = nil) throws -> VMIBService {
+    ///   - sourceRoots: where a template's file:// URIs may point (nil: anywhere).
+    static func embeddedService(stateDirectory: String?, topology: String?, outputRoots: [String]? = nil,
+                                sourceRoots: [String]? = nil) throws -> VMIBService {
         let env = ProcessInfo.processInfo.environment
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
         var perReplica = 20
@@ -76,7 +78,8 @@ struct GlobalOptions: ParsableArguments {
         return try VMIBService(configuration: ServiceConfiguration(
             stateDirectory: ServiceConfiguration.stateDirectory(option: stateDirectory, environment: env),
             topologyFile: topology, subscription: subscription, environment: env, deploymentsPerReplica: perReplica,
-            outputRoots: outputRoots ?? env["VMIB_OUTPUT_ROOT"].flatMap { $0.isEmpty ? nil : $0.split(separator: ":").map(String.init) }))
+            outputRoots: outputRoots ?? env["VMIB_OUTPUT_ROOT"].flatMap { $0.isEmpty ? nil : $0.split(separator: ":").map(String.init) },
+            sourceRoots: sourceRoots))
     }
 }
 
@@ -92,8 +95,9 @@ struct ServeStateOptions: ParsableArguments {
     @Option(name: .customLong("output"), help: "Output format: table or json.")
     var output: OutputFormat = .table
 
-    func service(outputRoots: [String]? = nil) throws -> VMIBService {
-        try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology, outputRoots: outputRoots)
+    func service(outputRoots: [String]? = nil, sourceRoots: [String]? = nil) throws -> VMIBService {
+        try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology, outputRoots: outputRoots,
+                                          sourceRoots: sourceRoots)
     }
 }
 

@@ -2,13 +2,15 @@ import Foundation
 import Testing
 import VMIBTestSupport
 
-/// A VHD distributor run by `vmib serve` writes only under the server's `--output-root` (or
-/// the run's staging area): never to /etc, never through a symbolic link, never over a
-/// directory. Refused at create when the uri is visibly outside; a run that meets a link or
-/// a directory fails naming it, and the files behind them are unchanged.
+/// Templates sent to `vmib serve` by a resource-group Contributor reach no further than the
+/// server allows. A VHD distributor writes only under the server's `--output-root` (or the
+/// run's staging area): never to /etc, never through a symbolic link, never over a
+/// directory; refused at create when the uri is visibly outside, and a run that meets a link
+/// or a directory fails naming it, the files behind them unchanged. A `file://` script or
+/// File source outside `--source-root` (`file:///etc/shadow`) is refused at create.
 extension TemplateCLISuites {
-    @Suite struct HostileVHDOutputTests {
-        @Test func vhdOutputsStayUnderTheOutputRoot() async throws {
+    @Suite struct HostileTemplateTests {
+        @Test func templatesReachNoFurtherThanTheServerAllows() async throws {
             let f = try await TemplateFixture()
             let out = f.dir.appendingPathComponent("out").resolvingSymlinksInPath()
             try FileManager.default.createDirectory(at: out.appendingPathComponent("adir"), withIntermediateDirectories: true)
@@ -23,10 +25,14 @@ extension TemplateCLISuites {
             try #"{"tokens":[{"sha256":"\#(hash)","principal":"rg","role":"Contributor","scope":"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/vmib"}]}"#
                 .write(toFile: tokens, atomically: true, encoding: .utf8)
             let server = VMIBProcess(stateDirectory: f.dir.appendingPathComponent("server-state").path, environment: f.vmib.environment)
-            let served = try await server.serve(["--token-file", tokens, "--output-root", out.path],
+            let served = try await server.serve(["--token-file", tokens, "--output-root", out.path,
+                                                 "--source-root", f.dir.appendingPathComponent("sources").path],
                                                 stdout: f.dir.appendingPathComponent("serve.out"), stderr: f.dir.appendingPathComponent("serve.err"))
             defer { ChildProcess.kill9(served.process) }
             try await HTTPReadiness.wait(for: "http://127.0.0.1:\(served.port)/readyz")
+            let allowed = f.dir.appendingPathComponent("sources").resolvingSymlinksInPath()
+            try FileManager.default.createDirectory(at: allowed, withIntermediateDirectories: true)
+            try "echo hi".write(to: allowed.appendingPathComponent("ok.sh"), atomically: true, encoding: .utf8)
             let client = VMIBProcess(stateDirectory: f.dir.appendingPathComponent("client-state").path,
                                      environment: ["VMIB_SERVER": "http://127.0.0.1:\(served.port)", "VMIB_TOKEN": "vhd-token"])
             func template(_ name: String, uri: String) throws -> String {
@@ -40,6 +46,19 @@ extension TemplateCLISuites {
                 #expect(r.exitCode == 2, "\(name): \(r.stderr)")
                 #expect(r.stderr.contains("properties.distribute[0].uri") && r.stderr.contains(says), "\(name): \(r.stderr)")
             }
+            for (name, customizer, member) in [
+                ("shadow", ["type": "File", "sourceUri": "file:///etc/shadow", "destination": "/tmp/s"], "sourceUri"),
+                ("passwd", ["type": "Shell", "scriptUri": "file:///etc/passwd"], "scriptUri"),
+                ("dotdot", ["type": "Shell", "scriptUri": "file://\(allowed.path)/../../../etc/passwd"], "scriptUri"),
+            ] as [(String, [String: Any], String)] {
+                let body = TemplateFixture.body(customize: [customizer], distribute: [["type": "VHD", "runOutputName": "v"]])
+                let r = try await client.run("template", "create", "--name", name, "--file", try f.templateFile(name, body))
+                #expect(r.exitCode == 2, "\(name): \(r.stderr)")
+                #expect(r.stderr.contains("properties.customize[0].\(member)") && r.stderr.contains("--source-root"), "\(name): \(r.stderr)")
+            }
+            let inside = TemplateFixture.body(customize: [["type": "Shell", "scriptUri": "file://\(allowed.path)/ok.sh"]],
+                                              distribute: [["type": "VHD", "runOutputName": "v"]])
+            try expectSuccess(await client.run("template", "create", "--name", "inside", "--file", try f.templateFile("inside", inside)))
             // Links and directories that appear after the template was accepted are met at run time.
             for (name, uri, says) in [("link", "file://\(out.path)/link.vhd", "symbolic link"),
                                       ("dir", "file://\(out.path)/adir", "is a directory")] {
