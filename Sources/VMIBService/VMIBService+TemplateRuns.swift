@@ -8,8 +8,12 @@ extension VMIBService {
     /// Records a new run (Running/Queued) with its staging area. A template with Windows
     /// customizers fails at once: there is no Windows build host.
     /// - Throws: `DomainError`/`StoreError` when the template is missing or a run is active.
-    public func startRun(_ key: TemplateKey) throws -> TemplateRun {
+    /// - Parameter authorize: checks the template's resources against whoever starts the run.
+    public func startRun(_ key: TemplateKey) throws -> TemplateRun { try startRun(key, authorize: { _ in }) }
+
+    public func startRun(_ key: TemplateKey, authorize: (ImageTemplate) throws -> Void) throws -> TemplateRun {
         let details = try templateDetails(key)
+        try authorize(details.template)
         if let last = details.lastRun, last.state.isActive, !workerAlive(last) { try finishAbandoned(last) }
         let guid = UUID().uuidString.lowercased()
         let staging = "\(stagingRoot)/IT_\(key.resourceGroup)_\(key.name)_\(guid)"

@@ -20,10 +20,18 @@ extension VMIBService {
     /// Validates and records a template. Creating the same body again changes nothing;
     /// a different body under an existing name is refused (templates are immutable).
     /// - Throws: `DomainError` naming the field (with Azure's provisioningErrorCode).
+    /// - Parameter authorize: checks every resource the template names against the caller
+    ///   (the server's role and scope), before anything is stored; throws to refuse.
     public func createTemplate(_ request: CreateTemplateRequest) throws -> CreateTemplateResult {
+        try createTemplate(request, authorize: { _ in })
+    }
+
+    public func createTemplate(_ request: CreateTemplateRequest,
+                               authorize: (ImageTemplate) throws -> Void) throws -> CreateTemplateResult {
         let resource = try ARMDeployment.resolveImageTemplate(request.document, parameters: request.parameters)
         let parsed = try TemplateParser.parse(resource, name: request.key.name, resourceGroup: request.key.resourceGroup, context: templateContext)
         try checkServed(parsed.template)
+        try authorize(parsed.template)
         let body = resource.text
         let record = TemplateRecord(key: request.key, body: body, createdAt: Date())
         if let existing = try templateStore.template(request.key) {
@@ -48,6 +56,11 @@ extension VMIBService {
     ///   member that cannot change; `StoreError.refused` while a run is active. Nothing
     ///   changes then.
     public func updateTemplate(_ key: TemplateKey, patch: JSONValue) throws -> TemplateDetails {
+        try updateTemplate(key, patch: patch, authorize: { _ in })
+    }
+
+    public func updateTemplate(_ key: TemplateKey, patch: JSONValue,
+                               authorize: (ImageTemplate) throws -> Void) throws -> TemplateDetails {
         let record = try templateDetails(key).record
         guard case .object(var members) = try JSONParser.parse(record.body), let changes = patch.objectValue else {
             throw DomainError.invalid("body", "an update is a JSON object (tags, identity, properties.distribute, properties.vmProfile)")
@@ -76,6 +89,7 @@ extension VMIBService {
         let updated = JSONValue.object(members)
         let parsed = try TemplateParser.parse(updated, name: key.name, resourceGroup: key.resourceGroup, context: templateContext)
         try checkServed(parsed.template)
+        try authorize(parsed.template)
         try templateStore.replaceTemplateBody(key, body: updated.text)
         return try templateDetails(key)
     }
