@@ -50,6 +50,7 @@ public enum ImageBuilder {
         case .raw:
             try await Subprocess.run(["cp", "--sparse=always", job.source, work], deadline: job.deadline)
         case .vhd, .qcow2:
+            try await DiskFormat.refuseBackingFile(job.source, format: format, deadline: job.deadline)
             try await Subprocess.run(["qemu-img", "convert", "-f", format == .vhd ? "vpc" : "qcow2", "-O", "raw", job.source, work],
                                      deadline: job.deadline)
         case .tar, .tarGz:
