@@ -22,6 +22,10 @@ public struct ServiceConfiguration: Sendable {
     /// prefix). nil: any file the process may read (the embedded CLI); `vmib serve` sets its
     /// `--source-root`s (none: file URIs are refused).
     public var sourceRoots: [String]?
+    /// Whether this process serves other callers (`vmib serve`): then a template's
+    /// scriptUri and File sourceUri reach only public addresses unless the topology allows
+    /// private ones.
+    public var servesOthers = false
 
     public static let defaultSubscription = "00000000-0000-0000-0000-000000000000"
 

@@ -146,8 +146,8 @@ extension VMIBService {
         await progress(.Building, "fetching source \(source.exact)")
         let local = try await fetchSource(source, log: log)
         let built = try await ImageBuilder.build(
-            BuildJob(source: local, customizers: template.customize, workspace: run.staging, deadline: deadline,
-                     timeoutMinutes: template.buildTimeoutInMinutes, cache: downloadCache, stopReason: stopReason),
+            fetching(BuildJob(source: local, customizers: template.customize, workspace: run.staging, deadline: deadline,
+                              timeoutMinutes: template.buildTimeoutInMinutes, cache: downloadCache, stopReason: stopReason)),
             log: log) { phase in
                 switch phase {
                 case .building: await progress(.Building, "preparing the disk")
@@ -285,4 +285,14 @@ final class InterruptionFlag: Sendable {
     private let value = Atomic<Bool>(false)
     func set() { value.store(true, ordering: .relaxed) }
     var isSet: Bool { value.load(ordering: .relaxed) }
+}
+
+extension VMIBService {
+    /// A build job with the addresses its customizers' fetches may reach: public ones only
+    /// when this process serves others and the topology does not allow private networks.
+    private func fetching(_ job: BuildJob) -> BuildJob {
+        var job = job
+        job.fetchAddresses = configuration.servesOthers && !topology.fetchFromPrivateNetworks ? .publicOnly : .any
+        return job
+    }
 }

@@ -59,6 +59,16 @@ extension TemplateCLISuites {
             let inside = TemplateFixture.body(customize: [["type": "Shell", "scriptUri": "file://\(allowed.path)/ok.sh"]],
                                               distribute: [["type": "VHD", "runOutputName": "v"]])
             try expectSuccess(await client.run("template", "create", "--name", "inside", "--file", try f.templateFile("inside", inside)))
+            // A script on the server's own loopback (a stand-in for a metadata service or an
+            // internal API): the run fails with the refused connection in its log.
+            let (script, _) = try f.serve("internal.sh", "echo reached")
+            let inner = TemplateFixture.body(customize: [["type": "Shell", "scriptUri": script]],
+                                                distribute: [["type": "VHD", "runOutputName": "v"]])
+            try expectSuccess(await client.run("template", "create", "--name", "internal", "--file", try f.templateFile("internal", inner)))
+            #expect(try await client.run("template", "run", "--name", "internal").exitCode == 1)
+            let log = try await client.run("template", "logs", "--name", "internal").stdout
+            #expect(log.contains("refused to connect to 127.0.0.1: a loopback address"), "\(log)")
+            #expect(!log.contains("reached"))
             // Links and directories that appear after the template was accepted are met at run time.
             for (name, uri, says) in [("link", "file://\(out.path)/link.vhd", "symbolic link"),
                                       ("dir", "file://\(out.path)/adir", "is a directory")] {

@@ -64,8 +64,9 @@ struct GlobalOptions: ParsableArguments {
     /// - Parameter outputRoots: where VHD distributors may write (nil: anywhere; `VMIB_OUTPUT_ROOT`,
     ///   colon-separated, restricts it).
     ///   - sourceRoots: where a template's file:// URIs may point (nil: anywhere).
+    ///   - servesOthers: `vmib serve`: template fetches reach public addresses only.
     static func embeddedService(stateDirectory: String?, topology: String?, outputRoots: [String]? = nil,
-                                sourceRoots: [String]? = nil) throws -> VMIBService {
+                                sourceRoots: [String]? = nil, servesOthers: Bool = false) throws -> VMIBService {
         let env = ProcessInfo.processInfo.environment
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
         var perReplica = 20
@@ -75,11 +76,13 @@ struct GlobalOptions: ParsableArguments {
             }
             perReplica = n
         }
-        return try VMIBService(configuration: ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             stateDirectory: ServiceConfiguration.stateDirectory(option: stateDirectory, environment: env),
             topologyFile: topology, subscription: subscription, environment: env, deploymentsPerReplica: perReplica,
             outputRoots: outputRoots ?? env["VMIB_OUTPUT_ROOT"].flatMap { $0.isEmpty ? nil : $0.split(separator: ":").map(String.init) },
-            sourceRoots: sourceRoots))
+            sourceRoots: sourceRoots)
+        configuration.servesOthers = servesOthers
+        return try VMIBService(configuration: configuration)
     }
 }
 
@@ -97,7 +100,7 @@ struct ServeStateOptions: ParsableArguments {
 
     func service(outputRoots: [String]? = nil, sourceRoots: [String]? = nil) throws -> VMIBService {
         try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology, outputRoots: outputRoots,
-                                          sourceRoots: sourceRoots)
+                                          sourceRoots: sourceRoots, servesOthers: true)
     }
 }
 
