@@ -8,6 +8,21 @@ extension ReplicationController {
     /// planner's record/delete/retype steps, start the transfers it asks for, and say what
     /// the driver should do next. Never waits for a transfer.
     func pass(_ key: VersionRef, driver: ReconcileDriver<VersionRef>) async throws -> ReconcileResult {
+        // One pass per key in this process, whichever driver runs it (a daemon's, or a
+        // command's waiting for one version).
+        guard live.withLock({ $0.passing.insert(key).inserted }) else { return .requeueAfter(.milliseconds(100)) }
+        defer { live.withLock { _ = $0.passing.remove(key) } }
+        do {
+            return try await passHoldingKey(key, driver: driver)
+        } catch {
+            // A pass that failed with nothing of the key running holds nothing: another
+            // process may take the version meanwhile.
+            if !live.withLock({ l in l.running.keys.contains { $0.version == key } }) { locks.release(key.id.lowercased()) }
+            throw error
+        }
+    }
+
+    private func passHoldingKey(_ key: VersionRef, driver: ReconcileDriver<VersionRef>) async throws -> ReconcileResult {
         guard let version = try store.version(key) else {
             // Deleted (found missing): nothing left to do, and nothing to hold.
             locks.release(key.id.lowercased())

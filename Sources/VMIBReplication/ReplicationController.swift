@@ -162,6 +162,8 @@ struct LiveState {
     var retryAt: [ReplicaID: Duration] = [:]
     /// Regions whose abandoned multipart uploads were cleaned up for a version.
     var cleaned: Set<ReplicaID> = []
+    /// Keys a pass is working on now (one pass per key per process).
+    var passing: Set<VersionRef> = []
     /// Transfers ended so far (any version): a pass that saw one end while it planned
     /// looks again rather than judging from what it read before.
     var ended = 0
