@@ -7,7 +7,7 @@ import VMIBTestSupport
 /// Succeeded, and a delete ends with the version and its objects gone.
 @Suite struct ChangesDuringReplicationTests {
     @Test func aRegionAddedWhileReplicatingCompletesBeforeSucceeded() async throws {
-        let s = try await CappedServer.start("vmib-during", regions: [("eastus", 1_000_000), ("westus", 0)])
+        let s = try await CappedServer.start("vmib-during", regions: [("eastus", 400_000), ("westus", 0)])
         defer { s.stop() }
         let disk = try s.disk("disk.raw", bytes: 3_000_000)
         try expectSuccess(await s.client.run("version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.0",
@@ -28,7 +28,7 @@ import VMIBTestSupport
     }
 
     @Test func aDeleteWhileReplicatingEndsWithTheVersionGone() async throws {
-        let s = try await CappedServer.start("vmib-during-delete", regions: [("eastus", 1_000_000)])
+        let s = try await CappedServer.start("vmib-during-delete", regions: [("eastus", 400_000)])
         defer { s.stop() }
         let disk = try s.disk("disk.raw", bytes: 4_000_000)
         try expectSuccess(await s.client.run("version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.0",
