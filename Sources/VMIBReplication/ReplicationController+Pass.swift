@@ -13,6 +13,21 @@ extension ReplicationController {
     /// like transfers; a daemon's pass over a settled version asks to be run again when the
     /// next check falls due.
     func pass(_ key: VersionRef, driver: ReconcileDriver<VersionRef>, scheduled: Bool) async throws -> ReconcileResult {
+        // One pass per key in this process, whichever driver runs it (a daemon's, or a
+        // command's waiting for one version).
+        guard live.withLock({ $0.passing.insert(key).inserted }) else { return .requeueAfter(.milliseconds(100)) }
+        defer { live.withLock { _ = $0.passing.remove(key) } }
+        do {
+            return try await passHoldingKey(key, driver: driver, scheduled: scheduled)
+        } catch {
+            // A pass that failed with nothing of the key running holds nothing: another
+            // process may take the version meanwhile.
+            if !live.withLock({ l in l.running.keys.contains { $0.version == key } }) { locks.release(key.id.lowercased()) }
+            throw error
+        }
+    }
+
+    private func passHoldingKey(_ key: VersionRef, driver: ReconcileDriver<VersionRef>, scheduled: Bool) async throws -> ReconcileResult {
         guard let version = try store.version(key) else {
             // Deleted (found missing): nothing left to do, and nothing to hold.
             locks.release(key.id.lowercased())
@@ -27,7 +42,6 @@ extension ReplicationController {
                 return .waiting
             }
             try await purge(key)
-            try onPurged(version)
             forget(key)
             return .done
         }
@@ -228,6 +242,6 @@ extension ReplicationController {
                 try store.deleteReplica(region: r.region, index: r.index, of: ref)
             }
         }
-        try store.deleteVersionRecord(ref)
+        try store.deleteVersionRecord(ref, releaseOrigin: releaseOrigin)
     }
 }

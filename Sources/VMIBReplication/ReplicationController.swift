@@ -32,7 +32,7 @@ public final class ReplicationController: Sendable {
     let random: @Sendable () -> Double
     let originPath: @Sendable (StorageProfile) -> String
     let locks: any WorkLock
-    let onPurged: @Sendable (ImageVersion) throws -> Void
+    let releaseOrigin: @Sendable (String) throws -> Void
     /// Time on `clock`, as an offset from the controller's start.
     let now: @Sendable () -> Duration
     /// Wall time when the controller started: with `now`, the dates scrub records and
@@ -49,19 +49,19 @@ public final class ReplicationController: Sendable {
     ///   - originPath: where the origin copy of a version's disk lives.
     ///   - random: uniform in 0..<1, for backoff jitter.
     ///   - locks: keeps other processes off a version this one works on.
-    ///   - onPurged: called after a deleted version's objects and record are gone (the
-    ///     origin copy's reference is dropped there).
+    ///   - releaseOrigin: removes the origin copy of a disk (by SHA-256) when a purged version
+    ///     held its last reference; runs inside the store's transaction that drops it.
     public init(store: any StateStore, regions: [RegionEndpoint], clock: any Clock<Duration>,
                 retry: RetryPolicy = .default, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 originPath: @escaping @Sendable (StorageProfile) -> String,
                 observer: (any ReplicationObserver)? = nil, locks: any WorkLock = InProcessOnly(),
                 resync: Duration? = nil,
-                onPurged: @escaping @Sendable (ImageVersion) throws -> Void = { _ in }) {
+                releaseOrigin: @escaping @Sendable (String) throws -> Void = { _ in }) {
         self.resync = resync
         self.store = store
         self.regions = Dictionary(regions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.clock = clock; self.retry = retry; self.random = random
-        self.originPath = originPath; self.locks = locks; self.onPurged = onPurged
+        self.originPath = originPath; self.locks = locks; self.releaseOrigin = releaseOrigin
         self.now = Self.offsetNow(clock)
         if let observer { _ = observers.add(observer) }
     }
@@ -180,6 +180,8 @@ struct LiveState {
     var findings: [VersionRef: [ScrubFinding]] = [:]
     /// Regions whose abandoned multipart uploads were cleaned up for a version.
     var cleaned: Set<ReplicaID> = []
+    /// Keys a pass is working on now (one pass per key per process).
+    var passing: Set<VersionRef> = []
     /// Transfers ended so far (any version): a pass that saw one end while it planned
     /// looks again rather than judging from what it read before.
     var ended = 0

@@ -18,7 +18,8 @@ extension SQLiteStateStore {
             let busy = e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED
             return StoreError(.database, "state database: \(e.message ?? "\(e.resultCode)")", isTransient: busy)
         }
-        return StoreError(.database, "state database: \(error)")
+        // A caller's own check, run inside the transaction, keeps its meaning.
+        return error
     }
 
     func exists(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Bool {

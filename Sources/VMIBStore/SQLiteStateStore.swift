@@ -113,9 +113,10 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: versions
 
-    public func createVersion(_ v: ImageVersion) throws {
+    public func createVersion(_ v: ImageVersion, check: () throws -> Void) throws {
         let i = v.ref.image, g = i.gallery, p = v.publishingProfile, s = v.storageProfile
         try write { db in
+            try check()
             guard try self.exists(db, "SELECT 1 FROM images WHERE subscription=? AND resource_group=? AND gallery=? AND name=?",
                                   [g.subscription, g.resourceGroup, g.gallery, i.image]) else {
                 throw StoreError(.notFound, "image definition '\(i.image)' does not exist in gallery '\(g.gallery)'")
@@ -138,6 +139,8 @@ public final class SQLiteStateStore: StateStore {
                     v.safetyProfile.blockDeletionBeforeEndOfLife, v.lifecycle.state.rawValue,
                     v.lifecycle.replacement?.description])
             let id = db.lastInsertedRowID
+            try db.execute(sql: "INSERT INTO origins (sha256, refs) VALUES (?, 1) ON CONFLICT (sha256) DO UPDATE SET refs = refs + 1",
+                           arguments: [s.sha256])
             try self.insertTargets(db, id, p.targetRegions)
             for t in p.targetRegions {
                 for index in 1...t.regionalReplicaCount {

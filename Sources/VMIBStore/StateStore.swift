@@ -18,8 +18,11 @@ public protocol StateStore: Sendable {
     func image(_ ref: ImageRef) throws -> ImageDefinition?
     func images(in gallery: GalleryRef) throws -> [ImageDefinition]
 
-    /// Records a version, its target regions and a Pending record for every wanted replica.
-    func createVersion(_ version: ImageVersion) throws
+    /// Records a version, its target regions and a Pending record for every wanted replica,
+    /// and takes a reference on its origin disk, in one transaction; `check` runs inside it
+    /// (the origin file must still be there: a delete of the last version using it removes
+    /// it in its own transaction).
+    func createVersion(_ version: ImageVersion, check: () throws -> Void) throws
     func version(_ ref: VersionRef) throws -> ImageVersion?
     /// Versions of an image, highest first.
     func versions(of image: ImageRef) throws -> [ImageVersion]
@@ -43,8 +46,10 @@ public protocol StateStore: Sendable {
     /// - Returns: the version as stored, with its new generation.
     @discardableResult
     func updateVersion(_ version: ImageVersion, ifGeneration: Int64?, provisioningState: ProvisioningState?) throws -> ImageVersion
-    /// Removes a version's record with its target regions and replica records.
-    func deleteVersionRecord(_ ref: VersionRef) throws
+    /// Removes a version's record with its target regions and replica records and drops its
+    /// reference on the origin disk, in one transaction; when it was the last reference,
+    /// `releaseOrigin(sha256)` runs inside that transaction (it removes the file).
+    func deleteVersionRecord(_ ref: VersionRef, releaseOrigin: (String) throws -> Void) throws
     /// Deletes an image definition; refused while it has versions (the error gives the count).
     func deleteImage(_ ref: ImageRef) throws
 
@@ -91,6 +96,12 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    /// Records a version (no origin check).
+    public func createVersion(_ version: ImageVersion) throws { try createVersion(version, check: {}) }
+
+    /// Removes a version's record; the origin file, if its last reference, is left to the caller.
+    public func deleteVersionRecord(_ ref: VersionRef) throws { try deleteVersionRecord(ref, releaseOrigin: { _ in }) }
+
     /// Replaces the desired state and provisioning state unconditionally (no compare-and-set).
     public func updateVersion(_ version: ImageVersion) throws {
         try updateVersion(version, ifGeneration: nil, provisioningState: version.provisioningState)

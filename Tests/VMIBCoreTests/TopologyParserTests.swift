@@ -60,6 +60,19 @@ import Testing
         }
     }
 
+    @Test func templateFetchesFromPrivateNetworksAreOffOnlyWhenSaid() throws {
+        let region = #"[{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "x"}}}]"#
+        #expect(try TopologyParser.parse(#"{"regions": \#(region)}"#, catalog: catalog).fetchFromPrivateNetworks == false)
+        #expect(try TopologyParser.parse(#"{"templates": {"fetchFromPrivateNetworks": true}, "regions": \#(region)}"#,
+                                         catalog: catalog).fetchFromPrivateNetworks)
+        for (bad, field) in [(#"{"templates": {"fetchFromPrivateNetworks": "yes"}, "regions": \#(region)}"#, "templates.fetchFromPrivateNetworks"),
+                             (#"{"templates": {"fetchEverything": true}, "regions": \#(region)}"#, "templates.fetchEverything"),
+                             (#"{"templates": [], "regions": \#(region)}"#, "templates")] {
+            let error = #expect(throws: DomainError.self) { try TopologyParser.parse(bad, catalog: catalog) }
+            #expect(error?.field?.hasSuffix(field) == true, "\(bad): \(String(describing: error))")
+        }
+    }
+
     @Test func parsesStrictJSONKeepingOrder() throws {
         let v = try JSONParser.parse(#"{"b": [1, 2.5, "x\u00e9\n"], "a": {"z": null, "y": true}}"#)
         guard case .object(let members) = v else { Issue.record("not an object"); return }

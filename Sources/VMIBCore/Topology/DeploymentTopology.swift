@@ -27,6 +27,10 @@ public struct DeploymentTopology: Sendable {
     public var regions: [Region]
     /// How transfers into every region are retried.
     public var retry: RetryPolicy
+    /// Whether a server may fetch a template's scriptUri and File sourceUri from loopback,
+    /// link-local and private addresses (`"templates": {"fetchFromPrivateNetworks": true}`;
+    /// default false: only public addresses).
+    public var fetchFromPrivateNetworks = false
 
     public init(name: String, regions: [Region], retry: RetryPolicy = .default) {
         self.name = name; self.regions = regions; self.retry = retry

@@ -47,7 +47,20 @@ public enum TopologyParser {
             regions.append(.init(name: known.name, displayName: known.displayName, storage: storage, limits: regionLimits,
                                  scrub: regionScrub))
         }
-        return DeploymentTopology(name: name, regions: regions, retry: retry)
+        var topology = DeploymentTopology(name: name, regions: regions, retry: retry)
+        if let t = root["templates"] {
+            guard case .object(let members) = t else { throw DomainError.invalid("\(file): templates", "expected an object, found \(t.typeName)") }
+            for (key, value) in members {
+                guard key == "fetchFromPrivateNetworks" else {
+                    throw DomainError.invalid("\(file): templates.\(key)", "unknown setting; allowed: fetchFromPrivateNetworks")
+                }
+                guard case .bool(let allowed) = value else {
+                    throw DomainError.invalid("\(file): templates.fetchFromPrivateNetworks", "expected true or false, found \(value.typeName)")
+                }
+                topology.fetchFromPrivateNetworks = allowed
+            }
+        }
+        return topology
     }
 
     private static func retryPolicy(_ value: JSONValue, path: String) throws -> RetryPolicy {
