@@ -5,7 +5,7 @@ extension Schema {
     /// object's ETag as made, and the times its bytes were last proven (by any check, and by a re-hash). The index finds
     /// Completed replicas due for a check without a walk over every record.
     static func registerReplicaVerification(_ m: inout DatabaseMigrator) {
-        m.registerMigration("v5-replica-verification") { db in
+        m.registerMigration("v6-replica-verification") { db in
             try db.execute(sql: """
                 ALTER TABLE replicas ADD COLUMN etag TEXT;
                 ALTER TABLE replicas ADD COLUMN last_verified_at REAL;
