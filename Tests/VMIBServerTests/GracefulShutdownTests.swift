@@ -51,13 +51,15 @@ import VMIBTestSupport
         }
         try await waitUntil("the upload has started") { try await bytesDone().0 > 0 }
 
+        let sent = Date()
         kill(server.processIdentifier, SIGTERM)
         try await waitUntil("vmib serve exits on SIGTERM") { !server.isRunning }
+        let exitedAfter = Date().timeIntervalSince(sent)
         #expect(server.terminationStatus == 0)
+        let log = (try? String(contentsOf: dir.appendingPathComponent("err1"), encoding: .utf8)) ?? ""
         // Stopped at a checkpoint instead of finishing: the region holds no replica yet (a
         // directory region renames a replica into place only once all its bytes are written).
-        #expect(replicaFiles().isEmpty, "the transfer was stopped, not finished: \(replicaFiles())")
-        let log = (try? String(contentsOf: dir.appendingPathComponent("err1"), encoding: .utf8)) ?? ""
+        #expect(replicaFiles().isEmpty, "the transfer was stopped, not finished: \(replicaFiles()); exited \(exitedAfter) s after SIGTERM; log:\n\(log)")
         #expect(log.contains("replication stopped"))
         #expect(!log.contains("admin-token"))
 

@@ -138,8 +138,9 @@ struct DirectoryBlobStoreTests {
         let start = Date()
         _ = try await upload(store, dir.path("src"), "k", digest, pacer: RatePacer(bytesPerSecond: Double(8 << 20)))
         let elapsed = Date().timeIntervalSince(start)
-        // 4 MiB at 8 MiB/s is 0.5 s; unpaced it takes a few milliseconds.
+        // 4 MiB at 8 MiB/s is 0.5 s; unpaced it takes a few milliseconds. The upper bound only
+        // says it ends (20.5 s seen on 2 cores under the whole parallel suite and other builds).
         #expect(elapsed >= 0.4)
-        #expect(elapsed < 10)
+        #expect(elapsed < 60)
     }
 }
