@@ -22,15 +22,20 @@ public struct PublishRequest: Sendable {
     public var replicaCount: Int?
     public var excludeFromLatest: Bool
     public var endOfLifeDate: String?
+    /// Without `endOfLifeDate`: an end of life this many calendar months (UTC) after the
+    /// published date; nil: none. The API sets it by api-version (GalleryRP 2026-03-03: 6).
+    public var endOfLifeMonthsAfterPublishing: Int?
     /// Regions whose replica count comes from expected concurrent VM deployments.
     public var expectedDeployments: [(region: String, deployments: Int)]
     public var safetyProfile: SafetyProfile
 
     public init(image: ImageRef, version: String, disk: String, targetRegions: [TargetRegionRequest],
                 replicaCount: Int? = nil, excludeFromLatest: Bool = false, endOfLifeDate: String? = nil,
+                endOfLifeMonthsAfterPublishing: Int? = nil,
                 expectedDeployments: [(region: String, deployments: Int)] = [], safetyProfile: SafetyProfile = SafetyProfile()) {
         self.image = image; self.version = version; self.disk = disk; self.targetRegions = targetRegions
         self.replicaCount = replicaCount; self.excludeFromLatest = excludeFromLatest; self.endOfLifeDate = endOfLifeDate
+        self.endOfLifeMonthsAfterPublishing = endOfLifeMonthsAfterPublishing
         self.expectedDeployments = expectedDeployments; self.safetyProfile = safetyProfile
     }
 }

@@ -28,16 +28,19 @@ extension VMIBService {
             }
             targets.append(d)
         }
-        let endOfLife = try request.endOfLifeDate.map { try ISO8601.parse($0, field: "--end-of-life") }
+        let givenEndOfLife = try request.endOfLifeDate.map { try ISO8601.parse($0, field: "--end-of-life") }
         try checkReadableFile(request.disk)
 
         var storage = try origin.ingest(request.disk)
         storage.sourcePath = ServiceConfiguration.absolute(request.disk)
+        let published = Date()
+        let endOfLife = givenEndOfLife
+            ?? request.endOfLifeMonthsAfterPublishing.flatMap { Self.utcCalendar.date(byAdding: .month, value: $0, to: published) }
         var version = ImageVersion(
             ref: ref,
             publishingProfile: PublishingProfile(targetRegions: targets, replicaCount: replicaCount,
                                                  excludeFromLatest: request.excludeFromLatest,
-                                                 endOfLifeDate: endOfLife, publishedDate: Date()),
+                                                 endOfLifeDate: endOfLife, publishedDate: published),
             storageProfile: storage, provisioningState: .Creating, safetyProfile: request.safetyProfile)
         // The reference is taken in the transaction that records the version; a delete of
         // the last version on the same disk may have removed the file meanwhile (in its own
@@ -59,6 +62,14 @@ extension VMIBService {
     }
 
     private struct OriginGone: Error {}
+
+    /// Months are added on the UTC calendar, so an end of life falls on the published day
+    /// of the month (or the month's last day) whatever the server's time zone.
+    private static let utcCalendar: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "UTC")!
+        return c
+    }()
 
     /// Target regions as given, checked against the catalog and this deployment.
     func validate(_ requests: [TargetRegionRequest], defaultCount: Int, field: String = "--target-region",

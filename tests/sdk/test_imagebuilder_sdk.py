@@ -15,7 +15,7 @@ from azure.mgmt.imagebuilder import ImageBuilderClient
 from azure.mgmt.imagebuilder import models as ib
 
 from conftest import ROOT, SUBSCRIPTION
-from test_compute_sdk import API as COMPUTE_API, StaticToken
+from test_compute_sdk import COMPUTE_API_VERSIONS, StaticToken, api_versions
 
 RG = "sdk-ib"
 
@@ -42,12 +42,11 @@ def test_image_template_create_run_outputs_delete_through_the_sdk(server):
     compute = ComputeManagementClient(StaticToken(server.token), SUBSCRIPTION, **common)
     builder = ImageBuilderClient(StaticToken(server.token), SUBSCRIPTION, **common)
 
-    compute.galleries.begin_create_or_update(RG, "ibGallery", cm.Gallery(location="eastus"), api_version=COMPUTE_API).result()
+    compute.galleries.begin_create_or_update(RG, "ibGallery", cm.Gallery(location="eastus")).result()
     image = compute.gallery_images.begin_create_or_update(
         RG, "ibGallery", "ibImage",
         cm.GalleryImage(location="eastus", os_type="Linux", os_state="Generalized", hyper_v_generation="V2",
-                        identifier=cm.GalleryImageIdentifier(publisher="vmib", offer="busybox", sku="sdk")),
-        api_version=COMPUTE_API).result()
+                        identifier=cm.GalleryImageIdentifier(publisher="vmib", offer="busybox", sku="sdk"))).result()
 
     template = ib.ImageTemplate(
         location="eastus", tags={"source": "sdk"}, identity=ib.ImageTemplateIdentity(type="None"),
@@ -87,8 +86,7 @@ def test_image_template_create_run_outputs_delete_through_the_sdk(server):
 
     # The version the SharedImage distributor published is in the gallery, replicated.
     version_name = outputs["toGallery"].properties.artifact_id.rsplit("/", 1)[1]
-    version = compute.gallery_image_versions.get(RG, "ibGallery", "ibImage", version_name, expand="ReplicationStatus",
-                                                 api_version=COMPUTE_API)
+    version = compute.gallery_image_versions.get(RG, "ibGallery", "ibImage", version_name, expand="ReplicationStatus")
     assert version.provisioning_state == "Succeeded"
     assert sorted(s.region for s in version.replication_status.summary) == ["eastus", "westeurope"]
 
@@ -99,3 +97,6 @@ def test_image_template_create_run_outputs_delete_through_the_sdk(server):
 
     print(f"\nimagebuilder SDK test sent {len(sent)} requests")
     assert len(sent) < 200
+    # Neither client is pinned: each sends its SDK's default api-version.
+    assert api_versions([r for r in sent if "/Microsoft.Compute/" in r]) == {COMPUTE_API_VERSIONS[0]}
+    assert api_versions([r for r in sent if "/Microsoft.VirtualMachineImages/" in r]) == {"2025-10-01"}

@@ -5,6 +5,7 @@ import json
 import os
 
 from conftest import ROOT, run_schemathesis
+from test_compute_sdk import COMPUTE_API_VERSIONS
 
 SPECS = os.path.join(os.path.dirname(__file__), "specs")
 IMPLEMENTED = {
@@ -53,7 +54,9 @@ def self_contained_spec(path):
         spec["definitions"]["ARM_" + k] = v
     spec.setdefault("parameters", {})
     for k, v in ARM_TYPES["parameters"].items():
-        spec["parameters"]["ARM_" + k] = v
+        spec["parameters"]["ARM_" + k] = copy.deepcopy(v)
+    # The api-versions vmib accepts for Microsoft.Compute, so requests get past the version check to the routes.
+    spec["parameters"]["ARM_ApiVersionParameter"]["enum"] = list(COMPUTE_API_VERSIONS)
     json.dump(spec, open(path, "w"))
 
 

@@ -120,3 +120,22 @@ struct VersionBody {
         return out
     }
 }
+
+extension VersionBody {
+    /// What a PUT that creates a version gets for what its body leaves out, by api-version.
+    /// From GalleryRP 2026-03-03 (as Azure CLI announces it): an end of life six months
+    /// after the published date, and deletion blocked before it. Earlier: neither.
+    struct CreateDefaults: Equatable {
+        static let since = "2026-03-03"
+
+        var endOfLifeMonthsAfterPublishing: Int?
+        var blockDeletionBeforeEndOfLife: Bool
+
+        init(apiVersion: String) {
+            // api-versions are dates written YYYY-MM-DD, so they order as strings.
+            let applies = apiVersion >= Self.since
+            endOfLifeMonthsAfterPublishing = applies ? 6 : nil
+            blockDeletionBeforeEndOfLife = applies
+        }
+    }
+}

@@ -23,14 +23,16 @@ enum VersionRoutes {
                 return try await update(existing, spec, envelope: envelope, request: request, api: api)
             }
             let source = try resolve(try body.required(spec.source, "properties.storageProfile.source"), context: context, api: api)
+            let defaults = VersionBody.CreateDefaults(apiVersion: try APIVersion.require(request, supported: APIVersion.compute))
             let publish = PublishRequest(
                 image: ref.image, version: ref.version.description, disk: source.path,
                 targetRegions: spec.targetRegions
                     ?? (spec.expectedDeployments.isEmpty ? [TargetRegionRequest(name: envelope.location, storageAccountType: spec.storageAccountType)] : []),
                 replicaCount: spec.replicaCount, excludeFromLatest: spec.excludeFromLatest ?? false,
-                endOfLifeDate: spec.endOfLifeDate, expectedDeployments: spec.expectedDeployments,
+                endOfLifeDate: spec.endOfLifeDate, endOfLifeMonthsAfterPublishing: defaults.endOfLifeMonthsAfterPublishing,
+                expectedDeployments: spec.expectedDeployments,
                 safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: spec.allowDeletionOfReplicatedLocations ?? false,
-                                             blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? false))
+                                             blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? defaults.blockDeletionBeforeEndOfLife))
             var version = try armCall(expectedDeploymentsFields) { try api.service.publish(publish) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             version = (try? api.service.details(ref).version) ?? version
