@@ -11,6 +11,7 @@ enum Schema {
         registerTemplates(&m)
         registerEnvelopes(&m)
         registerGenerations(&m)
+        registerStatusGenerations(&m)
         return m
     }
 
