@@ -7,8 +7,10 @@ import VMIBCore
 extension SQLiteStateStore {
     public func versionTag(_ ref: VersionRef) throws -> VersionTag? {
         let i = ref.image, g = i.gallery
-        return try read { db in
-            // The versions' unique index answers this; a cached statement skips the parse.
+        // One statement is consistent on its own: no BEGIN and COMMIT around it (a third of
+        // this read's cost on the API's hottest path). The versions' unique index answers
+        // it; a cached statement skips the parse.
+        return try unsafeRead { db in
             let statement = try db.cachedStatement(sql: """
                 SELECT generation, status_generation, published_at FROM versions
                 WHERE subscription=? AND resource_group=? AND gallery=? AND image=? AND major=? AND minor=? AND patch=?
