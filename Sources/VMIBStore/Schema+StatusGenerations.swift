@@ -7,7 +7,7 @@ extension Schema {
     /// answer If-None-Match without reading the replicas. The generation alone stays the
     /// compare-and-set token: a controller's progress never fails a user's If-Match.
     static func registerStatusGenerations(_ m: inout DatabaseMigrator) {
-        m.registerMigration("v6-status-generation") { db in
+        m.registerMigration("v7-status-generation") { db in
             try db.execute(sql: "ALTER TABLE versions ADD COLUMN status_generation INTEGER NOT NULL DEFAULT 1")
         }
     }
