@@ -27,4 +27,37 @@ public enum DiskFormat: String, Sendable, Hashable, CaseIterable, Codable {
     }
 
     public var isTarball: Bool { self == .tar || self == .tarGz }
+
+    /// Refuses a disk that would make qemu-img read another file: a qcow2 with a backing
+    /// file (it could name any file on the host, e.g. /etc/shadow) or a differencing VHD
+    /// (disk type 4 in its footer: it has a parent).
+    /// - Throws: `BuildError(.source)` naming what the disk points at.
+    public static func refuseBackingFile(_ path: String, format: DiskFormat, deadline: ContinuousClock.Instant? = nil) async throws {
+        switch format {
+        case .qcow2:
+            let text = try await Subprocess.run(["qemu-img", "info", "--output=json", "-f", "qcow2", path], deadline: deadline)
+            let info = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+            if let backing = info["backing-filename"] as? String ?? info["full-backing-filename"] as? String {
+                throw BuildError(.source, "the qcow2 source has a backing file ('\(backing)'); vmib builds only self-contained disks")
+            }
+        case .vhd:
+            guard let h = FileHandle(forReadingAtPath: path) else { throw BuildError(.source, "cannot read \(path)") }
+            defer { try? h.close() }
+            let size = (try? h.seekToEnd()) ?? 0
+            guard size >= 512 else { return }
+            try? h.seek(toOffset: size - 512)
+            var footer = [UInt8](h.readData(ofLength: 512))
+            if !footer.starts(with: Array("conectix".utf8)) {
+                try? h.seek(toOffset: 0)
+                footer = [UInt8](h.readData(ofLength: 512))
+            }
+            guard footer.count >= 64 else { return }
+            let diskType = footer[60..<64].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            if diskType == 4 {
+                throw BuildError(.source, "the VHD source is a differencing disk (it has a parent disk); vmib builds only fixed or dynamic VHDs")
+            }
+        case .raw, .tar, .tarGz:
+            return
+        }
+    }
 }

@@ -15,7 +15,9 @@ public struct DownloadCache: Sendable {
     /// The local path of `url`'s bytes, checked against `sha256` when given.
     /// - Throws: `BuildError(.source)` for a failed download (naming the URL and the HTTP
     ///   status) or a digest mismatch; nothing is cached then.
-    public func fetch(_ url: String, sha256 expected: String?, what: String) async throws -> (path: String, digest: ObjectDigest?, outcome: Outcome) {
+    /// - Parameter addresses: which addresses the download may connect to.
+    public func fetch(_ url: String, sha256 expected: String?, what: String,
+                      addresses: AddressPolicy = .any) async throws -> (path: String, digest: ObjectDigest?, outcome: Outcome) {
         if let expected, FileManager.default.fileExists(atPath: path(for: expected)) {
             return (path(for: expected), nil, .hit)
         }
@@ -23,7 +25,7 @@ public struct DownloadCache: Sendable {
         let temp = "\(root)/.download-\(UUID().uuidString)"
         let digest: ObjectDigest
         do {
-            digest = try await URLFetcher.download(url, to: temp)
+            digest = try await URLFetcher.download(url, to: temp, addresses: addresses)
         } catch let e as TransferError {
             unlink(temp)
             throw BuildError(.source, "\(what): cannot download \(URLFetcher.redacted(url)): \(e.status.map { "HTTP \($0)" } ?? e.message)")

@@ -13,6 +13,8 @@ public struct BuildJob: Sendable {
     public var cache: DownloadCache
     /// Why a cancelled build stopped, for the log: a user's cancel, or a server shutting down.
     public var stopReason: @Sendable () -> String
+    /// Which addresses a customizer's scriptUri or File sourceUri may be fetched from.
+    public var fetchAddresses: AddressPolicy = .any
 
     public init(source: String, customizers: [TemplateCustomizer], workspace: String,
                 deadline: ContinuousClock.Instant, timeoutMinutes: Int, cache: DownloadCache,
@@ -50,6 +52,7 @@ public enum ImageBuilder {
         case .raw:
             try await Subprocess.run(["cp", "--sparse=always", job.source, work], deadline: job.deadline)
         case .vhd, .qcow2:
+            try await DiskFormat.refuseBackingFile(job.source, format: format, deadline: job.deadline)
             try await Subprocess.run(["qemu-img", "convert", "-f", format == .vhd ? "vpc" : "qcow2", "-O", "raw", job.source, work],
                                      deadline: job.deadline)
         case .tar, .tarGz:
@@ -131,7 +134,7 @@ public enum ImageBuilder {
     /// Fetches through the digest cache when a checksum is given, else straight into place.
     static func fetch(_ uri: String, sha256: String?, to path: String, label: String, job: BuildJob, log: BuildLog) async throws {
         do {
-            let got = try await job.cache.fetch(uri, sha256: sha256, what: label)
+            let got = try await job.cache.fetch(uri, sha256: sha256, what: label, addresses: job.fetchAddresses)
             try? FileManager.default.removeItem(atPath: path)
             try FileManager.default.copyItem(atPath: got.path, toPath: path)
             log.line("\(label): fetched \(URLFetcher.redacted(uri))\(got.outcome == .hit ? " (cache hit)" : "")\(sha256 != nil ? ", SHA-256 verified" : "")")

@@ -44,14 +44,22 @@ public enum PartitionTable {
             guard header.count == 92, Array(header[0..<8]) == Array("EFI PART".utf8) else {
                 throw BuildError(.source, "protective MBR without a GPT header")
             }
-            let entriesLBA = Int64(le(header, 72, 8)), count = Int(le(header, 80, 4)), entrySize = Int(le(header, 84, 4))
-            guard entrySize >= 128, count <= 1024 else { throw BuildError(.source, "malformed GPT header") }
-            let table = read(entriesLBA * 512, count * entrySize)
-            for i in 0..<count where (i + 1) * entrySize <= table.count {
-                let e = Array(table[(i * entrySize)..<(i * entrySize + 128)])
+            // Every number from the header is checked before it is converted or multiplied: a
+            // disk is untrusted input (an LBA ≥ 2^63 or an entry size of 2^31 must not trap).
+            let sectors = UInt64(size / 512)
+            let entriesLBA = le(header, 72, 8), count = le(header, 80, 4), entrySize = le(header, 84, 4)
+            guard entrySize >= 128, entrySize <= 4096, entrySize % 128 == 0, count <= 1024, entriesLBA < sectors else {
+                throw BuildError(.source, "malformed GPT header: partition entries at LBA \(entriesLBA), \(count) of \(entrySize) bytes (allowed: an LBA inside the disk, at most 1024 entries of 128…4096 bytes, a multiple of 128)")
+            }
+            let table = read(Int64(entriesLBA) * 512, Int(count * entrySize))
+            for i in 0..<Int(count) where (i + 1) * Int(entrySize) <= table.count {
+                let e = Array(table[(i * Int(entrySize))..<(i * Int(entrySize) + 128)])
                 guard e[0..<16].contains(where: { $0 != 0 }) else { continue }
-                let first = Int64(le(e, 32, 8)), last = Int64(le(e, 40, 8))
-                parts.append(Partition(number: i + 1, offset: first * 512, size: (last - first + 1) * 512,
+                let first = le(e, 32, 8), last = le(e, 40, 8)
+                guard first <= last, last < sectors else {
+                    throw BuildError(.source, "malformed GPT entry \(i + 1): LBAs \(first)…\(last) outside the disk's \(sectors) sectors")
+                }
+                parts.append(Partition(number: i + 1, offset: Int64(first) * 512, size: Int64(last - first + 1) * 512,
                                        isRootType: guid(e) == linuxRootX64))
             }
         } else {

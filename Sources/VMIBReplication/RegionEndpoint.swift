@@ -10,11 +10,15 @@ public struct RegionEndpoint: Sendable {
     public var requests: RequestPacer
     /// nil when bytes/s is unlimited.
     public var bytes: (any BytePacer)?
+    /// When the region's Completed replicas are re-verified on the controller's own schedule.
+    public var scrub: ScrubSchedule
 
     public init(name: String, stores: [StorageAccountType: any BlobStore], limits: RegionLimits,
+                scrub: ScrubSchedule = .off,
                 clock: any Clock<Duration>, now: @escaping @Sendable () -> Duration) {
         self.name = name
         self.stores = stores
+        self.scrub = scrub
         self.gate = ConcurrencyGate(limit: limits.concurrentTransfers)
         self.requests = RequestPacer(requestsPerSecond: limits.requestsPerSecond, clock: clock, now: now)
         self.bytes = limits.bytesPerSecond > 0 ? ThreadBytePacer(bytesPerSecond: limits.bytesPerSecond) : nil

@@ -28,26 +28,42 @@ struct ReplicaTransfer: Sendable {
     func attempt(_ existing: Replica?) async {
         var replica = existing ?? Replica(region: target.name, index: index, storageAccountType: target.storageAccountType, updatedAt: Date())
         let key = ref.replicaKey(index: index)
+        let recordedETag = replica.etag
         replica.attempts += 1
         replica.state = .Replicating
+        // A replica being (re-)made is no longer the object its ETag and checks describe.
+        replica.etag = nil
+        replica.lastVerifiedAt = nil
+        replica.lastDeepVerifiedAt = nil
         replica.updatedAt = Date()
         guard save(replica) else { return }
         do {
-            let verified = try await endpoint.gate.withPlace { [replica] in
+            let made = try await endpoint.gate.withPlace { [replica] () async throws -> (sha256: String, etag: String?) in
                 try await endpoint.requests.admit()
+                var etag: String?
                 if let seed {
+                    // The seed's recorded ETag lets a copy made in parts prove itself.
+                    let seedETag = try? store.replica(of: ref, region: target.name, index: seed)?.etag
+                    let copy = try await blobs.copyObject(from: ref.replicaKey(index: seed), to: key,
+                                                          expected: digest.expecting(etag: seedETag ?? nil))
                     // A copy that proves itself needs no verifying HEAD (on a server that
                     // hashes on HEAD, that HEAD costs as much as the copy).
-                    if let proven = try await blobs.copy(from: ref.replicaKey(index: seed), to: key, expected: digest) { return proven }
-                } else if try await !alreadyThere(key) {
-                    try await upload(replica, to: key)
+                    if let proven = copy.provenSHA256 { return (proven, copy.etag) }
+                    etag = copy.etag
+                } else if let there = try await alreadyThere(key, etag: recordedETag) {
+                    etag = there
+                } else {
+                    etag = try await upload(replica, to: key).etag
                 }
                 try await endpoint.requests.admit()
-                return try await blobs.verify(key, expected: digest)
+                return (try await blobs.verify(key, expected: digest.expecting(etag: etag)), etag)
             }
             replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica
             replica.state = .Completed
-            replica.verifiedDigest = verified
+            replica.verifiedDigest = made.sha256
+            replica.etag = made.etag
+            replica.lastVerifiedAt = controller.date()
+            replica.lastDeepVerifiedAt = replica.lastVerifiedAt
             replica.bytesDone = digest.size
             replica.uploadID = nil
             replica.lastError = nil
@@ -90,18 +106,21 @@ struct ReplicaTransfer: Sendable {
         _ = save(replica)
     }
 
-    /// True when a previous attempt's upload already landed intact (a crash between the
-    /// upload and recording it): then it is verified, not sent again.
-    private func alreadyThere(_ key: String) async throws -> Bool {
-        guard let info = try await blobs.head(key), info.size == digest.size, info.sha256 == digest.sha256 else { return false }
-        return (try? await blobs.verify(key, expected: digest)) != nil
+    /// A previous attempt's upload that already landed intact (a crash between the upload
+    /// and recording it): then it is verified against the ETag recorded for it, not sent
+    /// again. Returns `.some` of the object's ETag (nil inside for a store without ETags);
+    /// nil: not there, upload it.
+    private func alreadyThere(_ key: String, etag recorded: String?) async throws -> String?? {
+        guard let info = try await blobs.head(key), info.size == digest.size, info.sha256 == digest.sha256 else { return nil }
+        guard (try? await blobs.verify(key, expected: digest.expecting(etag: recorded))) != nil else { return nil }
+        return .some(info.etag)
     }
 
-    private func upload(_ replica: Replica, to key: String) async throws {
+    private func upload(_ replica: Replica, to key: String) async throws -> ObjectInfo {
         let checkpoint = replica.uploadID.map { UploadCheckpoint(key: key, uploadID: $0) }
         let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index)
         let store = self.store, ref = self.ref
-        _ = try await blobs.upload(
+        return try await blobs.upload(
             file: origin, to: key, digest: digest, resume: checkpoint, pacer: endpoint.bytes,
             onCheckpoint: { cp in
                 // Persisted before any part is sent, so a crash can resume this upload.

@@ -7,7 +7,27 @@ extension ReplicationController {
     /// One level-triggered pass over one version: read desired state and replicas, take the
     /// planner's record/delete/retype steps, start the transfers it asks for, and say what
     /// the driver should do next. Never waits for a transfer.
-    func pass(_ key: VersionRef, driver: ReconcileDriver<VersionRef>) async throws -> ReconcileResult {
+    ///
+    /// Once nothing else runs, it starts the checks of Completed replicas that are due
+    /// (asked for by a user, or, with `scheduled`, by the regions' scrub schedules) as tasks
+    /// like transfers; a daemon's pass over a settled version asks to be run again when the
+    /// next check falls due.
+    func pass(_ key: VersionRef, driver: ReconcileDriver<VersionRef>, scheduled: Bool) async throws -> ReconcileResult {
+        // One pass per key in this process, whichever driver runs it (a daemon's, or a
+        // command's waiting for one version).
+        guard live.withLock({ $0.passing.insert(key).inserted }) else { return .requeueAfter(.milliseconds(100)) }
+        defer { live.withLock { _ = $0.passing.remove(key) } }
+        do {
+            return try await passHoldingKey(key, driver: driver, scheduled: scheduled)
+        } catch {
+            // A pass that failed with nothing of the key running holds nothing: another
+            // process may take the version meanwhile.
+            if !live.withLock({ l in l.running.keys.contains { $0.version == key } }) { locks.release(key.id.lowercased()) }
+            throw error
+        }
+    }
+
+    private func passHoldingKey(_ key: VersionRef, driver: ReconcileDriver<VersionRef>, scheduled: Bool) async throws -> ReconcileResult {
         guard let version = try store.version(key) else {
             // Deleted (found missing): nothing left to do, and nothing to hold.
             locks.release(key.id.lowercased())
@@ -22,7 +42,6 @@ extension ReplicationController {
                 return .waiting
             }
             try await purge(key)
-            try onPurged(version)
             forget(key)
             return .done
         }
@@ -31,14 +50,20 @@ extension ReplicationController {
         guard FileManager.default.isReadableFile(atPath: origin) else {
             throw ReplicationError(.originMissing, "the origin copy of \(key) is missing at \(origin)")
         }
-        for (target, endpoint, blobs) in try work(for: version) {
+        let scrubbing = live.withLock { l in Set(l.scrubbing.filter { $0.version == key }.map(\.region)) }
+        // A region under check is planned once its checks have ended: a replica about to be
+        // found damaged must not seed a copy.
+        let planned = now()
+        for (target, endpoint, blobs) in try work(for: version) where !scrubbing.contains(target.name) {
             try await step(version, target: target, endpoint: endpoint, blobs: blobs, origin: origin, driver: driver)
         }
         let t = now()
         let (running, nextRetry) = live.withLock { l in
-            // A wait that is over and was not restarted is stale (the replica was removed,
-            // or finished by another process): dropped, so it cannot spin the key.
-            l.retryAt = l.retryAt.filter { $0.key.version != key || $0.value > t }
+            // A wait that was over before the steps planned is stale (the replica was
+            // removed, or finished by another process): dropped, so it cannot spin the key.
+            // One that ran out while they planned was seen in flight and not restarted: it
+            // is kept, and the key requeued at once to restart it.
+            l.retryAt = l.retryAt.filter { $0.key.version != key || $0.value > planned }
             return (l.running.keys.contains { $0.version == key },
                     l.retryAt.filter { $0.key.version == key }.map { $0.value - t }.min())
         }
@@ -49,6 +74,11 @@ extension ReplicationController {
         if status.aggregatedState == .InProgress, live.withLock({ $0.ended }) != endedBefore {
             // A transfer ended between this pass's reads: plan again from the store.
             return .requeueAfter(.zero)
+        }
+        let checks = try dueChecks(version, scheduled: scheduled)
+        if !checks.isEmpty {
+            for check in checks { start(check, driver: driver) }
+            return .waiting
         }
         let state: ProvisioningState = switch status.aggregatedState {
         case .Completed, .Unknown: .Succeeded
@@ -61,6 +91,7 @@ extension ReplicationController {
             return .requeueAfter(.zero)
         }
         forget(key)
+        if scheduled, let next = try nextCheck(of: key) { return .requeueAfter(next) }
         return .done
     }
 
@@ -162,6 +193,26 @@ extension ReplicationController {
         }
     }
 
+    /// Starts one replica check as a task, like a transfer (`running`, so a delete cancels
+    /// it), and marks its replica as under check. Its end queues the version again.
+    private func start(_ check: ReplicaScrub, driver: ReconcileDriver<VersionRef>) {
+        let id = check.id
+        let task = Task { await check.run() }
+        live.withLock { l in
+            l.running[id] = task
+            l.scrubbing.insert(id)
+        }
+        driver.spawn { [self] in
+            await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+            live.withLock { l in
+                l.running.removeValue(forKey: id)
+                l.scrubbing.remove(id)
+                l.ended += 1
+            }
+            await driver.enqueue(id.version)
+        }
+    }
+
     /// Drops what memory holds of a settled version, and its lock.
     private func forget(_ key: VersionRef) {
         live.withLock { l in
@@ -191,6 +242,6 @@ extension ReplicationController {
                 try store.deleteReplica(region: r.region, index: r.index, of: ref)
             }
         }
-        try store.deleteVersionRecord(ref)
+        try store.deleteVersionRecord(ref, releaseOrigin: releaseOrigin)
     }
 }

@@ -32,9 +32,12 @@ public final class ReplicationController: Sendable {
     let random: @Sendable () -> Double
     let originPath: @Sendable (StorageProfile) -> String
     let locks: any WorkLock
-    let onPurged: @Sendable (ImageVersion) throws -> Void
+    let releaseOrigin: @Sendable (String) throws -> Void
     /// Time on `clock`, as an offset from the controller's start.
     let now: @Sendable () -> Duration
+    /// Wall time when the controller started: with `now`, the dates scrub records and
+    /// compares (`lastVerifiedAt`) follow the injected clock.
+    let started = Date()
     let observers = ObserverHub()
     let live = Mutex(LiveState())
     /// How often a version whose transfers run is looked at again anyway (nil: only when a
@@ -46,21 +49,27 @@ public final class ReplicationController: Sendable {
     ///   - originPath: where the origin copy of a version's disk lives.
     ///   - random: uniform in 0..<1, for backoff jitter.
     ///   - locks: keeps other processes off a version this one works on.
-    ///   - onPurged: called after a deleted version's objects and record are gone (the
-    ///     origin copy's reference is dropped there).
+    ///   - releaseOrigin: removes the origin copy of a disk (by SHA-256) when a purged version
+    ///     held its last reference; runs inside the store's transaction that drops it.
     public init(store: any StateStore, regions: [RegionEndpoint], clock: any Clock<Duration>,
                 retry: RetryPolicy = .default, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 originPath: @escaping @Sendable (StorageProfile) -> String,
                 observer: (any ReplicationObserver)? = nil, locks: any WorkLock = InProcessOnly(),
                 resync: Duration? = nil,
-                onPurged: @escaping @Sendable (ImageVersion) throws -> Void = { _ in }) {
+                releaseOrigin: @escaping @Sendable (String) throws -> Void = { _ in }) {
         self.resync = resync
         self.store = store
         self.regions = Dictionary(regions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.clock = clock; self.retry = retry; self.random = random
-        self.originPath = originPath; self.locks = locks; self.onPurged = onPurged
+        self.originPath = originPath; self.locks = locks; self.releaseOrigin = releaseOrigin
         self.now = Self.offsetNow(clock)
         if let observer { _ = observers.add(observer) }
+    }
+
+    /// Wall-clock time as the controller's clock tells it (virtual in tests).
+    func date() -> Date {
+        let offset = now().components
+        return started.addingTimeInterval(Double(offset.seconds) + Double(offset.attoseconds) / 1e18)
     }
 
     private static func offsetNow<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
@@ -100,7 +109,7 @@ public final class ReplicationController: Sendable {
         defer { token.map { observers.remove($0) } }
         let driver = ReconcileDriver<VersionRef>(clock: clock, resync: resync)
         await driver.enqueue(key)
-        try await driver.run(workers: 1, until: key, reconcile: { [self] in try await pass($0, driver: driver) },
+        try await driver.run(workers: 1, until: key, reconcile: { [self] in try await pass($0, driver: driver, scheduled: false) },
                              isTransient: Self.isTransient)
         return key
     }
@@ -111,7 +120,7 @@ public final class ReplicationController: Sendable {
         let driver = ReconcileDriver<VersionRef>(clock: clock, resync: resync)
         daemon.withLock { $0 = driver }
         defer { daemon.withLock { $0 = nil } }
-        try await driver.run(workers: workers, reconcile: { [self] in try await pass($0, driver: driver) },
+        try await driver.run(workers: workers, reconcile: { [self] in try await pass($0, driver: driver, scheduled: true) },
                              isTransient: Self.isTransient, report: report)
     }
 
@@ -160,8 +169,19 @@ struct LiveState {
     /// Replicas whose last attempt failed retryably, and when (on the controller's clock)
     /// the next may start.
     var retryAt: [ReplicaID: Duration] = [:]
+    /// Replica checks (scrub) running; also in `running`, so a delete cancels them and the
+    /// planner leaves their replicas alone.
+    var scrubbing: Set<ReplicaID> = []
+    /// Checks a user asked for (version → deep), started at the version's next settled pass.
+    var scrubRequests: [VersionRef: Bool] = [:]
+    /// Replicas whose last scheduled check could not be made, and when the next may start.
+    var checkAfter: [ReplicaID: Duration] = [:]
+    /// What the checks asked for found, for the caller that asked.
+    var findings: [VersionRef: [ScrubFinding]] = [:]
     /// Regions whose abandoned multipart uploads were cleaned up for a version.
     var cleaned: Set<ReplicaID> = []
+    /// Keys a pass is working on now (one pass per key per process).
+    var passing: Set<VersionRef> = []
     /// Transfers ended so far (any version): a pass that saw one end while it planned
     /// looks again rather than judging from what it read before.
     var ended = 0

@@ -14,13 +14,26 @@ public struct ServiceConfiguration: Sendable {
     public var environment: [String: String]
     /// Expected concurrent VM deployments per replica (Azure advises 20).
     public var deploymentsPerReplica: Int
+    /// Directories a VHD distributor's `uri` may write under, besides the run's staging
+    /// area (realpath prefix). nil: anywhere the process may write (the embedded CLI, run by
+    /// its user as that user); `vmib serve` sets its `--output-root`s (none: staging only).
+    public var outputRoots: [String]?
+    /// Directories a template's `file://` scriptUri or File sourceUri may name (realpath
+    /// prefix). nil: any file the process may read (the embedded CLI); `vmib serve` sets its
+    /// `--source-root`s (none: file URIs are refused).
+    public var sourceRoots: [String]?
+    /// Whether this process serves other callers (`vmib serve`): then a template's
+    /// scriptUri and File sourceUri reach only public addresses unless the topology allows
+    /// private ones.
+    public var servesOthers = false
 
     public static let defaultSubscription = "00000000-0000-0000-0000-000000000000"
 
     public init(stateDirectory: String, topologyFile: String? = nil, catalogFile: String? = nil,
                 subscription: String = defaultSubscription,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                deploymentsPerReplica: Int = 20) {
+                deploymentsPerReplica: Int = 20, outputRoots: [String]? = nil, sourceRoots: [String]? = nil) {
+        self.outputRoots = outputRoots; self.sourceRoots = sourceRoots
         self.stateDirectory = stateDirectory; self.topologyFile = topologyFile; self.catalogFile = catalogFile
         self.subscription = subscription; self.environment = environment
         self.deploymentsPerReplica = deploymentsPerReplica
@@ -34,7 +47,7 @@ public struct ServiceConfiguration: Sendable {
         return home + "/.vmib"
     }
 
-    static func absolute(_ path: String) -> String {
+    public static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }

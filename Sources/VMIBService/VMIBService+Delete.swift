@@ -9,7 +9,7 @@ extension VMIBService {
     /// - Throws: `DomainError` when safetyProfile.blockDeletionBeforeEndOfLife forbids it, or
     ///   the version is the target of the latest rollback and `force` is false.
     public func beginDelete(_ ref: VersionRef, force: Bool, ifMatch: Int64? = nil, now: Date = Date()) throws {
-        var v = try details(ref).version
+        let v = try details(ref).version
         try checkPrecondition(ifMatch, v.generation, ref)
         guard v.provisioningState != .Deleting else { return }
         if v.safetyProfile.blockDeletionBeforeEndOfLife {
@@ -37,22 +37,6 @@ extension VMIBService {
         // The controller's pass over a Deleting version stops its transfers, deletes its
         // objects under the regions' budgets, then the record and the origin's reference.
         try await replication().settle(ref)
-    }
-
-    /// Drops a purged version's origin copy when no other version uses it.
-    func releaseOrigin(of v: ImageVersion) throws {
-        if try !originInUse(v.storageProfile.sha256) {
-            unlink(origin.path(for: v.storageProfile.sha256))
-        }
-    }
-
-    private func originInUse(_ sha256: String) throws -> Bool {
-        for g in try store.galleries(subscription: subscription, resourceGroup: nil) {
-            for i in try store.images(in: g.ref) where try store.versions(of: i.ref).contains(where: { $0.storageProfile.sha256 == sha256 }) {
-                return true
-            }
-        }
-        return false
     }
 
     /// Deletes an image definition that has no versions.

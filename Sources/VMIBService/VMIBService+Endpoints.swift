@@ -15,7 +15,7 @@ extension VMIBService {
                 store: store, regions: try endpoints(clock: clock), clock: clock, retry: topology.retry,
                 originPath: { [origin] in origin.path(for: $0.sha256) },
                 locks: VersionLocks(stateDirectory: configuration.stateDirectory), resync: .seconds(1),
-                onPurged: { [self] in try releaseOrigin(of: $0) })
+                releaseOrigin: { [origin] in _ = unlink(origin.path(for: $0)) })
             cached = made
             return made
         }
@@ -31,11 +31,13 @@ extension VMIBService {
             for (type, spec) in region.storage {
                 stores[type] = try blobStore(spec, region: region.name)
             }
-            return RegionEndpoint(name: region.name, stores: stores, limits: region.limits, clock: clock, now: now)
+            return RegionEndpoint(name: region.name, stores: stores, limits: region.limits, scrub: region.scrub,
+                                  clock: clock, now: now)
         }
     }
 
-    func blobStore(_ spec: StorageSpec, region: String) throws -> any BlobStore {
+    /// Opens one storage of a region as the controller does (benchmarks wrap it to count requests).
+    public func blobStore(_ spec: StorageSpec, region: String) throws -> any BlobStore {
         switch spec {
         case .directory(let path):
             let root = path.hasPrefix("/") ? path : configuration.stateDirectory + "/" + path

@@ -56,10 +56,7 @@ extension VMIBService {
                             checkpoint: RunCheckpointFile, replication: RunReplication) async throws -> RunOutput {
         switch d {
         case .vhd(let name, let uri):
-            let destination = uri.map { String($0.dropFirst("file://".count)) } ?? "\(run.staging)/\(name).vhd"
-            try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try? FileManager.default.removeItem(atPath: destination)
-            _ = try FileDigest.copy(vhd, to: destination)
+            let destination = try VHDOutput(roots: configuration.outputRoots).write(vhd, uri: uri, name: name, staging: run.staging)
             return RunOutput(name: name, runID: run.id, type: "VHD", artifactId: nil, artifactUri: "file://\(destination)",
                              provisioningState: "Succeeded")
         case .managedImage(let name, let id, let location):

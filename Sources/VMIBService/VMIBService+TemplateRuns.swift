@@ -8,8 +8,12 @@ extension VMIBService {
     /// Records a new run (Running/Queued) with its staging area. A template with Windows
     /// customizers fails at once: there is no Windows build host.
     /// - Throws: `DomainError`/`StoreError` when the template is missing or a run is active.
-    public func startRun(_ key: TemplateKey) throws -> TemplateRun {
+    /// - Parameter authorize: checks the template's resources against whoever starts the run.
+    public func startRun(_ key: TemplateKey) throws -> TemplateRun { try startRun(key, authorize: { _ in }) }
+
+    public func startRun(_ key: TemplateKey, authorize: (ImageTemplate) throws -> Void) throws -> TemplateRun {
         let details = try templateDetails(key)
+        try authorize(details.template)
         if let last = details.lastRun, last.state.isActive, !workerAlive(last) { try finishAbandoned(last) }
         let guid = UUID().uuidString.lowercased()
         let staging = "\(stagingRoot)/IT_\(key.resourceGroup)_\(key.name)_\(guid)"
@@ -59,6 +63,7 @@ extension VMIBService {
         do {
             try checkpoint.update { $0.attempts += 1 }
             template = try templateDetails(run.template).template
+            try checkFileSources(template)
         } catch {
             return try end(run, .failure(error), log: log, keepWorkspace: false,
                            prefix: resumedFrom == nil ? "cannot start the run: " : "cannot resume the run: ")
@@ -141,8 +146,8 @@ extension VMIBService {
         await progress(.Building, "fetching source \(source.exact)")
         let local = try await fetchSource(source, log: log)
         let built = try await ImageBuilder.build(
-            BuildJob(source: local, customizers: template.customize, workspace: run.staging, deadline: deadline,
-                     timeoutMinutes: template.buildTimeoutInMinutes, cache: downloadCache, stopReason: stopReason),
+            fetching(BuildJob(source: local, customizers: template.customize, workspace: run.staging, deadline: deadline,
+                              timeoutMinutes: template.buildTimeoutInMinutes, cache: downloadCache, stopReason: stopReason)),
             log: log) { phase in
                 switch phase {
                 case .building: await progress(.Building, "preparing the disk")
@@ -280,4 +285,14 @@ final class InterruptionFlag: Sendable {
     private let value = Atomic<Bool>(false)
     func set() { value.store(true, ordering: .relaxed) }
     var isSet: Bool { value.load(ordering: .relaxed) }
+}
+
+extension VMIBService {
+    /// A build job with the addresses its customizers' fetches may reach: public ones only
+    /// when this process serves others and the topology does not allow private networks.
+    private func fetching(_ job: BuildJob) -> BuildJob {
+        var job = job
+        job.fetchAddresses = configuration.servesOthers && !topology.fetchFromPrivateNetworks ? .publicOnly : .any
+        return job
+    }
 }

@@ -20,10 +20,18 @@ extension VMIBService {
     /// Validates and records a template. Creating the same body again changes nothing;
     /// a different body under an existing name is refused (templates are immutable).
     /// - Throws: `DomainError` naming the field (with Azure's provisioningErrorCode).
+    /// - Parameter authorize: checks every resource the template names against the caller
+    ///   (the server's role and scope), before anything is stored; throws to refuse.
     public func createTemplate(_ request: CreateTemplateRequest) throws -> CreateTemplateResult {
+        try createTemplate(request, authorize: { _ in })
+    }
+
+    public func createTemplate(_ request: CreateTemplateRequest,
+                               authorize: (ImageTemplate) throws -> Void) throws -> CreateTemplateResult {
         let resource = try ARMDeployment.resolveImageTemplate(request.document, parameters: request.parameters)
         let parsed = try TemplateParser.parse(resource, name: request.key.name, resourceGroup: request.key.resourceGroup, context: templateContext)
         try checkServed(parsed.template)
+        try authorize(parsed.template)
         let body = resource.text
         let record = TemplateRecord(key: request.key, body: body, createdAt: Date())
         if let existing = try templateStore.template(request.key) {
@@ -48,6 +56,11 @@ extension VMIBService {
     ///   member that cannot change; `StoreError.refused` while a run is active. Nothing
     ///   changes then.
     public func updateTemplate(_ key: TemplateKey, patch: JSONValue) throws -> TemplateDetails {
+        try updateTemplate(key, patch: patch, authorize: { _ in })
+    }
+
+    public func updateTemplate(_ key: TemplateKey, patch: JSONValue,
+                               authorize: (ImageTemplate) throws -> Void) throws -> TemplateDetails {
         let record = try templateDetails(key).record
         guard case .object(var members) = try JSONParser.parse(record.body), let changes = patch.objectValue else {
             throw DomainError.invalid("body", "an update is a JSON object (tags, identity, properties.distribute, properties.vmProfile)")
@@ -76,13 +89,37 @@ extension VMIBService {
         let updated = JSONValue.object(members)
         let parsed = try TemplateParser.parse(updated, name: key.name, resourceGroup: key.resourceGroup, context: templateContext)
         try checkServed(parsed.template)
+        try authorize(parsed.template)
         try templateStore.replaceTemplateBody(key, body: updated.text)
         return try templateDetails(key)
     }
 
     /// SharedImage target regions must be served by this deployment.
+    /// Refuses a customizer's `file://` URI outside the configured source roots, at create,
+    /// update and when a run starts (the roots may have changed since).
+    func checkFileSources(_ t: ImageTemplate) throws {
+        guard let roots = configuration.sourceRoots else { return }
+        let real = roots.map(VHDOutput.real)
+        for (i, c) in t.customize.enumerated() {
+            let (uri, member): (String, String)
+            switch c {
+            case .shell(_, .uri(let u), _): (uri, member) = (u, "scriptUri")
+            case .file(_, let u, _, _): (uri, member) = (u, "sourceUri")
+            default: continue
+            }
+            guard uri.lowercased().hasPrefix("file://") else { continue }
+            let path = VHDOutput.real(VHDOutput.path(of: uri).removingPercentEncoding ?? "")
+            guard VHDOutput.inside(path, real) else {
+                throw DomainError.invalid("properties.customize[\(i)].\(member)", "'\(uri)' is outside the directories this server reads files from (vmib serve --source-root): \(roots.isEmpty ? "none; use an https URL" : roots.joined(separator: ", "))")
+            }
+        }
+    }
+
     private func checkServed(_ t: ImageTemplate) throws {
+        try checkFileSources(t)
+        let outputs = VHDOutput(roots: configuration.outputRoots)
         for (i, d) in t.distribute.enumerated() {
+            if case .vhd(_, let uri?) = d { try outputs.check(uri, field: "properties.distribute[\(i)].uri") }
             guard case .sharedImage(_, let s) = d else { continue }
             for (j, r) in s.targetRegions.enumerated() {
                 guard let served = topology[r.name] else {

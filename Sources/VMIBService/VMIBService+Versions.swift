@@ -33,15 +33,32 @@ extension VMIBService {
 
         var storage = try origin.ingest(request.disk)
         storage.sourcePath = ServiceConfiguration.absolute(request.disk)
-        let version = ImageVersion(
+        var version = ImageVersion(
             ref: ref,
             publishingProfile: PublishingProfile(targetRegions: targets, replicaCount: replicaCount,
                                                  excludeFromLatest: request.excludeFromLatest,
                                                  endOfLifeDate: endOfLife, publishedDate: Date()),
             storageProfile: storage, provisioningState: .Creating, safetyProfile: request.safetyProfile)
-        try store.createVersion(version)
-        return version
+        // The reference is taken in the transaction that records the version; a delete of
+        // the last version on the same disk may have removed the file meanwhile (in its own
+        // transaction): then the disk is ingested again.
+        let originFile = origin.path(for: storage.sha256)
+        for attempt in 1...3 {
+            do {
+                try store.createVersion(version) {
+                    guard FileManager.default.fileExists(atPath: originFile) else { throw OriginGone() }
+                }
+                return version
+            } catch is OriginGone where attempt < 3 {
+                storage = try origin.ingest(request.disk)
+                storage.sourcePath = ServiceConfiguration.absolute(request.disk)
+                version.storageProfile = storage
+            }
+        }
+        throw DomainError(.refused, field: "--disk", "the origin copy of '\(request.disk)' kept disappearing under concurrent deletes; try again")
     }
+
+    private struct OriginGone: Error {}
 
     /// Target regions as given, checked against the catalog and this deployment.
     func validate(_ requests: [TargetRegionRequest], defaultCount: Int, field: String = "--target-region",

@@ -31,9 +31,16 @@ extension SQLiteStateStore {
         }
     }
 
-    public func deleteVersionRecord(_ ref: VersionRef) throws {
+    public func deleteVersionRecord(_ ref: VersionRef, releaseOrigin: (String) throws -> Void) throws {
         try write { db in
             let id = try self.requireVersion(db, ref)
+            if let sha256 = try String.fetchOne(db, sql: "SELECT sha256 FROM versions WHERE id=?", arguments: [id]) {
+                try db.execute(sql: "UPDATE origins SET refs = refs - 1 WHERE sha256=? AND refs > 1", arguments: [sha256])
+                if db.changesCount == 0 {
+                    try db.execute(sql: "DELETE FROM origins WHERE sha256=?", arguments: [sha256])
+                    try releaseOrigin(sha256)
+                }
+            }
             try db.execute(sql: "DELETE FROM replicas WHERE version_id=?", arguments: [id])
             try db.execute(sql: "DELETE FROM target_regions WHERE version_id=?", arguments: [id])
             try db.execute(sql: "DELETE FROM versions WHERE id=?", arguments: [id])

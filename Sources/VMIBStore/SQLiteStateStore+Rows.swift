@@ -24,7 +24,8 @@ extension SQLiteStateStore {
             let busy = e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED
             return StoreError(.database, "state database: \(e.message ?? "\(e.resultCode)")", isTransient: busy)
         }
-        return StoreError(.database, "state database: \(error)")
+        // A caller's own check, run inside the transaction, keeps its meaning.
+        return error
     }
 
     func exists(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Bool {
@@ -48,9 +49,14 @@ extension SQLiteStateStore {
     }
 
     func insertReplica(_ db: Database, _ versionID: Int64, _ r: Replica) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO replicas VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", arguments: [
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO replicas (version_id, region, idx, storage_account_type, state, bytes_done,
+                attempts, retries, last_error, verified_digest, upload_id, updated_at, etag, last_verified_at, last_deep_verified_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """, arguments: [
             versionID, r.region, r.index, r.storageAccountType.rawValue, r.state.rawValue, r.bytesDone,
-            r.attempts, r.retries, r.lastError, r.verifiedDigest, r.uploadID, r.updatedAt.timeIntervalSince1970])
+            r.attempts, r.retries, r.lastError, r.verifiedDigest, r.uploadID, r.updatedAt.timeIntervalSince1970,
+            r.etag, r.lastVerifiedAt?.timeIntervalSince1970, r.lastDeepVerifiedAt?.timeIntervalSince1970])
     }
 
     func insertTargets(_ db: Database, _ versionID: Int64, _ targets: [TargetRegion]) throws {
@@ -127,13 +133,16 @@ extension SQLiteStateStore {
     }
 
     /// A replica from `SELECT region, idx, storage_account_type, state, bytes_done, attempts,
-    /// retries, last_error, verified_digest, upload_id, updated_at`.
+    /// retries, last_error, verified_digest, upload_id, updated_at, etag, last_verified_at,
+    /// last_deep_verified_at`.
     static func replicaByPosition(_ row: Row) -> Replica {
         Replica(region: row[0], index: row[1],
                 storageAccountType: StorageAccountType(rawValue: row[2]) ?? .Standard_LRS,
                 state: Replica.State(rawValue: row[3]) ?? .Pending, bytesDone: row[4],
                 attempts: row[5], retries: row[6], lastError: row[7], verifiedDigest: row[8], uploadID: row[9],
-                updatedAt: Date(timeIntervalSince1970: row[10]))
+                updatedAt: Date(timeIntervalSince1970: row[10]), etag: row[11],
+                lastVerifiedAt: (row[12] as Double?).map(Date.init(timeIntervalSince1970:)),
+                lastDeepVerifiedAt: (row[13] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     static func replica(_ row: Row) -> Replica {
@@ -142,6 +151,8 @@ extension SQLiteStateStore {
                 state: Replica.State(rawValue: row["state"]) ?? .Pending, bytesDone: row["bytes_done"],
                 attempts: row["attempts"], retries: row["retries"], lastError: row["last_error"],
                 verifiedDigest: row["verified_digest"], uploadID: row["upload_id"],
-                updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+                updatedAt: Date(timeIntervalSince1970: row["updated_at"]), etag: row["etag"],
+                lastVerifiedAt: (row["last_verified_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                lastDeepVerifiedAt: (row["last_deep_verified_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 }

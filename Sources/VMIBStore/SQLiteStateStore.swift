@@ -121,9 +121,10 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: versions
 
-    public func createVersion(_ v: ImageVersion) throws {
+    public func createVersion(_ v: ImageVersion, check: () throws -> Void) throws {
         let i = v.ref.image, g = i.gallery, p = v.publishingProfile, s = v.storageProfile
         try write { db in
+            try check()
             guard try self.exists(db, "SELECT 1 FROM images WHERE subscription=? AND resource_group=? AND gallery=? AND name=?",
                                   [g.subscription, g.resourceGroup, g.gallery, i.image]) else {
                 throw StoreError(.notFound, "image definition '\(i.image)' does not exist in gallery '\(g.gallery)'")
@@ -146,6 +147,8 @@ public final class SQLiteStateStore: StateStore {
                     v.safetyProfile.blockDeletionBeforeEndOfLife, v.lifecycle.state.rawValue,
                     v.lifecycle.replacement?.description])
             let id = db.lastInsertedRowID
+            try db.execute(sql: "INSERT INTO origins (sha256, refs) VALUES (?, 1) ON CONFLICT (sha256) DO UPDATE SET refs = refs + 1",
+                           arguments: [s.sha256])
             try self.insertTargets(db, id, p.targetRegions)
             for t in p.targetRegions {
                 for index in 1...t.regionalReplicaCount {
@@ -217,7 +220,8 @@ public final class SQLiteStateStore: StateStore {
             // 100), and looking 12 names up per row was most of `version show`'s time.
             return try Row.fetchAll(db, sql: """
                 SELECT region, idx, storage_account_type, state, bytes_done, attempts, retries, last_error,
-                       verified_digest, upload_id, updated_at FROM replicas WHERE version_id=? ORDER BY region, idx
+                       verified_digest, upload_id, updated_at, etag, last_verified_at, last_deep_verified_at
+                FROM replicas WHERE version_id=? ORDER BY region, idx
                 """, arguments: [id]).map(Self.replicaByPosition)
         }
     }

@@ -11,6 +11,8 @@ enum Schema {
         registerTemplates(&m)
         registerEnvelopes(&m)
         registerGenerations(&m)
+        registerOriginReferences(&m)
+        registerReplicaVerification(&m)
         registerStatusGenerations(&m)
         return m
     }

@@ -18,8 +18,11 @@ public protocol StateStore: Sendable {
     func image(_ ref: ImageRef) throws -> ImageDefinition?
     func images(in gallery: GalleryRef) throws -> [ImageDefinition]
 
-    /// Records a version, its target regions and a Pending record for every wanted replica.
-    func createVersion(_ version: ImageVersion) throws
+    /// Records a version, its target regions and a Pending record for every wanted replica,
+    /// and takes a reference on its origin disk, in one transaction; `check` runs inside it
+    /// (the origin file must still be there: a delete of the last version using it removes
+    /// it in its own transaction).
+    func createVersion(_ version: ImageVersion, check: () throws -> Void) throws
     func version(_ ref: VersionRef) throws -> ImageVersion?
     /// A version's generation and status generation, from its row alone (one indexed read,
     /// no target regions or replicas); nil when it does not exist. Read it before the
@@ -47,8 +50,10 @@ public protocol StateStore: Sendable {
     /// - Returns: the version as stored, with its new generation.
     @discardableResult
     func updateVersion(_ version: ImageVersion, ifGeneration: Int64?, provisioningState: ProvisioningState?) throws -> ImageVersion
-    /// Removes a version's record with its target regions and replica records.
-    func deleteVersionRecord(_ ref: VersionRef) throws
+    /// Removes a version's record with its target regions and replica records and drops its
+    /// reference on the origin disk, in one transaction; when it was the last reference,
+    /// `releaseOrigin(sha256)` runs inside that transaction (it removes the file).
+    func deleteVersionRecord(_ ref: VersionRef, releaseOrigin: (String) throws -> Void) throws
     /// Deletes an image definition; refused while it has versions (the error gives the count).
     func deleteImage(_ ref: ImageRef) throws
 
@@ -74,6 +79,23 @@ public protocol StateStore: Sendable {
     func saveReplica(_ replica: Replica, of ref: VersionRef) throws
     func deleteReplica(region: String, index: Int, of ref: VersionRef) throws
 
+    /// Versions (not being deleted) with a Completed replica due for a scrub: in a region of
+    /// `cutoffs`, last verified before that region's cutoff (or never). Regions not named
+    /// are not scrubbed on a schedule. One query, oldest version first.
+    func versionsWithReplicasDue(verifiedBefore cutoffs: [String: Date]) throws -> [VersionRef]
+    /// A check that held: the replica's lastVerifiedAt (and, for a re-hash,
+    /// lastDeepVerifiedAt) becomes `at`, only while it is still Completed.
+    /// - Returns: false when the replica is gone or no longer Completed.
+    @discardableResult
+    func recordVerification(region: String, index: Int, of ref: VersionRef, at: Date, deep: Bool) throws -> Bool
+    /// What a scrub does with a Completed replica found missing or corrupt: Pending again
+    /// (attempts reset, its ETag and verification times cleared, `reason` as its lastError)
+    /// and the version Updating, in one transaction, so the controller re-makes it. The
+    /// version's generation is left alone: nothing a user owns changed.
+    /// - Returns: false when the replica was not Completed (already being re-made, or gone).
+    @discardableResult
+    func requeueDamagedReplica(region: String, index: Int, of ref: VersionRef, reason: String, at: Date) throws -> Bool
+
     /// A resource's Resource Manager envelope (location, tags), by id, case-insensitively;
     /// nil for a resource created without one (by the CLI).
     func envelope(of id: String) throws -> ResourceEnvelope?
@@ -83,6 +105,12 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    /// Records a version (no origin check).
+    public func createVersion(_ version: ImageVersion) throws { try createVersion(version, check: {}) }
+
+    /// Removes a version's record; the origin file, if its last reference, is left to the caller.
+    public func deleteVersionRecord(_ ref: VersionRef) throws { try deleteVersionRecord(ref, releaseOrigin: { _ in }) }
+
     /// Replaces the desired state and provisioning state unconditionally (no compare-and-set).
     public func updateVersion(_ version: ImageVersion) throws {
         try updateVersion(version, ifGeneration: nil, provisioningState: version.provisioningState)

@@ -10,7 +10,8 @@ public enum URLFetcher {
     /// - Returns: the size, SHA-256 and MD5 of what was received.
     /// - Throws: `TransferError`: `.fatal` with the HTTP status for 4xx answers (404 …) and
     ///   unreadable files, `.retryable` for network failures and 5xx; `CancellationError`.
-    public static func download(_ url: String, to path: String,
+    /// - Parameter addresses: which addresses the fetch may connect to.
+    public static func download(_ url: String, to path: String, addresses: AddressPolicy = .any,
                                 progress: (@Sendable (Int64) -> Void)? = nil) async throws -> ObjectDigest {
         let scheme = url.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
         guard schemes.contains(scheme) else {
@@ -22,6 +23,7 @@ public enum URLFetcher {
         request.hashesSink = true
         request.progress = progress
         request.headers = ["User-Agent: vmib"]
+        request.addresses = addresses
         let response: CurlResponse
         do {
             response = try await CurlTransfer.perform(request)

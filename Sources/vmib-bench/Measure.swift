@@ -10,6 +10,14 @@ enum Measure {
         return (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, value)
     }
 
+    /// Seconds a synchronous `body` took, and its result.
+    static func secondsSync<T>(_ body: () throws -> T) rethrows -> (Double, T) {
+        let start = ContinuousClock.now
+        let value = try body()
+        let d = ContinuousClock.now - start
+        return (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, value)
+    }
+
     /// The process's peak resident set so far (VmHWM), in KiB.
     static func peakResidentKiB() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }

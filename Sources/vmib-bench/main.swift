@@ -5,6 +5,7 @@
 //                     [--multipart-threshold-mib N]
 //   vmib-bench scale-seed --state-dir D [--versions N] [--replicas N]
 //   vmib-bench scale-time --state-dir D --version X.Y.Z [--repeat N]
+//   vmib-bench scrub-cost --state-dir D [--replicas K] [--kib N]
 // The scale commands take the topology from $VMIB_TOPOLOGY and the catalog from
 // $VMIB_TOPOLOGY_DIR, as vmib does.
 import Foundation
@@ -15,8 +16,9 @@ do {
     case "upload": try await UploadBenchmark(arguments).run()
     case "scale-seed": try await ScaleBenchmark(arguments).seed()
     case "scale-time": try await ScaleBenchmark(arguments).time()
+    case "scrub-cost": try await ScrubBenchmark(arguments).run()
     default:
-        FileHandle.standardError.write(Data("vmib-bench: expected upload, scale-seed or scale-time\n".utf8))
+        FileHandle.standardError.write(Data("vmib-bench: expected upload, scale-seed, scale-time or scrub-cost\n".utf8))
         exit(2)
     }
 } catch {

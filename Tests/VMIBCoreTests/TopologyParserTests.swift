@@ -24,6 +24,20 @@ import Testing
         #expect(s3.payloadSigning == "never")
     }
 
+    @Test func scrubScheduleComesFromTheRegionOverTheDefaultsOverTheBuiltIn() throws {
+        let t = try TopologyParser.parse("""
+            {"defaults": {"scrub": {"intervalSeconds": 600}},
+             "regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "e"}},
+                          "scrub": {"deepIntervalSeconds": 0}},
+                         {"name": "westus", "storage": {"Standard_LRS": {"kind": "directory", "path": "w"}}}]}
+            """, catalog: catalog)
+        #expect(t["eastus"]?.scrub == ScrubSchedule(intervalSeconds: 600, deepIntervalSeconds: 0))
+        #expect(t["westus"]?.scrub == ScrubSchedule(intervalSeconds: 600, deepIntervalSeconds: 86_400))
+        let builtIn = try TopologyParser.parse(#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "e"}}}]}"#,
+                                               catalog: catalog)
+        #expect(builtIn["eastus"]?.scrub == ScrubSchedule(intervalSeconds: 3600, deepIntervalSeconds: 86_400))
+    }
+
     @Test(arguments: [
         ("{", "not valid JSON"),
         (#"{"regions": []}"#, "regions"),
@@ -33,6 +47,9 @@ import Testing
         (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "x"}}, "limits": {"concurrentTransfers": 0}}]}"#, "regions[0].limits.concurrentTransfers"),
         (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "s3", "endpoint": "http://h", "bucket": "b", "accessKeyEnv": "A", "secretKeyEnv": "B", "secretKey": "leak"}}}]}"#, "credentials may not be written"),
         (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "s3", "endpoint": "http://h", "bucket": "b", "accessKeyEnv": "A", "secretKeyEnv": "B", "payloadSigning": "sometimes"}}}]}"#, "regions[0].storage.Standard_LRS.payloadSigning"),
+        (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "x"}}, "scrub": {"intervalSeconds": -1}}]}"#, "regions[0].scrub.intervalSeconds"),
+        (#"{"defaults": {"scrub": {"deepIntervalSeconds": "daily"}}, "regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "x"}}}]}"#, "defaults.scrub.deepIntervalSeconds"),
+        (#"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "x"}}, "scrub": 60}]}"#, "regions[0].scrub"),
     ])
     func malformedTopologiesNameTheField(text: String, expected: String) {
         do {
@@ -40,6 +57,19 @@ import Testing
             Issue.record("accepted \(text)")
         } catch {
             #expect("\(error)".contains(expected), "\(error)")
+        }
+    }
+
+    @Test func templateFetchesFromPrivateNetworksAreOffOnlyWhenSaid() throws {
+        let region = #"[{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "x"}}}]"#
+        #expect(try TopologyParser.parse(#"{"regions": \#(region)}"#, catalog: catalog).fetchFromPrivateNetworks == false)
+        #expect(try TopologyParser.parse(#"{"templates": {"fetchFromPrivateNetworks": true}, "regions": \#(region)}"#,
+                                         catalog: catalog).fetchFromPrivateNetworks)
+        for (bad, field) in [(#"{"templates": {"fetchFromPrivateNetworks": "yes"}, "regions": \#(region)}"#, "templates.fetchFromPrivateNetworks"),
+                             (#"{"templates": {"fetchEverything": true}, "regions": \#(region)}"#, "templates.fetchEverything"),
+                             (#"{"templates": [], "regions": \#(region)}"#, "templates")] {
+            let error = #expect(throws: DomainError.self) { try TopologyParser.parse(bad, catalog: catalog) }
+            #expect(error?.field?.hasSuffix(field) == true, "\(bad): \(String(describing: error))")
         }
     }
 

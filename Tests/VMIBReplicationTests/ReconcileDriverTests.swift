@@ -61,3 +61,16 @@ import VMIBCore
         #expect(passes.withLock { $0 } == 2)
     }
 }
+
+@Suite struct RetryAfterRangeTests {
+    /// A server's Retry-After is range-checked before it becomes a Duration: 1e300 or a
+    /// negative or NaN value must not trap (it did, and again on every restart).
+    @Test func hugeOrInvalidRetryAfterDoesNotTrap() {
+        #expect(ReplicaTransfer.duration(1e300) == .seconds(86_400))
+        #expect(ReplicaTransfer.duration(2.5) == .milliseconds(2500))
+        #expect(ReplicaTransfer.duration(-1) == nil)
+        #expect(ReplicaTransfer.duration(.nan) == nil)
+        #expect(ReplicaTransfer.duration(.infinity) == nil)
+        #expect(ReplicaTransfer.duration(nil) == nil)
+    }
+}

@@ -22,7 +22,11 @@ import VMIBTransfer
                                               identifier: .init(publisher: "p", offer: "o", sku: "s"), createdAt: Date()))
     }
 
-    func publish(_ regions: [(String, Int)]) throws {
+    func publish(_ regions: [(String, Int)]) throws { _ = try publish(ref.version, regions) }
+
+    /// Records version `number` of the image on the origin disk, Creating.
+    func publish(_ number: VersionNumber, _ regions: [(String, Int)]) throws -> VersionRef {
+        let ref = self.ref.image.version(number)
         try store.createVersion(ImageVersion(
             ref: ref,
             publishingProfile: PublishingProfile(
@@ -30,6 +34,7 @@ import VMIBTransfer
                 replicaCount: 1, excludeFromLatest: false, endOfLifeDate: nil, publishedDate: Date()),
             storageProfile: StorageProfile(sourcePath: origin, sizeBytes: digest.size, sha256: digest.sha256, md5: digest.md5),
             provisioningState: .Creating))
+        return ref
     }
 
     func controller(_ stores: [String: ScriptedBlobStore], clock: VirtualClock,
@@ -70,6 +75,17 @@ import VMIBTransfer
         let r = try #require(try store.replicas(of: ref).first)
         #expect(r.retries == 2 && r.attempts == 3)
         #expect(outcome.status.summary[0].details.contains("2 retries"))
+    }
+
+    /// A server asking for `Retry-After: 1e300` gets the policy's longest wait, not a trap.
+    @Test func aHugeRetryAfterIsClampedNotATrap() async throws {
+        try publish([("eastus", 1)])
+        let east = ScriptedBlobStore()
+        east.failNext([TransferError(code: .throttled, status: 503, retryAfter: 1e300, target: "k", message: "SlowDown")])
+        let clock = VirtualClock()
+        let outcome = try await controller(["eastus": east], clock: clock).reconcile(ref)
+        #expect(outcome.state == .Succeeded)
+        #expect(clock.sleeps.filter { $0 > .zero } == [RetryPolicy.default.maxRetryAfter])
     }
 
     @Test func backsOffExponentiallyThenFailsTheRegionWhileOthersComplete() async throws {
@@ -232,13 +248,7 @@ import VMIBTransfer
     @Test func twoVersionsShareTheRegionsConcurrencyBudget() async throws {
         let base = try ReplicationControllerTests()
         try base.publish([("eastus", 1)])
-        let second = base.ref.image.version(VersionNumber(1, 1, 0))
-        try base.store.createVersion(ImageVersion(
-            ref: second,
-            publishingProfile: PublishingProfile(targetRegions: [TargetRegion(name: "eastus", regionalReplicaCount: 1, storageAccountType: .Standard_LRS)],
-                                                 replicaCount: 1, excludeFromLatest: false, endOfLifeDate: nil, publishedDate: Date()),
-            storageProfile: StorageProfile(sourcePath: base.origin, sizeBytes: base.digest.size, sha256: base.digest.sha256, md5: base.digest.md5),
-            provisioningState: .Creating))
+        let second = try base.publish(VersionNumber(1, 1, 0), [("eastus", 1)])
         let east = ScriptedBlobStore(duringUpload: { _ in try? await Task.sleep(for: .milliseconds(50)) })
         let clock = VirtualClock()
         let endpoint = RegionEndpoint(name: "eastus", stores: [.Standard_LRS: east],
@@ -259,5 +269,28 @@ import VMIBTransfer
         #expect(east.maxConcurrentUploads == 1)
         #expect(try base.store.version(base.ref)?.provisioningState == .Succeeded)
         #expect(try base.store.version(second)?.provisioningState == .Succeeded)
+    }
+
+    /// Requests per second are one budget too: two versions × 3 replicas through one region
+    /// at 2 requests/s take as long as their sum of requests needs (with a budget per
+    /// version they would take half as long).
+    @Test func twoVersionsShareTheRegionsRequestBudget() async throws {
+        let base = try ReplicationControllerTests()
+        try base.publish([("eastus", 3)])
+        let second = try base.publish(VersionNumber(1, 1, 0), [("eastus", 3)])
+        let east = ScriptedBlobStore()
+        let clock = VirtualClock()
+        let endpoint = RegionEndpoint(name: "eastus", stores: [.Standard_LRS: east],
+                                      limits: RegionLimits(concurrentTransfers: 4, bytesPerSecond: 0, requestsPerSecond: 2),
+                                      clock: clock, now: { clock.elapsed })
+        let ctl = ReplicationController(store: base.store, regions: [endpoint], clock: clock, originPath: { [origin = base.origin] _ in origin })
+        async let one = ctl.reconcile(base.ref)
+        async let two = ctl.reconcile(second)
+        #expect(try await one.state == .Succeeded)
+        #expect(try await two.state == .Succeeded)
+        // 2 versions × 3 replicas × 2 requests (transfer, verify) = 12 admissions at 2/s
+        // with a burst of 1: at least 5.5 s of virtual time.
+        #expect(east.counts.uploads == 2 && east.counts.copies == 4)
+        #expect(clock.elapsed >= .milliseconds(5500), "\(clock.elapsed)")
     }
 }

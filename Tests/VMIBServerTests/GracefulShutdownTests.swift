@@ -11,9 +11,9 @@ import VMIBTestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let disk = dir.appendingPathComponent("disk.raw").path
         try TestFiles.random(URL(fileURLWithPath: disk), bytes: 6_000_000)
-        // 1.5 MB/s: the upload takes about 4 s, long enough to be interrupted.
+        // 0.75 MB/s: the upload takes about 8 s, long enough to be interrupted on a loaded machine.
         let topology = dir.appendingPathComponent("topology.json").path
-        try #"{"name":"slow","regions":[{"name":"eastus","storage":{"Standard_LRS":{"kind":"directory","path":"regions/eastus"}},"limits":{"concurrentTransfers":1,"bytesPerSecond":1500000,"requestsPerSecond":0}}]}"#
+        try #"{"name":"slow","regions":[{"name":"eastus","storage":{"Standard_LRS":{"kind":"directory","path":"regions/eastus"}},"limits":{"concurrentTransfers":1,"bytesPerSecond":750000,"requestsPerSecond":0}}]}"#
             .write(toFile: topology, atomically: true, encoding: .utf8)
         let tokens = dir.appendingPathComponent("tokens.json").path
         try ServerFixture.tokensJSON.write(toFile: tokens, atomically: true, encoding: .utf8)

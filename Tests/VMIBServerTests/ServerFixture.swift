@@ -73,8 +73,9 @@ struct Reply {
 
 extension TestClientProtocol {
     func call(_ method: HTTPRequest.Method, _ path: String, token: String? = "admin-token", body: String? = nil,
-              apiVersion: String? = "2025-03-03") async throws -> Reply {
+              apiVersion: String? = "2025-03-03", headers extra: [String: String] = [:]) async throws -> Reply {
         var headers = HTTPFields()
+        for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
         if let token { headers[.authorization] = "Bearer \(token)" }
         if body != nil { headers[.contentType] = "application/json" }
         var uri = path

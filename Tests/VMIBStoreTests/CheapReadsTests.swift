@@ -85,6 +85,21 @@ import VMIBCore
         #expect(try store.versionTag(ref.image.version(VersionNumber(2, 0, 0))) == nil)
     }
 
+    @Test func scrubsFindingsMoveTheTag() throws {
+        let ref = try publish(VersionNumber(1, 0, 0), regions: [("eastus", 1)])
+        var r = try #require(try store.replica(of: ref, region: "eastus", index: 1))
+        r.state = .Completed
+        try store.saveReplica(r, of: ref)
+        let completed = try #require(try store.versionTag(ref))
+        #expect(try store.recordVerification(region: "eastus", index: 1, of: ref, at: Date(), deep: false))
+        let verified = try #require(try store.versionTag(ref))
+        #expect(verified.statusGeneration == completed.statusGeneration + 1)
+        #expect(try store.requeueDamagedReplica(region: "eastus", index: 1, of: ref, reason: "missing", at: Date()))
+        let requeued = try #require(try store.versionTag(ref))
+        #expect(requeued.statusGeneration == verified.statusGeneration + 1)
+        #expect(requeued.generation == completed.generation)
+    }
+
     @Test func republishedVersionHasANewTagThoughItsCountersStartAgain() throws {
         let ref = try publish(VersionNumber(1, 0, 0), regions: [("eastus", 1)])
         let before = try #require(try store.versionTag(ref))

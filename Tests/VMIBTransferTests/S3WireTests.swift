@@ -65,7 +65,9 @@ struct S3WireTests {
             let start = Date()
             let error = await #expect(throws: TransferError.self) { try await store.head("hang") }
             #expect(error?.code == .retryable)
-            #expect(Date().timeIntervalSince(start) < 10)
+            // The stub never answers: ending at all is the point (about 1 s alone; 10 s seen
+            // on 2 cores under the whole parallel suite).
+            #expect(Date().timeIntervalSince(start) < 30)
         }
     }
 

@@ -275,6 +275,12 @@ struct RemoteBackend: VMIBBackend {
         _ = try await call(.post, ref.id + "/reconcile")
     }
 
+    /// Asks the server's controller to check the version's Completed replicas (`deep`: and
+    /// re-hash them); it re-makes the damaged ones.
+    func requestVerification(_ ref: VersionRef, deep: Bool) async throws {
+        _ = try await call(.post, ref.id + "/verify", query: deep ? "&deep=true" : "")
+    }
+
     func servedRegions() async throws -> (regions: [RegionInfo], topology: String) {
         let l = try await locations()
         return (l.value.map(\.vmib), l.vmib.topology)

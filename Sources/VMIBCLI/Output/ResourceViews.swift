@@ -77,6 +77,8 @@ struct VersionView: Encodable {
         var retries: Int
         var lastError: String?
         var verifiedDigest: String?
+        var etag: String?
+        var lastVerifiedAt: Date?
     }
     struct Properties: Encodable {
         var publishingProfile: PublishingProfileView
@@ -94,12 +96,15 @@ struct VersionView: Encodable {
             var state: String
             var details: String
             var progress: Int
+            /// vmib: the oldest lastVerifiedAt of the region's Completed replicas.
+            var lastVerifiedAt: Date?
         }
         var aggregatedState: String
         var summary: [Summary]
         init(_ s: ReplicationStatus) {
             aggregatedState = s.aggregatedState.rawValue
-            summary = s.summary.map { Summary(region: $0.region, state: $0.state.rawValue, details: $0.details, progress: $0.progress) }
+            summary = s.summary.map { Summary(region: $0.region, state: $0.state.rawValue, details: $0.details, progress: $0.progress,
+                                     lastVerifiedAt: $0.lastVerifiedAt) }
         }
     }
 
@@ -130,7 +135,8 @@ struct VersionView: Encodable {
             replicationStatus: details.map { ReplicationStatusView($0.status) },
             replicas: details.flatMap { d in includeReplicas ? d : nil }.map { $0.replicas.map {
                 ReplicaView(region: $0.region, index: $0.index, state: $0.state.rawValue, bytesDone: $0.bytesDone,
-                            attempts: $0.attempts, retries: $0.retries, lastError: $0.lastError, verifiedDigest: $0.verifiedDigest)
+                            attempts: $0.attempts, retries: $0.retries, lastError: $0.lastError, verifiedDigest: $0.verifiedDigest,
+                            etag: $0.etag, lastVerifiedAt: $0.lastVerifiedAt)
             } })
     }
 }

@@ -1,11 +1,14 @@
+import Foundation
 import VMIBCore
 
 /// The per-region replication table people read.
 enum StatusTable {
     static func render(_ status: ReplicationStatus) -> String {
-        var t = Table("REGION", "STATE", "PROGRESS", "REPLICAS", "DETAILS")
+        var t = Table("REGION", "STATE", "PROGRESS", "REPLICAS", "LAST VERIFIED", "DETAILS")
+        let dates = ISO8601DateFormatter()
         for s in status.summary {
-            t.add(s.region, s.state.rawValue, "\(s.progress)%", "\(s.replicasCompleted)/\(s.replicasDesired)", s.details)
+            t.add(s.region, s.state.rawValue, "\(s.progress)%", "\(s.replicasCompleted)/\(s.replicasDesired)",
+                  s.lastVerifiedAt.map { dates.string(from: $0) } ?? "-", s.details)
         }
         return t.rendered + "\naggregatedState: \(status.aggregatedState.rawValue)"
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VMIBServer
+import VMIBService
 
 /// `vmib serve`: the Azure Resource Manager-shaped HTTP API over this state directory, with
 /// the replication controller running in the same process.
@@ -23,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-file"), help: "Tokens (SHA-256 only), principals, roles and scopes (JSON).") var tokenFile: String
     @Option(name: .customLong("source-root"), help: "A directory whose disk files versions may be published from (repeatable).")
     var sourceRoots: [String] = []
+    @Option(name: .customLong("output-root"), help: "A directory a template's VHD distributor may write its file:// uri under (repeatable; without one, VHDs stay in the run's staging area).")
+    var outputRoots: [String] = []
     @Option(help: "Home region: where operations live, and the location of resources made by the CLI or template runs (default: the topology's first region).") var location: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
 
@@ -34,7 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         SignalMask.unblockTermination()
-        let service = try global.service()
+        let service = try global.service(outputRoots: outputRoots.map { ServiceConfiguration.absolute($0) },
+                                         sourceRoots: sourceRoots.map { ServiceConfiguration.absolute($0) })
         var c = VMIBServer.Configuration(tokenFile: tokenFile)
         c.address = address; c.port = port; c.tlsCertificate = tlsCert; c.tlsKey = tlsKey
         c.settings = ServerSettings(location: location, sourceRoots: sourceRoots)

@@ -61,7 +61,12 @@ struct GlobalOptions: ParsableArguments {
         return try Self.embeddedService(stateDirectory: stateDirectory, topology: topology)
     }
 
-    static func embeddedService(stateDirectory: String?, topology: String?) throws -> VMIBService {
+    /// - Parameter outputRoots: where VHD distributors may write (nil: anywhere; `VMIB_OUTPUT_ROOT`,
+    ///   colon-separated, restricts it).
+    ///   - sourceRoots: where a template's file:// URIs may point (nil: anywhere).
+    ///   - servesOthers: `vmib serve`: template fetches reach public addresses only.
+    static func embeddedService(stateDirectory: String?, topology: String?, outputRoots: [String]? = nil,
+                                sourceRoots: [String]? = nil, servesOthers: Bool = false) throws -> VMIBService {
         let env = ProcessInfo.processInfo.environment
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
         var perReplica = 20
@@ -71,9 +76,13 @@ struct GlobalOptions: ParsableArguments {
             }
             perReplica = n
         }
-        return try VMIBService(configuration: ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             stateDirectory: ServiceConfiguration.stateDirectory(option: stateDirectory, environment: env),
-            topologyFile: topology, subscription: subscription, environment: env, deploymentsPerReplica: perReplica))
+            topologyFile: topology, subscription: subscription, environment: env, deploymentsPerReplica: perReplica,
+            outputRoots: outputRoots ?? env["VMIB_OUTPUT_ROOT"].flatMap { $0.isEmpty ? nil : $0.split(separator: ":").map(String.init) },
+            sourceRoots: sourceRoots)
+        configuration.servesOthers = servesOthers
+        return try VMIBService(configuration: configuration)
     }
 }
 
@@ -89,7 +98,10 @@ struct ServeStateOptions: ParsableArguments {
     @Option(name: .customLong("output"), help: "Output format: table or json.")
     var output: OutputFormat = .table
 
-    func service() throws -> VMIBService { try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology) }
+    func service(outputRoots: [String]? = nil, sourceRoots: [String]? = nil) throws -> VMIBService {
+        try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology, outputRoots: outputRoots,
+                                          sourceRoots: sourceRoots, servesOthers: true)
+    }
 }
 
 /// `--resource-group`, defaulting to $VMIB_RESOURCE_GROUP or "vmib".

@@ -6,7 +6,7 @@ struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version", abstract: "Image versions: published builds, replicated to target regions.",
         subcommands: [VersionPublish.self, VersionUpdate.self, VersionShow.self, VersionList.self, VersionWait.self,
-                      VersionReconcile.self, VersionDelete.self, VersionDeprecate.self])
+                      VersionReconcile.self, VersionVerify.self, VersionDelete.self, VersionDeprecate.self])
 }
 
 /// `--resource-group`, `--gallery`, `--image`: the parent of a version.

@@ -28,14 +28,25 @@ public struct Replica: Sendable, Hashable, Codable {
     /// An unfinished multipart upload to resume after a crash.
     public var uploadID: String?
     public var updatedAt: Date
+    /// The ETag of the stored object as the upload or copy that made it reported it (an S3
+    /// multipart ETag is computed from the parts sent); a later check compares the object's
+    /// ETag with it. nil for stores without ETags, and until the replica is made.
+    public var etag: String?
+    /// When the replica's bytes were last proven in its region (made, or re-checked by a
+    /// scrub); nil until then, and again once the replica is re-made or retyped.
+    public var lastVerifiedAt: Date?
+    /// When the replica's bytes were last read back and re-hashed in its region (made, or a
+    /// deep scrub); the longer scrub period counts from here.
+    public var lastDeepVerifiedAt: Date?
 
     public init(region: String, index: Int, storageAccountType: StorageAccountType,
                 state: State = .Pending, bytesDone: Int64 = 0, attempts: Int = 0, retries: Int = 0,
                 lastError: String? = nil, verifiedDigest: String? = nil, uploadID: String? = nil,
-                updatedAt: Date) {
+                updatedAt: Date, etag: String? = nil, lastVerifiedAt: Date? = nil, lastDeepVerifiedAt: Date? = nil) {
         self.region = region; self.index = index; self.storageAccountType = storageAccountType
         self.state = state; self.bytesDone = bytesDone; self.attempts = attempts; self.retries = retries
         self.lastError = lastError; self.verifiedDigest = verifiedDigest; self.uploadID = uploadID
-        self.updatedAt = updatedAt
+        self.updatedAt = updatedAt; self.etag = etag; self.lastVerifiedAt = lastVerifiedAt
+        self.lastDeepVerifiedAt = lastDeepVerifiedAt
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Azure's per-region replication state.
 public enum ReplicationState: String, Sendable, Hashable, Codable {
     case Unknown, Replicating, Completed, Failed
@@ -18,6 +20,9 @@ public struct RegionalReplicationStatus: Sendable, Hashable, Codable {
     public var replicasCompleted: Int
     public var replicasDesired: Int
     public var retries: Int
+    /// When the region's replicas were last all proven: the oldest lastVerifiedAt of its
+    /// Completed replicas (nil when none has been verified).
+    public var lastVerifiedAt: Date?
 }
 
 /// Azure's ReplicationStatus: the aggregated state and one summary per target region.
@@ -57,9 +62,11 @@ public struct ReplicationStatus: Sendable, Hashable, Codable {
             }
             if retries > 0 { details += "; \(retries) retr\(retries == 1 ? "y" : "ies")" }
             let progress = state == .Completed ? 100 : min(99, Int(done / total * 100))
+            let verified = mine.filter { $0.state == .Completed }.compactMap(\.lastVerifiedAt).min()
             return RegionalReplicationStatus(region: target.name, state: state, details: details,
                                              progress: progress, replicasCompleted: completed,
-                                             replicasDesired: target.regionalReplicaCount, retries: retries)
+                                             replicasDesired: target.regionalReplicaCount, retries: retries,
+                                             lastVerifiedAt: verified)
         }
         // Regions no longer targeted whose replicas are still being removed.
         let targeted = Set(targets.map(\.name))

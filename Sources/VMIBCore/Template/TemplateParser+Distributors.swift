@@ -96,7 +96,9 @@ extension TemplateParser {
                 let region = try self.region(try string(r, "name", rp, bad, required: true)!, field: "\(rp).name", code: bad)
                 var count = 1
                 if let c = r["replicaCount"] {
-                    guard case .number(let n) = c, n.rounded() == n, TargetRegion.replicaCountRange.contains(Int(n)) else {
+                    // Range-checked as a Double first: Int(1e300) would trap.
+                    guard case .number(let n) = c, n.rounded() == n, n >= Double(TargetRegion.replicaCountRange.lowerBound),
+                          n <= Double(TargetRegion.replicaCountRange.upperBound) else {
                         throw bad.error("\(rp).replicaCount", "must be an integer 1…100")
                     }
                     count = Int(n)

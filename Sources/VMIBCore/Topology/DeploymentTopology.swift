@@ -7,9 +7,13 @@ public struct DeploymentTopology: Sendable {
         /// In the order the topology lists them; the first is the region's default.
         public var storage: [(type: StorageAccountType, spec: StorageSpec)]
         public var limits: RegionLimits
+        /// When the region's Completed replicas are re-verified.
+        public var scrub: ScrubSchedule
 
-        public init(name: String, displayName: String, storage: [(type: StorageAccountType, spec: StorageSpec)], limits: RegionLimits) {
+        public init(name: String, displayName: String, storage: [(type: StorageAccountType, spec: StorageSpec)], limits: RegionLimits,
+                    scrub: ScrubSchedule = .default) {
             self.name = name; self.displayName = displayName; self.storage = storage; self.limits = limits
+            self.scrub = scrub
         }
 
         public var defaultStorageType: StorageAccountType { storage[0].type }
@@ -23,6 +27,10 @@ public struct DeploymentTopology: Sendable {
     public var regions: [Region]
     /// How transfers into every region are retried.
     public var retry: RetryPolicy
+    /// Whether a server may fetch a template's scriptUri and File sourceUri from loopback,
+    /// link-local and private addresses (`"templates": {"fetchFromPrivateNetworks": true}`;
+    /// default false: only public addresses).
+    public var fetchFromPrivateNetworks = false
 
     public init(name: String, regions: [Region], retry: RetryPolicy = .default) {
         self.name = name; self.regions = regions; self.retry = retry

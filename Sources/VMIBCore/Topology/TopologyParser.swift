@@ -14,6 +14,10 @@ public enum TopologyParser {
         if let d = root["defaults"]?["limits"] {
             defaults = try limits(d, base: defaults, path: "\(file): defaults.limits")
         }
+        var defaultScrub = ScrubSchedule.default
+        if let d = root["defaults"]?["scrub"] {
+            defaultScrub = try scrub(d, base: defaultScrub, path: "\(file): defaults.scrub")
+        }
         var retry = RetryPolicy.default
         if let r = root["defaults"]?["retry"] {
             retry = try retryPolicy(r, path: "\(file): defaults.retry")
@@ -39,9 +43,24 @@ public enum TopologyParser {
                 storage.append((type, try spec(value, path: "\(path).storage.\(key)")))
             }
             let regionLimits = try item["limits"].map { try limits($0, base: defaults, path: "\(path).limits") } ?? defaults
-            regions.append(.init(name: known.name, displayName: known.displayName, storage: storage, limits: regionLimits))
+            let regionScrub = try item["scrub"].map { try scrub($0, base: defaultScrub, path: "\(path).scrub") } ?? defaultScrub
+            regions.append(.init(name: known.name, displayName: known.displayName, storage: storage, limits: regionLimits,
+                                 scrub: regionScrub))
         }
-        return DeploymentTopology(name: name, regions: regions, retry: retry)
+        var topology = DeploymentTopology(name: name, regions: regions, retry: retry)
+        if let t = root["templates"] {
+            guard case .object(let members) = t else { throw DomainError.invalid("\(file): templates", "expected an object, found \(t.typeName)") }
+            for (key, value) in members {
+                guard key == "fetchFromPrivateNetworks" else {
+                    throw DomainError.invalid("\(file): templates.\(key)", "unknown setting; allowed: fetchFromPrivateNetworks")
+                }
+                guard case .bool(let allowed) = value else {
+                    throw DomainError.invalid("\(file): templates.fetchFromPrivateNetworks", "expected true or false, found \(value.typeName)")
+                }
+                topology.fetchFromPrivateNetworks = allowed
+            }
+        }
+        return topology
     }
 
     private static func retryPolicy(_ value: JSONValue, path: String) throws -> RetryPolicy {
@@ -100,6 +119,19 @@ public enum TopologyParser {
             l.requestsPerSecond = try number(v, "\(path).requestsPerSecond", range: 0...1e6, integer: false)
         }
         return l
+    }
+
+    /// Up to a year; 0 turns the check off.
+    private static func scrub(_ value: JSONValue, base: ScrubSchedule, path: String) throws -> ScrubSchedule {
+        guard case .object = value else { throw DomainError.invalid(path, "expected an object with intervalSeconds, deepIntervalSeconds") }
+        var s = base
+        if let v = value["intervalSeconds"] {
+            s.intervalSeconds = Int(try number(v, "\(path).intervalSeconds", range: 0...31_536_000, integer: true))
+        }
+        if let v = value["deepIntervalSeconds"] {
+            s.deepIntervalSeconds = Int(try number(v, "\(path).deepIntervalSeconds", range: 0...31_536_000, integer: true))
+        }
+        return s
     }
 
     private static func number(_ v: JSONValue, _ path: String, range: ClosedRange<Double>, integer: Bool) throws -> Double {

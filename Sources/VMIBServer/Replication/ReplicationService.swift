@@ -15,13 +15,17 @@ import VMIBService
 public struct ReplicationService: Service {
     let api: API
     let interval: Duration
+    /// How often the store is asked for versions with replicas due for a scrub.
+    let scrubScan: Duration
     let workers: Int
     let logger: Logger
     /// Set once the first scan of the store has been made (for /readyz).
     let ready: ReadyFlag
 
-    public init(api: API, interval: Duration = .milliseconds(500), workers: Int = 4, ready: ReadyFlag, logger: Logger) {
-        self.api = api; self.interval = interval; self.workers = workers; self.ready = ready; self.logger = logger
+    public init(api: API, interval: Duration = .milliseconds(500), scrubScan: Duration = .seconds(10), workers: Int = 4,
+                ready: ReadyFlag, logger: Logger) {
+        self.api = api; self.interval = interval; self.scrubScan = scrubScan; self.workers = workers
+        self.ready = ready; self.logger = logger
     }
 
     public func run() async throws {
@@ -40,9 +44,19 @@ public struct ReplicationService: Service {
                 }
                 // Level-triggered: whatever has pending work in the store (written by a
                 // request, a CLI or another server) is queued; the queue de-duplicates.
+                // Versions with replicas due for a scrub too, less often (each pass over a
+                // settled version also asks to be run again when its next check is due;
+                // this finds them after a restart).
+                var lastScrubScan = ContinuousClock.now - scrubScan
                 while !Task.isCancelled {
                     do {
                         for ref in try api.service.versionsWithPendingWork() { await controller.enqueue(ref) }
+                        if ContinuousClock.now - lastScrubScan >= scrubScan {
+                            lastScrubScan = .now
+                            for ref in try api.service.versionsWithReplicasDue() {
+                                await controller.enqueue(ref)
+                            }
+                        }
                         ready.set()
                     } catch {
                         logger.error("cannot read versions with pending work", metadata: ["error": .string("\(error)")])

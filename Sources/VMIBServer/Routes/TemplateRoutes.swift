@@ -25,7 +25,11 @@ enum TemplateRoutes {
             _ = try body.required(body["properties"], "properties")
             _ = try body.stringMap("tags")
             try Preconditions.check(request, current: (try? api.service.templateDetails(key))?.record.generation)
-            let result = try templateCall { try api.service.createTemplate(CreateTemplateRequest(key: key, document: body.value.text)) }
+            let result = try templateCall {
+                try api.service.createTemplate(CreateTemplateRequest(key: key, document: body.value.text)) {
+                    try TemplateAuthorization.check($0, context: context)
+                }
+            }
             return try json(TemplateJSON.resource(result.details), status: result.created ? .created : .ok,
                             headers: [Preconditions.header(result.details.record.generation)])
         }
@@ -39,7 +43,9 @@ enum TemplateRoutes {
                 try props.object(allowing: ["distribute", "vmProfile"], type: "ImageTemplateUpdateParametersProperties")
             }
             try Preconditions.check(request, current: try templateCall { try api.service.templateDetails(key) }.record.generation)
-            let details = try templateCall { try api.service.updateTemplate(key, patch: body.value) }
+            let details = try templateCall {
+                try api.service.updateTemplate(key, patch: body.value) { try TemplateAuthorization.check($0, context: context) }
+            }
             return try json(TemplateJSON.resource(details), headers: [Preconditions.header(details.record.generation)])
         }
         router.get(one) { request, context -> Response in
@@ -62,7 +68,7 @@ enum TemplateRoutes {
         }
         router.post(RouterPath(path + "/:imageTemplateName/run")) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .write)
-            let run = try templateCall { try api.service.startRun(key) }
+            let run = try templateCall { try api.service.startRun(key) { try TemplateAuthorization.check($0, context: context) } }
             api.metrics.runStarted()
             if run.state == .Running {
                 // The server's TemplateRunService builds it; the operation reads its progress from the store.

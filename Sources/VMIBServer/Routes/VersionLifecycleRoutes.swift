@@ -7,6 +7,8 @@ import VMIBService
 /// The vmib CLI uses them in client mode.
 ///
 ///     POST …/versions/{v}/reconcile                 → 202 + Azure-AsyncOperation; failed replicas are tried again
+///     POST …/versions/{v}/verify[?deep=true]        → 202 + Azure-AsyncOperation; every Completed replica
+///                                                     is checked (deep: re-hashed), damaged ones re-made
 ///     POST …/versions/{v}/deprecate {"state": "Deprecated|Obsolete|Active", "replacement"?: "1.2.0"}
 ///                                                   → the version (VersionResource)
 ///
@@ -26,6 +28,16 @@ enum VersionLifecycleRoutes {
             return try ARMResponse.json(VersionResource(version, envelope: api.envelope(ref.id)), status: .accepted,
                                         headers: OperationRoutes.headers(for: op, request: request, api: api, location: true))
         }
+        router.post(RouterPath(path + "/verify")) { request, context in
+            let ref = try VersionRoutes.versionRef(request, context, api: api, access: .write)
+            let deep = try Self.deep(request)
+            try await armCall { try await api.service.requestVerification(ref, deep: deep) }
+            let version = try armCall { try api.service.details(ref).version }
+            // Updating until the server's controller has checked and re-made what it found.
+            let op = Operation(kind: .update, version: ref)
+            return try ARMResponse.json(VersionResource(version, envelope: api.envelope(ref.id)), status: .accepted,
+                                        headers: OperationRoutes.headers(for: op, request: request, api: api, location: true))
+        }
         router.post(RouterPath(path + "/deprecate")) { request, context in
             let ref = try VersionRoutes.versionRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
@@ -34,6 +46,16 @@ enum VersionLifecycleRoutes {
             let replacement = try body.string("replacement")
             let v = try armCall(fields) { try api.service.deprecate(ref, state: state, replacement: replacement) }
             return try ARMResponse.json(VersionResource(v, envelope: api.envelope(ref.id)))
+        }
+    }
+
+    /// `deep`: absent, `true` or `false`.
+    static func deep(_ request: Request) throws -> Bool {
+        guard let text = request.uri.queryParameters.get("deep") else { return false }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: throw ARMError.invalidParameter("The value '\(text)' of deep is not allowed; allowed: true, false.", target: "deep")
         }
     }
 

@@ -130,3 +130,17 @@ final class CurlCallContext {
         cancellation.isCancelled
     }
 }
+
+extension CurlCallContext {
+    /// CURLOPT_OPENSOCKETFUNCTION: opens the socket unless the request's address policy
+    /// refuses the address (then the transfer fails with the policy's reason).
+    func openSocket(_ purpose: curlsocktype, _ address: curl_sockaddr) -> curl_socket_t {
+        var a = address
+        let ip = withUnsafePointer(to: &a.addr) { AddressPolicy.text(of: UnsafeRawPointer($0), family: a.family) }
+        if let ip, let why = request.addresses.refusal(of: ip) {
+            failure = TransferError(code: .fatal, target: request.target, message: "refused to connect to \(ip): \(why)")
+            return CURL_SOCKET_BAD
+        }
+        return socket(a.family, a.socktype, a.protocol)
+    }
+}

@@ -74,6 +74,15 @@ struct CurlOptions {
         }, CURLOPT_HEADERFUNCTION)
         try check(vmib_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, userdata), CURLOPT_HEADERDATA)
 
+        if request.addresses != .any {
+            try check(vmib_curl_setopt_opensocket(handle) { userdata, purpose, address in
+                guard let userdata, let address else { return CURL_SOCKET_BAD }
+                let context = Unmanaged<CurlCallContext>.fromOpaque(userdata).takeUnretainedValue()
+                return context.openSocket(purpose, address.pointee)
+            }, CURLOPT_OPENSOCKETFUNCTION)
+            try check(vmib_curl_setopt_ptr(handle, CURLOPT_OPENSOCKETDATA, userdata), CURLOPT_OPENSOCKETDATA)
+        }
+
         try set(CURLOPT_NOPROGRESS, 0)
         try check(vmib_curl_setopt_xferinfo(handle) { userdata, _, _, _, _ in
             guard let userdata else { return 0 }

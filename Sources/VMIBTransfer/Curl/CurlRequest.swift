@@ -61,6 +61,9 @@ struct CurlRequest: Sendable {
     var target: String
     /// Skip verifying the server's TLS certificate (a self-signed test certificate; `vmib --insecure`).
     var insecure = false
+    /// Refuses addresses before a socket is opened to them (checked on the address libcurl
+    /// actually connects to, so DNS cannot point past it).
+    var addresses: AddressPolicy = .any
     /// Largest response body kept in memory; a listing of 1000 keys is a few hundred KB.
     var maxMemoryBody = 16 << 20
 }
