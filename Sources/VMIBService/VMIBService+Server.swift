@@ -34,16 +34,17 @@ extension VMIBService {
         origin.path(for: try details(ref).version.storageProfile.sha256)
     }
 
-    /// Replicas by region and state across every version of this subscription, for metrics.
+    /// Replicas by region and state across every version of this subscription, for metrics:
+    /// one grouped query, however many records there are.
     public func replicaCensus() throws -> [String: [Replica.State: Int]] {
-        var census: [String: [Replica.State: Int]] = [:]
-        for g in try store.galleries(subscription: subscription, resourceGroup: nil) {
-            for i in try store.images(in: g.ref) {
-                for v in try store.versions(of: i.ref) {
-                    for r in try store.replicas(of: v.ref) { census[r.region, default: [:]][r.state, default: 0] += 1 }
-                }
-            }
-        }
-        return census
+        try store.replicaCounts(subscription: subscription)
+    }
+
+    /// What names the version's current state (see `VersionTag`), from one indexed row;
+    /// nil when the version does not exist. A reader that rendered the version at this tag
+    /// before can serve that again; read it before `details` (never after), so the details
+    /// are at least as new as the tag.
+    public func versionTag(_ ref: VersionRef) throws -> VersionTag? {
+        try store.versionTag(ref)
     }
 }

@@ -32,9 +32,24 @@ extension SQLiteStateStore {
             try db.execute(sql: "INSERT OR REPLACE INTO resource_envelopes (id, location, tags) VALUES (?, ?, ?)",
                            arguments: [id.lowercased(), e.location, tags])
             // Tags are part of the resource: its ETag moves with them.
-            if old != nil { try self.bumpGeneration(db, ofResource: id) }
+            if old != nil { try self.bumpGeneration(db, ofResource: id) } else { try self.bumpStatusGeneration(db, ofResource: id) }
         }
     }
+
+    /// The first envelope of a version made without one (its PUT records it right after the
+    /// version, or a CLI-made version gets one): not a change of desired state, yet the
+    /// version's JSON changes (location), so what was rendered before must not be served.
+    private func bumpStatusGeneration(_ db: Database, ofResource id: String) throws {
+        try db.execute(sql: """
+            UPDATE versions SET status_generation=status_generation+1
+            WHERE \(Self.versionIDExpression) = ?
+            """, arguments: [id.lowercased()])
+    }
+
+    private static let versionIDExpression = """
+        lower('/subscriptions/' || subscription || '/resourceGroups/' || resource_group || '/providers/Microsoft.Compute/galleries/'
+              || gallery || '/images/' || image || '/versions/' || major || '.' || minor || '.' || patch)
+        """
 
     /// Bumps the generation of the gallery, image or version record that `id` names.
     private func bumpGeneration(_ db: Database, ofResource id: String) throws {

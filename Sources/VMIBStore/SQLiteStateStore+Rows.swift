@@ -8,6 +8,12 @@ extension SQLiteStateStore {
         do { return try pool.read(body) } catch { throw Self.wrap(error) }
     }
 
+    /// A read outside a transaction: only for a single statement, which SQLite runs on one
+    /// snapshot anyway.
+    func unsafeRead<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.unsafeRead(body) } catch { throw Self.wrap(error) }
+    }
+
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.write(body) } catch { throw Self.wrap(error) }
     }

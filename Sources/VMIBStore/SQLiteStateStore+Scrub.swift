@@ -31,7 +31,10 @@ extension SQLiteStateStore {
                     last_deep_verified_at=CASE WHEN ? THEN ? ELSE last_deep_verified_at END
                 WHERE version_id=? AND region=? AND idx=? AND state='Completed'
                 """, arguments: [at.timeIntervalSince1970, deep, at.timeIntervalSince1970, id, region, index])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            // The version's JSON shows when each replica was last verified.
+            try self.bumpStatusGeneration(db, id)
+            return true
         }
     }
 
@@ -46,6 +49,7 @@ extension SQLiteStateStore {
             guard db.changesCount == 1 else { return false }
             try db.execute(sql: "UPDATE versions SET provisioning_state='Updating' WHERE id=? AND provisioning_state <> 'Deleting'",
                            arguments: [id])
+            try self.bumpStatusGeneration(db, id)
             return true
         }
     }

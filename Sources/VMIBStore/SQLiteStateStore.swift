@@ -8,10 +8,18 @@ public final class SQLiteStateStore: StateStore {
 
     /// Opens (creating when missing) the database at `path` and applies pending migrations.
     /// - Throws: `StoreError.database` when the file cannot be opened or is from a newer vmib.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, trace: nil)
+    }
+
+    /// With `trace`, the SQL of every statement any connection runs (tests count them).
+    init(path: String, trace: (@Sendable (String) -> Void)?) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if let trace { db.trace(options: .statement) { trace($0.expandedDescription) } }
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             let migrator = Schema.migrator
@@ -179,8 +187,10 @@ public final class SQLiteStateStore: StateStore {
     public func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef, ifGeneration expected: Int64?) throws -> Bool {
         try write { db in
             let id = try self.requireVersion(db, ref)
-            try db.execute(sql: "UPDATE versions SET provisioning_state=? WHERE id=? AND (? IS NULL OR generation=?)",
-                           arguments: [state.rawValue, id, expected, expected])
+            try db.execute(sql: """
+                UPDATE versions SET provisioning_state=?, status_generation=status_generation+1
+                WHERE id=? AND (? IS NULL OR generation=?)
+                """, arguments: [state.rawValue, id, expected, expected])
             return db.changesCount == 1
         }
     }
@@ -192,7 +202,10 @@ public final class SQLiteStateStore: StateStore {
                            arguments: [now.timeIntervalSince1970, id])
             let n = db.changesCount
             if n > 0 {
-                try db.execute(sql: "UPDATE versions SET provisioning_state='Updating', generation=generation+1 WHERE id=?", arguments: [id])
+                try db.execute(sql: """
+                    UPDATE versions SET provisioning_state='Updating', generation=generation+1,
+                        status_generation=status_generation+1 WHERE id=?
+                    """, arguments: [id])
             }
             return n
         }
@@ -230,13 +243,18 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func saveReplica(_ r: Replica, of ref: VersionRef) throws {
-        try write { db in try self.insertReplica(db, try self.requireVersion(db, ref), r) }
+        try write { db in
+            let id = try self.requireVersion(db, ref)
+            try self.insertReplica(db, id, r)
+            try self.bumpStatusGeneration(db, id)
+        }
     }
 
     public func deleteReplica(region: String, index: Int, of ref: VersionRef) throws {
         try write { db in
             let id = try self.requireVersion(db, ref)
             try db.execute(sql: "DELETE FROM replicas WHERE version_id=? AND region=? AND idx=?", arguments: [id, region, index])
+            if db.changesCount > 0 { try self.bumpStatusGeneration(db, id) }
         }
     }
 }

@@ -13,6 +13,7 @@ enum Schema {
         registerGenerations(&m)
         registerOriginReferences(&m)
         registerReplicaVerification(&m)
+        registerStatusGenerations(&m)
         return m
     }
 

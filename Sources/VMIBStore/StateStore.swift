@@ -24,6 +24,10 @@ public protocol StateStore: Sendable {
     /// it in its own transaction).
     func createVersion(_ version: ImageVersion, check: () throws -> Void) throws
     func version(_ ref: VersionRef) throws -> ImageVersion?
+    /// A version's generation and status generation, from its row alone (one indexed read,
+    /// no target regions or replicas); nil when it does not exist. Read it before the
+    /// version: what is read after is at least as new as the tag.
+    func versionTag(_ ref: VersionRef) throws -> VersionTag?
     /// Versions of an image, highest first.
     func versions(of image: ImageRef) throws -> [ImageVersion]
     /// Versions the controller still has work for (provisioning state Creating, Updating or Deleting).
@@ -53,6 +57,10 @@ public protocol StateStore: Sendable {
     /// Deletes an image definition; refused while it has versions (the error gives the count).
     func deleteImage(_ ref: ImageRef) throws
 
+    /// Replica records by region and state across every version of a subscription, counted
+    /// in one grouped statement (for metrics: no walk over the records).
+    func replicaCounts(subscription: String) throws -> [String: [Replica.State: Int]]
+
     /// Completed replicas per target region, counting only wanted indices of the wanted type.
     func completedReplicaCounts(of ref: VersionRef) throws -> [String: Int]
 
@@ -66,7 +74,8 @@ public protocol StateStore: Sendable {
     /// One region's replica records (the controller's per-region passes read only these).
     func replicas(of ref: VersionRef, region: String) throws -> [Replica]
     func replica(of ref: VersionRef, region: String, index: Int) throws -> Replica?
-    /// Inserts or replaces one replica record.
+    /// Inserts or replaces one replica record. This and `deleteReplica`, like every write of
+    /// the controller, bump the version's status generation in the same transaction.
     func saveReplica(_ replica: Replica, of ref: VersionRef) throws
     func deleteReplica(region: String, index: Int, of ref: VersionRef) throws
 

@@ -11,6 +11,11 @@ public final class API: Sendable {
     public let metrics: ServerMetrics
     /// Where template runs go to be carried out (the server's `TemplateRunService`).
     public let runInbox = TemplateRunInbox()
+    /// Versions' JSON by the tag it was rendered at (`$expand` is the variant).
+    let versionRenders = RenderCache<VersionTag>()
+    /// Galleries' and image definitions' JSON by the record and envelope it was rendered from.
+    let galleryRenders = RenderCache<RenderInputs<Gallery>>()
+    let imageRenders = RenderCache<RenderInputs<ImageDefinition>>()
 
     public init(service: VMIBService, settings: ServerSettings, metrics: ServerMetrics) {
         self.service = service; self.settings = settings; self.metrics = metrics

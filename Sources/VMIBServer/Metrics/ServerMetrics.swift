@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Prometheus
+import Synchronization
 import VMIBCore
 import VMIBService
 
@@ -10,9 +11,20 @@ public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
 
-    public init() {
+    /// Replicas by region and state (one grouped query), read at most once per second.
+    let replicaCensus: ExpiringValue<[String: [Replica.State: Int]]>
+    /// Regions the census showed before: one whose last replica went is reported as 0, not
+    /// left at its last count.
+    private let censusRegions = Mutex<Set<String>>([])
+
+    /// - Parameters:
+    ///   - censusMaxAge: how old the replica census on /metrics may be.
+    ///   - now: the time (tests move it).
+    public init(censusMaxAge: Duration = .seconds(1),
+                now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         registry = PrometheusCollectorRegistry()
         factory = PrometheusMetricsFactory(registry: registry)
+        replicaCensus = ExpiringValue(maxAge: censusMaxAge, now: now)
     }
 
     func countRequest(route: String, method: String, status: Int) {
@@ -44,11 +56,15 @@ public final class ServerMetrics: Sendable {
 
     /// The text format, after refreshing the gauges read from the store.
     public func render(service: VMIBService) -> String {
-        if let census = try? service.replicaCensus() {
-            for (region, states) in census {
+        if let census = try? replicaCensus.value(reading: { try service.replicaCensus() }) {
+            let regions = censusRegions.withLock { seen in
+                seen.formUnion(census.keys)
+                return seen
+            }
+            for region in regions {
                 for state in Replica.State.allCases {
                     Gauge(label: "vmib_replicas", dimensions: [("region", region), ("state", state.rawValue)], factory: factory)
-                        .record(states[state] ?? 0)
+                        .record(census[region]?[state] ?? 0)
                 }
             }
         }

@@ -40,7 +40,11 @@ enum GalleryRoutes {
         router.get(RouterPath(path + "/:galleryName")) { request, context in
             let ref = try galleryRef(request, context, api: api, access: .read)
             let g = try armCall { try api.service.gallery(ref) }
-            return try ARMResponse.json(GalleryResource(g, envelope: api.envelope(ref.id)), headers: [Preconditions.header(g.generation)])
+            let envelope = api.envelope(ref.id)
+            return try api.cachedJSON(api.galleryRenders, .init(id: ref.id), at: RenderInputs(record: g, envelope: envelope),
+                                      etag: Preconditions.etag(g.generation), request: request) {
+                GalleryResource(g, envelope: envelope)
+            }
         }
         router.delete(RouterPath(path + "/:galleryName")) { request, context in
             let ref = try galleryRef(request, context, api: api, access: .write)

@@ -39,7 +39,11 @@ enum ImageRoutes {
         router.get(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .read)
             let image = try armCall { try api.service.image(ref) }
-            return try ARMResponse.json(ImageResource(image, envelope: api.envelope(ref.id)), headers: [Preconditions.header(image.generation)])
+            let envelope = api.envelope(ref.id)
+            return try api.cachedJSON(api.imageRenders, .init(id: ref.id), at: RenderInputs(record: image, envelope: envelope),
+                                      etag: Preconditions.etag(image.generation), request: request) {
+                ImageResource(image, envelope: envelope)
+            }
         }
         router.delete(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .write)

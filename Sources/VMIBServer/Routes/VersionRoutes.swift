@@ -39,7 +39,7 @@ enum VersionRoutes {
             let op = Operation(kind: .create, version: ref)
             return try ARMResponse.json(VersionResource(version, envelope: envelope), status: .created,
                                         headers: OperationRoutes.headers(for: op, request: request, api: api, location: false)
-                                            + [Preconditions.header(version.generation)])
+                                            + [etagHeader(version, api: api)])
         }
         router.patch(RouterPath(path + "/:galleryImageVersionName")) { request, context in
             let ref = try versionRef(request, context, api: api, access: .write)
@@ -60,9 +60,14 @@ enum VersionRoutes {
                 }
                 expand = true
             }
-            let d = try armCall { try api.service.details(ref) }
-            return try ARMResponse.json(VersionResource(d.version, envelope: api.envelope(ref.id), expanded: expand ? d : nil),
-                                        headers: [Preconditions.header(d.version.generation)])
+            // The tag first (one indexed row): an unchanged version is answered from memory;
+            // what is read after it for a new rendering is at least as new.
+            let tag = try currentTag(ref, api: api)
+            return try api.cachedJSON(api.versionRenders, .init(id: ref.id, variant: expand ? 1 : 0), at: tag,
+                                      etag: Preconditions.etag(tag), request: request) {
+                let d = try armCall { try api.service.details(ref) }
+                return VersionResource(d.version, envelope: api.envelope(ref.id), expanded: expand ? d : nil)
+            }
         }
         router.delete(RouterPath(path + "/:galleryImageVersionName")) { request, context in
             let ref = try versionRef(request, context, api: api, access: .write)
@@ -80,6 +85,23 @@ enum VersionRoutes {
             let envelope = api.envelopes(under: image.id)
             return try ARMResponse.json(ARMList(value: list.map { VersionResource($0, envelope: envelope($0.ref.id)) }))
         }
+    }
+
+    /// The version's tag; for a version that does not exist, the service's error naming
+    /// what is missing (the gallery, the image definition or the version).
+    static func currentTag(_ ref: VersionRef, api: API) throws -> VersionTag {
+        let tag: VersionTag? = try armCall { try api.service.versionTag(ref) }
+        if let tag { return tag }
+        _ = try armCall { try api.service.details(ref) }
+        // Published between the two reads.
+        return try currentTag(ref, api: api)
+    }
+
+    /// The ETag header of a version just written: its tag as stored now (the generation
+    /// alone if it went away meanwhile).
+    static func etagHeader(_ v: ImageVersion, api: API) -> (String, String) {
+        guard let tag = (try? api.service.versionTag(v.ref)) ?? nil else { return Preconditions.header(v.generation) }
+        return Preconditions.header(tag)
     }
 
     static let expectedDeploymentsFields = FieldNames.common.merging(["--expected-deployments": "properties.vmib.expectedDeployments"]) { $1 }
@@ -140,7 +162,7 @@ enum VersionRoutes {
         let op = Operation(kind: .update, version: v.ref)
         return try ARMResponse.json(VersionResource(v, envelope: envelope),
                                     headers: OperationRoutes.headers(for: op, request: request, api: api, location: false)
-                                        + [Preconditions.header(v.generation)])
+                                        + [etagHeader(v, api: api)])
     }
 
     struct ResolvedSource { var path: String; var sha256: String? }
