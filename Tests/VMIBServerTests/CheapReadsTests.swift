@@ -13,7 +13,7 @@ import VMIBCore
 @Suite struct CheapReadsTests {
     static let versions = ServerFixture.base() + "/g1/images/i1/versions"
     static let expanded = versions + "/1.0.0?$expand=ReplicationStatus"
-    static let ref = GalleryRef(subscription: ServerFixture.subscription, resourceGroup: "rg1", gallery: "g1").image("i1")
+    static let ref = ServerFixture.image
         .version(VersionNumber(1, 0, 0))
 
     func publish(_ client: some TestClientProtocol, _ f: ServerFixture) async throws {

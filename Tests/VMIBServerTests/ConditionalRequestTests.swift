@@ -13,7 +13,7 @@ import VMIBCore
     let b = ServerFixture.base()
     var v: String { "\(b)/g1/images/i1/versions" }
     var ref: VersionRef {
-        GalleryRef(subscription: ServerFixture.subscription, resourceGroup: "rg1", gallery: "g1").image("i1").version(VersionNumber(1, 0, 0))
+        ServerFixture.image.version(VersionNumber(1, 0, 0))
     }
 
     init() throws { f = try ServerFixture() }
@@ -24,8 +24,7 @@ import VMIBCore
     }
 
     func setUp(_ client: some TestClientProtocol) async throws {
-        _ = try await client.call(.put, "\(b)/g1", body: ServerFixture.galleryBody)
-        _ = try await client.call(.put, "\(b)/g1/images/i1", body: ServerFixture.imageBody)
+        try await client.putGalleryAndImage()
         let created = try await client.call(.put, "\(v)/1.0.0", body: f.versionBody())
         #expect(created.status == 201, "\(created.text)")
     }

@@ -73,7 +73,7 @@ import VMIBCore
             // Deleting a resource forgets its envelope: the same name can be made elsewhere.
             #expect(try await client.call(.delete, "\(b)/cli").status == 200)
             _ = try await client.call(.delete, "\(v)/2.0.0")
-            try await f.service.purge(GalleryRef(subscription: ServerFixture.subscription, resourceGroup: "rg1", gallery: "g1").image("i1")
+            try await f.service.purge(ServerFixture.image
                 .version(VersionNumber(2, 0, 0)))
             let again = try await client.call(.put, "\(v)/2.0.0", body: bare.replacingOccurrences(of: "northeurope", with: "westus"))
             #expect(again.status == 201 && envelope(again) == "westus []", "\(again.text)")

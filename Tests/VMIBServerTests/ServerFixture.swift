@@ -47,6 +47,9 @@ struct ServerFixture {
         "/subscriptions/\(subscription)/resourceGroups/\(rg)/providers/Microsoft.Compute/galleries"
     }
 
+    /// rg1's image definition i1 in gallery g1, which most API tests work on.
+    static let image = GalleryRef(subscription: subscription, resourceGroup: "rg1", gallery: "g1").image("i1")
+
     static let galleryBody = #"{"location":"eastus","properties":{"description":"d"}}"#
     static let imageBody = #"{"location":"eastus","properties":{"osType":"Linux","osState":"Generalized","identifier":{"publisher":"p","offer":"o","sku":"s"}}}"#
     func versionBody(regions: String = #"[{"name":"East US","regionalReplicaCount":2}]"#) -> String {
@@ -72,6 +75,12 @@ struct Reply {
 }
 
 extension TestClientProtocol {
+    /// PUTs rg1's gallery g1 and its image definition i1 (`ServerFixture.image`).
+    func putGalleryAndImage(apiVersion: String? = "2025-03-03") async throws {
+        _ = try await call(.put, ServerFixture.base() + "/g1", body: ServerFixture.galleryBody, apiVersion: apiVersion)
+        _ = try await call(.put, ServerFixture.base() + "/g1/images/i1", body: ServerFixture.imageBody, apiVersion: apiVersion)
+    }
+
     func call(_ method: HTTPRequest.Method, _ path: String, token: String? = "admin-token", body: String? = nil,
               apiVersion: String? = "2025-03-03", headers extra: [String: String] = [:]) async throws -> Reply {
         var headers = HTTPFields()

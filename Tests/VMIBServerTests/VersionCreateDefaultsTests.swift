@@ -40,11 +40,10 @@ import VMIBCore
         defer { f.removeAll() }
         let b = ServerFixture.base()
         let v = "\(b)/g1/images/i1/versions"
-        let ref = GalleryRef(subscription: ServerFixture.subscription, resourceGroup: "rg1", gallery: "g1").image("i1")
+        let ref = ServerFixture.image
             .version(VersionNumber(1, 0, 0))
         try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
-            _ = try await client.call(.put, "\(b)/g1", body: ServerFixture.galleryBody, apiVersion: Self.new)
-            _ = try await client.call(.put, "\(b)/g1/images/i1", body: ServerFixture.imageBody, apiVersion: Self.new)
+            try await client.putGalleryAndImage(apiVersion: Self.new)
             let created = try await client.call(.put, "\(v)/1.0.0", body: f.versionBody(), apiVersion: Self.new)
             #expect(created.status == 201, "\(created.text)")
             let (publishing, safety) = Self.profiles(created)
@@ -77,11 +76,10 @@ import VMIBCore
         defer { f.removeAll() }
         let b = ServerFixture.base()
         let v = "\(b)/g1/images/i1/versions"
-        let ref = GalleryRef(subscription: ServerFixture.subscription, resourceGroup: "rg1", gallery: "g1").image("i1")
+        let ref = ServerFixture.image
             .version(VersionNumber(1, 0, 0))
         try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
-            _ = try await client.call(.put, "\(b)/g1", body: ServerFixture.galleryBody, apiVersion: Self.old)
-            _ = try await client.call(.put, "\(b)/g1/images/i1", body: ServerFixture.imageBody, apiVersion: Self.old)
+            try await client.putGalleryAndImage(apiVersion: Self.old)
             let created = try await client.call(.put, "\(v)/1.0.0", body: f.versionBody(), apiVersion: Self.old)
             #expect(created.status == 201, "\(created.text)")
             let (publishing, safety) = Self.profiles(created)
@@ -105,7 +103,7 @@ import VMIBCore
         defer { f.removeAll() }
         let b = ServerFixture.base()
         let v = "\(b)/g1/images/i1/versions"
-        let image = GalleryRef(subscription: ServerFixture.subscription, resourceGroup: "rg1", gallery: "g1").image("i1")
+        let image = ServerFixture.image
         @Sendable func body(publishing: String = "", safety: String? = nil) -> String {
             var s = f.versionBody()
             if !publishing.isEmpty { s = s.replacingOccurrences(of: #""targetRegions""#, with: publishing + #","targetRegions""#) }
@@ -113,8 +111,7 @@ import VMIBCore
             return s
         }
         try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
-            _ = try await client.call(.put, "\(b)/g1", body: ServerFixture.galleryBody, apiVersion: Self.new)
-            _ = try await client.call(.put, "\(b)/g1/images/i1", body: ServerFixture.imageBody, apiVersion: Self.new)
+            try await client.putGalleryAndImage(apiVersion: Self.new)
 
             // An end of life of the body's own: kept; deletion still blocked by default.
             let dated = try await client.call(.put, "\(v)/1.0.0", body: body(publishing: #""endOfLifeDate":"2031-01-15T00:00:00Z""#),

@@ -14,11 +14,10 @@ import VMIBCore
         defer { f.removeAll() }
         let b = ServerFixture.base()
         let v = "\(b)/g1/images/i1/versions"
-        let ref = GalleryRef(subscription: ServerFixture.subscription, resourceGroup: "rg1", gallery: "g1").image("i1")
+        let ref = ServerFixture.image
             .version(VersionNumber(1, 0, 0))
         try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
-            _ = try await client.call(.put, "\(b)/g1", body: ServerFixture.galleryBody)
-            _ = try await client.call(.put, "\(b)/g1/images/i1", body: ServerFixture.imageBody)
+            try await client.putGalleryAndImage()
             #expect(try await client.call(.put, "\(v)/1.0.0", body: f.versionBody()).status == 201)
             #expect(try await f.service.reconcile(ref).state == .Succeeded)
 
