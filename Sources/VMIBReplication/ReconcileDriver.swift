@@ -29,12 +29,7 @@ public final class ReconcileDriver<Key: Hashable & Sendable>: Sendable {
         self.resync = resync
         (jobs, submit) = AsyncStream.makeStream(of: Job.self)
         self.backoff = Mutex((backoff, []))
-        now = Self.offsetNow(clock)
-    }
-
-    private static func offsetNow<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
-        let start = clock.now
-        return { start.duration(to: clock.now) }
+        now = elapsedTime(on: clock)
     }
 
     /// Queues `key` now, unless it is backing off after a failed pass (its timer queues it).

@@ -62,7 +62,7 @@ public final class ReplicationController: Sendable {
         self.regions = Dictionary(regions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.clock = clock; self.retry = retry; self.random = random
         self.originPath = originPath; self.locks = locks; self.releaseOrigin = releaseOrigin
-        self.now = Self.offsetNow(clock)
+        self.now = elapsedTime(on: clock)
         if let observer { _ = observers.add(observer) }
     }
 
@@ -70,11 +70,6 @@ public final class ReplicationController: Sendable {
     func date() -> Date {
         let offset = now().components
         return started.addingTimeInterval(Double(offset.seconds) + Double(offset.attoseconds) / 1e18)
-    }
-
-    private static func offsetNow<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
-        let start = clock.now
-        return { start.duration(to: clock.now) }
     }
 
     /// The version's key as the store spells it, so `RG1` and `rg1` are one key, one lock

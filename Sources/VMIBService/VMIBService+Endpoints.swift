@@ -22,22 +22,23 @@ extension VMIBService {
     }
 
     /// Opens every served region's stores (credentials read now, kept in memory only) with
-    /// the limiter its topology entry asks for.
-    func endpoints(clock: any Clock<Duration>) throws -> [RegionEndpoint] {
-        let start = ContinuousClock.now
-        let now: @Sendable () -> Duration = { ContinuousClock.now - start }
+    /// the limiter and scrub schedule its topology entry asks for.
+    /// - Parameter wrap: stands between the controller and each store (benchmarks count requests).
+    public func endpoints(clock: any Clock<Duration>,
+                          wrap: (any BlobStore) -> any BlobStore = { $0 }) throws -> [RegionEndpoint] {
+        let now = elapsedTime(on: clock)
         return try topology.regions.map { region in
             var stores: [StorageAccountType: any BlobStore] = [:]
             for (type, spec) in region.storage {
-                stores[type] = try blobStore(spec, region: region.name)
+                stores[type] = wrap(try blobStore(spec, region: region.name))
             }
             return RegionEndpoint(name: region.name, stores: stores, limits: region.limits, scrub: region.scrub,
                                   clock: clock, now: now)
         }
     }
 
-    /// Opens one storage of a region as the controller does (benchmarks wrap it to count requests).
-    public func blobStore(_ spec: StorageSpec, region: String) throws -> any BlobStore {
+    /// Opens one storage of a region as the controller does.
+    func blobStore(_ spec: StorageSpec, region: String) throws -> any BlobStore {
         switch spec {
         case .directory(let path):
             let root = path.hasPrefix("/") ? path : configuration.stateDirectory + "/" + path

@@ -41,17 +41,11 @@ struct ScrubBenchmark {
 
         // The controller as the service builds it, each store wrapped to count requests.
         let clock = ContinuousClock()
-        let start = ContinuousClock.now
         var counters: [CountingBlobStore] = []
-        let endpoints = try service.topology.regions.map { region in
-            var stores: [StorageAccountType: any BlobStore] = [:]
-            for (type, spec) in region.storage {
-                let counting = CountingBlobStore(try service.blobStore(spec, region: region.name))
-                counters.append(counting)
-                stores[type] = counting
-            }
-            return RegionEndpoint(name: region.name, stores: stores, limits: region.limits, clock: clock,
-                                  now: { ContinuousClock.now - start })
+        let endpoints = try service.endpoints(clock: clock) { store in
+            let counting = CountingBlobStore(store)
+            counters.append(counting)
+            return counting
         }
         let store = try SQLiteStateStore(path: service.configuration.stateDirectory + "/state.db")
         let origin = service.configuration.stateDirectory + "/origin/sha256/"
