@@ -12,17 +12,17 @@ struct VHDOutput {
     let roots: [String]?
 
     init(roots: [String]?) {
-        self.roots = roots.map { $0.map(Self.real) }
+        self.roots = roots.map { $0.map(PathRoots.real) }
     }
 
     /// Refuses a `file://` destination outside the roots, at template create or update.
     /// - Throws: `DomainError` naming `field`.
     func check(_ uri: String, field: String) throws {
         guard let roots else { return }
-        let path = Self.path(of: uri)
+        let path = PathRoots.path(of: uri)
         // Where the directory really is: through any symbolic link on the way.
         let parent = (path as NSString).deletingLastPathComponent
-        guard Self.inside(Self.real(Self.deepestExisting(parent)), roots) else {
+        guard PathRoots.inside(PathRoots.real(PathRoots.deepestExisting(parent)), roots) else {
             throw DomainError.invalid(field, "'\(uri)' is outside the directories this server writes VHDs to (vmib serve --output-root): \(roots.isEmpty ? "none; leave uri empty for the run's staging area" : roots.joined(separator: ", "))")
         }
         var info = stat()
@@ -35,19 +35,19 @@ struct VHDOutput {
     /// - Throws: `DomainError` when the destination is outside the allowed directories, is a
     ///   directory or a symbolic link, or reaches outside through one.
     func write(_ vhd: String, uri: String?, name: String, staging: String) throws -> String {
-        let destination = uri.map(Self.path(of:)) ?? "\(staging)/\(name).vhd"
-        let allowed = (roots ?? ["/"]) + [Self.real(staging)]
+        let destination = uri.map(PathRoots.path(of:)) ?? "\(staging)/\(name).vhd"
+        let allowed = (roots ?? ["/"]) + [PathRoots.real(staging)]
         let parent = (destination as NSString).deletingLastPathComponent
         // Create what is missing one level at a time, checking where each level really is.
-        let existing = Self.deepestExisting(parent)
-        guard Self.inside(Self.real(existing), allowed) else { throw outside(destination, allowed) }
+        let existing = PathRoots.deepestExisting(parent)
+        guard PathRoots.inside(PathRoots.real(existing), allowed) else { throw outside(destination, allowed) }
         var current = existing
         for component in String(parent.dropFirst(existing.count)).split(separator: "/") {
             current += (current.hasSuffix("/") ? "" : "/") + component
             if mkdir(current, 0o755) != 0 && errno != EEXIST {
                 throw DomainError(.refused, field: "uri", "cannot create \(current): \(String(cString: strerror(errno)))")
             }
-            guard Self.inside(Self.real(current), allowed) else { throw outside(destination, allowed) }
+            guard PathRoots.inside(PathRoots.real(current), allowed) else { throw outside(destination, allowed) }
         }
         var info = stat()
         if lstat(destination, &info) == 0 {
@@ -74,29 +74,5 @@ struct VHDOutput {
 
     private func outside(_ destination: String, _ allowed: [String]) -> DomainError {
         DomainError(.refused, field: "uri", "'\(destination)' is outside the directories VHDs may be written to: \(allowed.joined(separator: ", "))")
-    }
-
-    static func path(of uri: String) -> String {
-        uri.hasPrefix("file://") ? String(uri.dropFirst("file://".count)) : uri
-    }
-
-    /// The longest prefix of `path` that exists (the path itself when it does).
-    static func deepestExisting(_ path: String) -> String {
-        var p = path.isEmpty ? "/" : path
-        while !FileManager.default.fileExists(atPath: p), p != "/" {
-            p = (p as NSString).deletingLastPathComponent
-            if p.isEmpty { p = "/" }
-        }
-        return p
-    }
-
-    static func real(_ path: String) -> String {
-        guard let r = realpath(path, nil) else { return path }
-        defer { free(r) }
-        return String(cString: r)
-    }
-
-    static func inside(_ path: String, _ roots: [String]) -> Bool {
-        roots.contains { root in root == "/" || path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
     }
 }

@@ -94,12 +94,11 @@ extension VMIBService {
         return try templateDetails(key)
     }
 
-    /// SharedImage target regions must be served by this deployment.
     /// Refuses a customizer's `file://` URI outside the configured source roots, at create,
     /// update and when a run starts (the roots may have changed since).
     func checkFileSources(_ t: ImageTemplate) throws {
         guard let roots = configuration.sourceRoots else { return }
-        let real = roots.map(VHDOutput.real)
+        let real = roots.map(PathRoots.real)
         for (i, c) in t.customize.enumerated() {
             let (uri, member): (String, String)
             switch c {
@@ -108,13 +107,15 @@ extension VMIBService {
             default: continue
             }
             guard uri.lowercased().hasPrefix("file://") else { continue }
-            let path = VHDOutput.real(VHDOutput.path(of: uri).removingPercentEncoding ?? "")
-            guard VHDOutput.inside(path, real) else {
+            let path = PathRoots.real(PathRoots.path(of: uri).removingPercentEncoding ?? "")
+            guard PathRoots.inside(path, real) else {
                 throw DomainError.invalid("properties.customize[\(i)].\(member)", "'\(uri)' is outside the directories this server reads files from (vmib serve --source-root): \(roots.isEmpty ? "none; use an https URL" : roots.joined(separator: ", "))")
             }
         }
     }
 
+    /// SharedImage target regions must be served by this deployment; VHD and file URIs must
+    /// stay under the server's roots.
     private func checkServed(_ t: ImageTemplate) throws {
         try checkFileSources(t)
         let outputs = VHDOutput(roots: configuration.outputRoots)
