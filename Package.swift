@@ -27,6 +27,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CGuestfs", path: "Sources/CGuestfs", pkgConfig: "libguestfs",
+                       providers: [.apt(["libguestfs-dev"])]),
         .target(name: "VMIBCore", swiftSettings: swiftSettings),
         .target(name: "VMIBStore",
                 dependencies: ["VMIBCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -38,7 +40,7 @@ let package = Package(
                 dependencies: ["VMIBCore", "VMIBStore", "VMIBTransfer"],
                 swiftSettings: swiftSettings),
         .target(name: "VMIBBuild",
-                dependencies: ["VMIBCore", "VMIBTransfer"],
+                dependencies: ["VMIBCore", "VMIBTransfer", "CGuestfs"],
                 swiftSettings: swiftSettings),
         .target(name: "VMIBService",
                 dependencies: ["VMIBCore", "VMIBStore", "VMIBTransfer", "VMIBReplication", "VMIBBuild"],

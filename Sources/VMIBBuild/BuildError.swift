@@ -5,11 +5,13 @@ public struct BuildError: Error, Sendable, Equatable, CustomStringConvertible {
         case source
         /// A customizer failed (non-zero exit, bad checksum, fetch failure).
         case customizer
-        /// The build timeout passed; the customizer's process tree was killed.
+        /// A validator failed.
+        case validation
+        /// The build timeout passed; the build VM was killed.
         case timedOut
         /// Not possible on this host (Windows customizers).
         case unsupported
-        /// A helper tool failed (qemu-img, mke2fs, mount).
+        /// A helper tool failed (qemu-img, mke2fs, libguestfs).
         case tool
         case `internal`
     }

@@ -2,10 +2,13 @@ import Foundation
 import VMIBCore
 import VMIBTransfer
 
-/// What one build needs: a local source disk, the customizers, a workspace, a deadline.
+/// What one build needs: a local source disk, the customizers and validators, the build
+/// VM's shape, a workspace, a deadline.
 public struct BuildJob: Sendable {
     public var source: String
     public var customizers: [TemplateCustomizer]
+    /// Run in the VM after the customizers (`validate.inVMValidations`).
+    public var validators: [TemplateCustomizer] = []
     /// The run's staging area: downloads, scripts, the work disk.
     public var workspace: String
     public var deadline: ContinuousClock.Instant
@@ -15,6 +18,14 @@ public struct BuildJob: Sendable {
     public var stopReason: @Sendable () -> String
     /// Which addresses a customizer's scriptUri or File sourceUri may be fetched from.
     public var fetchAddresses: AddressPolicy = .any
+    /// The build VM's vCPUs, memory, network and acceleration.
+    public var vm = GuestVM.Spec(cpus: 1, memoryMiB: 1024, network: nil, acceleration: .tcg)
+    /// Grow the disk (and its root file system) to this size before customizing.
+    public var diskSizeBytes: Int64?
+    /// Remove what identifies one machine after the validators (a Generalized image).
+    public var generalize = false
+    /// A failed validator does not stop the build (the run still ends Failed).
+    public var continueDistributeOnFailure = false
 
     public init(source: String, customizers: [TemplateCustomizer], workspace: String,
                 deadline: ContinuousClock.Instant, timeoutMinutes: Int, cache: DownloadCache,
@@ -31,13 +42,18 @@ public struct BuiltImage: Sendable, Hashable, Codable {
     public var sizeBytes: Int64
     public var sourceFormat: DiskFormat
     public var root: PartitionTable.RootFileSystem
+    /// A validator that failed (the build went on because the template says
+    /// continueDistributeOnFailure); nil when every validator passed.
+    public var validationFailure: String?
 }
 
-public enum BuildPhase: Sendable { case building, customizing }
+public enum BuildPhase: Sendable { case building, customizing, validating }
 
-/// Builds an image: the source becomes a raw work disk (converted with qemu-img, or
-/// unpacked from a tarball), each customizer runs in the sandbox in order, and a tarball's
-/// tree is packed onto a new ext4 disk (`mke2fs -d`).
+/// Builds an image: the source becomes a raw work disk (converted with qemu-img, or a new
+/// ext4 disk for a tarball), and a build VM (libguestfs) is started with that disk attached:
+/// there the root file system grows when asked, a tarball is unpacked, each customizer runs
+/// as root in the image, then each validator, then the image is generalized when asked. The
+/// host never mounts the image and runs nothing from it.
 public enum ImageBuilder {
     public static func build(_ job: BuildJob, log: BuildLog,
                              phase: @escaping @Sendable (BuildPhase) async -> Void) async throws -> BuiltImage {
@@ -46,8 +62,7 @@ public enum ImageBuilder {
         let work = job.workspace + "/work.raw"
         let format = try DiskFormat.sniff(job.source)
         log.line("source: \(job.source) (\(format.rawValue))")
-        var root: Sandbox.Root
-        var fs: PartitionTable.RootFileSystem?
+        var fs: PartitionTable.RootFileSystem
         switch format {
         case .raw:
             try await Subprocess.run(["cp", "--sparse=always", job.source, work], deadline: job.deadline)
@@ -56,83 +71,178 @@ public enum ImageBuilder {
             try await Subprocess.run(["qemu-img", "convert", "-f", format == .vhd ? "vpc" : "qcow2", "-O", "raw", job.source, work],
                                      deadline: job.deadline)
         case .tar, .tarGz:
-            let tree = job.workspace + "/rootfs"
-            try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
-            try await Subprocess.run(["tar", "-xpf", job.source, "-C", tree, "--numeric-owner"], deadline: job.deadline)
-        }
-        if format.isTarball {
-            root = .directory(job.workspace + "/rootfs")
-        } else {
-            let found = try PartitionTable.findRoot(work)
-            fs = found
-            log.line("root file system: \(found.scheme.rawValue)\(found.partition > 0 ? " partition \(found.partition)" : ""), offset \(found.offset), \(found.size) bytes")
-            root = .disk(path: work, offset: found.offset, size: found.size)
-        }
-
-        await phase(.customizing)
-        let sandbox = Sandbox(root: root, mountPoint: job.workspace + "/mnt", pidFile: job.workspace + "/sandbox.pid")
-        for (i, c) in job.customizers.enumerated() {
-            try await run(c, index: i, in: sandbox, job: job, log: log)
-        }
-
-        if format.isTarball {
-            let tree = job.workspace + "/rootfs"
-            let used = Int64(try await Subprocess.run(["du", "-sb", tree]).split(separator: "\t").first.flatMap { Int64($0) } ?? 0)
-            let mib = max(16, (used * 13 / 10) / (1 << 20) + 16)
+            // An empty ext4 disk made on the host; the tarball is unpacked in the VM.
+            let mib = try await tarballDiskMiB(job.source, gzip: format == .tarGz, deadline: job.deadline)
             try await Subprocess.run(["truncate", "-s", "\(mib)M", work])
-            try await Subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "vmib-root", "-d", tree, work], deadline: job.deadline)
-            log.line("packed the tree onto a new \(mib) MiB ext4 disk")
-            fs = PartitionTable.RootFileSystem(scheme: .none, partition: 0, offset: 0, size: mib << 20)
+            try await Subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "vmib-root", work], deadline: job.deadline)
+            log.line("made a new \(mib) MiB ext4 disk for the tarball's tree")
         }
-        let size = (try FileManager.default.attributesOfItem(atPath: work)[.size] as? NSNumber)?.int64Value ?? 0
-        return BuiltImage(disk: work, sizeBytes: size, sourceFormat: format, root: fs!)
+        if format.isTarball {
+            fs = PartitionTable.RootFileSystem(scheme: .none, partition: 0, offset: 0, size: fileSize(work))
+        } else {
+            fs = try PartitionTable.findRoot(work)
+            log.line("root file system: \(fs.scheme.rawValue)\(fs.partition > 0 ? " partition \(fs.partition)" : ""), offset \(fs.offset), \(fs.size) bytes")
+        }
+        var grow = false
+        if let want = job.diskSizeBytes {
+            let have = fileSize(work)
+            guard want >= have else {
+                throw BuildError(.source, "vmProfile.osDiskSizeGB asks for \(want >> 30) GiB, smaller than the source disk (\(have) bytes); it can only grow a disk")
+            }
+            if want > have {
+                try await Subprocess.run(["truncate", "-s", String(want), work])
+                grow = true
+            }
+        }
+
+        var steps: [Step] = []
+        for (i, c) in job.customizers.enumerated() { steps.append(try await prepare(c, step: "customizer", index: i, job: job, log: log)) }
+        var checks: [Step] = []
+        for (i, v) in job.validators.enumerated() { checks.append(try await prepare(v, step: "validator", index: i, job: job, log: log)) }
+
+        var failedValidation: String?
+        if !job.customizers.isEmpty || !job.validators.isEmpty || job.generalize || grow || format.isTarball {
+            failedValidation = try await inVM(job, steps: steps, validators: checks, format: format, work: work, fs: &fs, grow: grow,
+                                              log: log, phase: phase)
+        } else {
+            log.line("no customizers, validators or generalization: the build VM is not started")
+        }
+        return BuiltImage(disk: work, sizeBytes: fileSize(work), sourceFormat: format, root: fs, validationFailure: failedValidation)
     }
 
-    static func run(_ c: TemplateCustomizer, index: Int, in sandbox: Sandbox, job: BuildJob, log: BuildLog) async throws {
-        let label = "customizer '\(c.name)' (\(c.typeName))"
-        let output = "\(job.workspace)/customizer-\(index + 1).out"
-        let work: Sandbox.Work
+    /// Starts the VM and does the work in it; stops it afterwards (a timeout or cancel kills it).
+    /// - Returns: the failure of a validator when the job goes on after one.
+    private static func inVM(_ job: BuildJob, steps: [Step], validators: [Step], format: DiskFormat, work: String, fs: inout PartitionTable.RootFileSystem, grow: Bool,
+                             log: BuildLog, phase: @escaping @Sendable (BuildPhase) async -> Void) async throws -> String? {
+        let vm = try GuestVM(disk: work, spec: job.vm, workspace: job.workspace, deadline: job.deadline)
+        let network = switch job.vm.network {
+        case nil: "no network"
+        case .host?: "the host's network"
+        case .restricted(let f)?: "a restricted network reaching \(f.map { "\($0.guestAddress):\($0.guestPort) (→ \($0.target):\($0.targetPort))" }.joined(separator: ", "))"
+        }
+        log.line("starting the build VM: \(job.vm.cpus) vCPU, \(job.vm.memoryMiB) MiB, \(network), \(job.vm.acceleration == .tcg ? "software emulation (TCG)" : "KVM")")
+        let started: GuestVM.Started
+        do { started = try await vm.launch() } catch {
+            throw stopped(error, what: "starting the build VM", job: job, log: log)
+        }
+        log.line(String(format: "build VM started in %.1f s: kernel %@", started.seconds, started.kernel))
+        var current = "preparing the disk"
+        do {
+            if grow {
+                current = "growing the root file system"
+                let size = try await vm.growRoot(fs)
+                fs.size = size
+                log.line("grew the disk to \(fileSize(work)) bytes and the root file system to \(size) bytes")
+            }
+            try await vm.mountRoot(fs)
+            if format.isTarball {
+                current = "unpacking the tarball"
+                try await vm.unpack(job.source, gzip: format == .tarGz)
+                log.line("unpacked the tarball's tree in the build VM")
+            }
+            await phase(.customizing)
+            for step in steps {
+                current = "running \(step.label)"
+                try await execute(step, in: vm, kernel: started.kernel, log: log)
+            }
+            var failed: String?
+            if !validators.isEmpty {
+                await phase(.validating)
+                for step in validators {
+                    current = "running \(step.label)"
+                    do {
+                        try await execute(step, in: vm, kernel: started.kernel, log: log)
+                    } catch let e as BuildError where e.code == .validation && job.continueDistributeOnFailure {
+                        log.line("validation failed; distributing anyway (validate.continueDistributeOnFailure): \(e.message)")
+                        failed = e.message
+                        break
+                    }
+                }
+            }
+            if job.generalize {
+                current = "generalizing the image"
+                let removed = try await vm.generalize()
+                log.line("generalized the image (\(removed.count) item(s))\(removed.isEmpty ? "" : ":")")
+                for r in removed { log.line("  \(r)") }
+            }
+            current = "stopping the build VM"
+            try await vm.shutdown()
+            log.line("build VM stopped; the disk is synced")
+            return failed
+        } catch {
+            throw stopped(error, what: current, job: job, log: log)
+        }
+    }
+
+    /// A timeout or cancel, said in the log and as the build's error.
+    private static func stopped(_ error: any Error, what: String, job: BuildJob, log: BuildLog) -> any Error {
+        if let e = error as? BuildError, e.code == .timedOut, e.message == BuildError.timedOut.message {
+            log.line("killed the build VM: the build timeout (\(job.timeoutMinutes) min) passed while \(what)")
+            return BuildError(.timedOut, "build timeout of \(job.timeoutMinutes) minutes passed while \(what); the build VM was killed")
+        }
+        if error is CancellationError { log.line("killed the build VM: \(job.stopReason())") }
+        return error
+    }
+
+    /// A customizer or validator made ready on the host: its script or file fetched (and
+    /// its checksum verified) before the VM starts, so that a bad URL costs no VM.
+    struct Step: Sendable {
+        enum Work: Sendable {
+            case shell(script: String, stopOnError: Bool)
+            case file(path: String, destination: String)
+        }
+        var label: String
+        var failure: BuildError.Code
+        var output: String
+        var work: Work
+    }
+
+    static func prepare(_ c: TemplateCustomizer, step: String, index: Int, job: BuildJob, log: BuildLog) async throws -> Step {
+        let label = "\(step) '\(c.name)' (\(c.typeName))"
+        let failure: BuildError.Code = step == "validator" ? .validation : .customizer
+        let output = "\(job.workspace)/\(step)-\(index + 1).out"
         switch c {
         case .windows:
-            throw BuildError(.unsupported, "\(label): no Windows build host is configured; Windows customizers cannot run")
+            throw BuildError(.unsupported, "\(label): no Windows build host is configured; Windows \(step)s cannot run")
         case .shell(_, let script, let sum):
-            let path = "\(job.workspace)/downloads/customizer-\(index + 1).sh"
+            let path = "\(job.workspace)/downloads/\(step)-\(index + 1).sh"
             switch script {
             case .inline(let lines):
                 try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-                work = .shell(script: path, stopOnError: true)
+                return Step(label: label, failure: failure, output: output, work: .shell(script: path, stopOnError: true))
             case .uri(let uri):
-                try await fetch(uri, sha256: sum, to: path, label: label, job: job, log: log)
-                work = .shell(script: path, stopOnError: false)
+                try await fetch(uri, sha256: sum, to: path, label: label, failure: failure, job: job, log: log)
+                return Step(label: label, failure: failure, output: output, work: .shell(script: path, stopOnError: false))
             }
         case .file(_, let uri, let sum, let destination):
-            let path = "\(job.workspace)/downloads/customizer-\(index + 1).file"
-            try await fetch(uri, sha256: sum, to: path, label: label, job: job, log: log)
-            work = .file(source: path, destination: destination)
+            let path = "\(job.workspace)/downloads/\(step)-\(index + 1).file"
+            try await fetch(uri, sha256: sum, to: path, label: label, failure: failure, job: job, log: log)
+            return Step(label: label, failure: failure, output: output, work: .file(path: path, destination: destination))
         }
-        log.line("start \(label)")
-        let status: Int32
-        do {
-            status = try await sandbox.run(work, output: output, deadline: job.deadline)
-        } catch let e as BuildError where e.code == .timedOut {
-            log.output(of: output)
-            log.line("killed \(label): the build timeout (\(job.timeoutMinutes) min) passed")
-            throw BuildError(.timedOut, "build timeout of \(job.timeoutMinutes) minutes passed during \(label); its processes were killed")
-        } catch is CancellationError {
-            log.output(of: output)
-            log.line("killed \(label): \(job.stopReason())")
-            throw CancellationError()
-        }
-        log.output(of: output)
-        log.line("end \(label): exit code \(status)")
-        guard status == 0 else {
-            let tail = BuildLog.tail((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
-            throw BuildError(.customizer, "\(label) failed with exit code \(status)\(tail.isEmpty ? "" : ": \(tail)")")
+    }
+
+    static func execute(_ step: Step, in vm: GuestVM, kernel: String, log: BuildLog) async throws {
+        log.line("start \(step.label) in the build VM (\(kernel))")
+        switch step.work {
+        case .shell(let script, let stopOnError):
+            let status = try await vm.runShell(script, stopOnError: stopOnError, output: step.output)
+            log.output(of: step.output)
+            log.line("end \(step.label): exit code \(status)")
+            guard status == 0 else {
+                let tail = BuildLog.tail((try? String(contentsOfFile: step.output, encoding: .utf8)) ?? "")
+                throw BuildError(step.failure, "\(step.label) failed with exit code \(status)\(tail.isEmpty ? "" : ": \(tail)")")
+            }
+        case .file(let path, let destination):
+            do { try await vm.upload(path, to: destination) } catch let e as BuildError where e.code == .tool {
+                throw BuildError(step.failure, "\(step.label): \(e.message)")
+            }
+            log.line("end \(step.label): copied to \(destination)")
         }
     }
 
     /// Fetches through the digest cache when a checksum is given, else straight into place.
-    static func fetch(_ uri: String, sha256: String?, to path: String, label: String, job: BuildJob, log: BuildLog) async throws {
+    static func fetch(_ uri: String, sha256: String?, to path: String, label: String, failure: BuildError.Code,
+                      job: BuildJob, log: BuildLog) async throws {
         do {
             let got = try await job.cache.fetch(uri, sha256: sha256, what: label, addresses: job.fetchAddresses)
             try? FileManager.default.removeItem(atPath: path)
@@ -140,7 +250,27 @@ public enum ImageBuilder {
             log.line("\(label): fetched \(URLFetcher.redacted(uri))\(got.outcome == .hit ? " (cache hit)" : "")\(sha256 != nil ? ", SHA-256 verified" : "")")
         } catch let e as BuildError {
             log.line(e.message)
-            throw BuildError(.customizer, e.message)
+            throw BuildError(failure, e.message)
         }
+    }
+}
+
+extension ImageBuilder {
+    /// A disk for a tarball's tree: its unpacked size (counted by reading the archive, never
+    /// unpacking it on the host) plus a block per entry, a third more, and 16 MiB.
+    static func tarballDiskMiB(_ path: String, gzip: Bool, deadline: ContinuousClock.Instant) async throws -> Int64 {
+        let listing = try await Subprocess.run(["tar", gzip ? "-tzvf" : "-tvf", path, "--numeric-owner"], deadline: deadline)
+        var bytes: Int64 = 0, entries: Int64 = 0
+        for line in listing.split(separator: "\n") {
+            entries += 1
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count > 2, let n = Int64(fields[2]) { bytes += (n + 4095) / 4096 * 4096 }
+        }
+        let total = (bytes + entries * 4096) * 4 / 3
+        return max(32, total >> 20) + 16
+    }
+
+    static func fileSize(_ path: String) -> Int64 {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
     }
 }

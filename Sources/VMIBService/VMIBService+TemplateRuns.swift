@@ -65,7 +65,7 @@ extension VMIBService {
             template = try templateDetails(run.template).template
             try checkFileSources(template)
         } catch {
-            return try end(run, .failure(error), log: log, keepWorkspace: false,
+            return try end(run, .failure(error), log: log, errorHandling: ErrorHandling(),
                            prefix: resumedFrom == nil ? "cannot start the run: " : "cannot resume the run: ")
         }
         let minute = Double(configuration.environment["VMIB_BUILD_MINUTE_SECONDS"] ?? "") ?? 60
@@ -84,16 +84,21 @@ extension VMIBService {
         }
         let interrupted = InterruptionFlag()
         let snapshot = run
-        let work = Task { [snapshot] () throws -> [RunOutput] in
+        let work = Task { [snapshot] () throws -> RunResult in
             let (built, source) = try await self.build(template, run: snapshot, checkpoint: checkpoint, deadline: deadline, log: log,
                                                        progress: progress) {
                 interrupted.isSet ? "the server is shutting down" : "the run was canceled"
             }
             try Task.checkCancellation()
+            if template.validation.sourceValidationOnly {
+                log.line("validate.sourceValidationOnly: the source passed its validators; nothing is distributed")
+                return RunResult(outputs: [], validationFailure: nil)
+            }
             await progress(.Distributing, "distributing to \(template.distribute.count) target(s)")
             log.line("distributing to \(template.distribute.map { "\($0.typeName) '\($0.runOutputName)'" }.joined(separator: ", "))")
-            return try await self.distribute(template, built: built, source: source, run: snapshot, log: log,
-                                             checkpoint: checkpoint, replication: replication)
+            let outputs = try await self.distribute(template, built: built, source: source, run: snapshot, log: log,
+                                                    checkpoint: checkpoint, replication: replication)
+            return RunResult(outputs: outputs, validationFailure: built.validationFailure)
         }
         let watcher = Task {
             while !Task.isCancelled {
@@ -120,7 +125,7 @@ extension VMIBService {
             try templateStore.updateRun(run)
             return run
         }
-        return try end(run, result, log: log, keepWorkspace: template.errorHandling.onCustomizerError == .abort)
+        return try end(run, result, log: log, errorHandling: template.errorHandling)
     }
 
     /// The built disk: the checkpoint's when it is still in place, else a fresh build, from a
@@ -134,8 +139,8 @@ extension VMIBService {
             return (built, ResolvedSource(type: s.type, exact: s.exact, exactVersion: s.exactVersion, osType: s.osType))
         }
         if saved.attempts > 1 {
-            if Sandbox.killLeftover(pidFile: run.staging + "/sandbox.pid") {
-                log.line("killed the customizer processes that the stopped server left running")
+            if GuestVM.killLeftover(pidFile: run.staging + "/vm.pid") {
+                log.line("killed the build VM that the stopped server left running")
             }
             if saved.built != nil { log.line("checkpoint built: the customized disk is missing or changed; building again") }
             cleanWorkspace(run.staging)
@@ -143,17 +148,20 @@ extension VMIBService {
             log.line("building again from the source, on a fresh work disk")
         }
         let source = try resolveSource(template.source)
+        var job = BuildJob(source: "", customizers: template.customize, workspace: run.staging, deadline: deadline,
+                           timeoutMinutes: template.buildTimeoutInMinutes, cache: downloadCache, stopReason: stopReason)
+        try await configureVM(&job, template: template, log: log)
         await progress(.Building, "fetching source \(source.exact)")
-        let local = try await fetchSource(source, log: log)
-        let built = try await ImageBuilder.build(
-            fetching(BuildJob(source: local, customizers: template.customize, workspace: run.staging, deadline: deadline,
-                              timeoutMinutes: template.buildTimeoutInMinutes, cache: downloadCache, stopReason: stopReason)),
-            log: log) { phase in
-                switch phase {
-                case .building: await progress(.Building, "preparing the disk")
-                case .customizing: await progress(.Customizing, "running \(template.customize.count) customizer(s)")
-                }
+        job.source = try await withDeadline(deadline, minutes: template.buildTimeoutInMinutes, what: "fetching the source") {
+            try await self.fetchSource(source, log: log)
+        }
+        let built = try await ImageBuilder.build(fetching(job), log: log) { phase in
+            switch phase {
+            case .building: await progress(.Building, "preparing the disk")
+            case .customizing: await progress(.Customizing, "running \(template.customize.count) customizer(s) in the build VM")
+            case .validating: await progress(.Validating, "running \(template.validation.inVMValidations.count) validator(s) in the build VM")
             }
+        }
         try checkpoint.update {
             $0.source = .init(type: source.type, exact: source.exact, exactVersion: source.exactVersion, osType: source.osType)
             $0.built = built
@@ -163,31 +171,40 @@ extension VMIBService {
     }
 
     /// Records the run's end state and cleans its workspace (unless asked to keep it).
-    private func end(_ recorded: TemplateRun, _ result: Result<[RunOutput], any Error>, log: BuildLog, keepWorkspace: Bool,
+    private func end(_ recorded: TemplateRun, _ result: Result<RunResult, any Error>, log: BuildLog, errorHandling: ErrorHandling,
                      prefix: String = "") throws -> TemplateRun {
         var run = try self.run(id: recorded.id)
         run.endTime = Date()
         run.subState = nil
         run.workerPID = nil
-        var keep = false
+        var keep: String?
         switch result {
-        case .success(let outputs):
-            let ok = outputs.filter { $0.provisioningState == "Succeeded" }.count
-            run.state = ok == outputs.count ? .Succeeded : ok == 0 ? .Failed : .PartiallySucceeded
-            run.message = outputs.map { "\($0.name): \($0.provisioningState)\($0.message.map { " (\($0))" } ?? "")" }.joined(separator: "; ")
+        case .success(let r):
+            let ok = r.outputs.filter { $0.provisioningState == "Succeeded" }.count
+            run.state = ok == r.outputs.count ? .Succeeded : ok == 0 ? .Failed : .PartiallySucceeded
+            run.message = r.outputs.map { "\($0.name): \($0.provisioningState)\($0.message.map { " (\($0))" } ?? "")" }.joined(separator: "; ")
+            if r.outputs.isEmpty { run.message = "the source passed validation (validate.sourceValidationOnly); nothing was distributed" }
+            if let failure = r.validationFailure {
+                // Azure: with continueDistributeOnFailure the image is distributed, and the run still fails.
+                run.state = .Failed
+                run.message = "\(failure); distributed anyway (validate.continueDistributeOnFailure): \(run.message)"
+            }
         case .failure(let error):
             if error is CancellationError || run.state == .Canceling {
                 run.state = .Canceled
-                run.message = "canceled by request; the customizer's processes were killed"
+                run.message = "canceled by request; the build VM was stopped"
             } else {
                 run.state = .Failed
                 run.message = prefix + "\(error)"
-                keep = keepWorkspace
+                let validation = (error as? BuildError)?.code == .validation
+                if validation ? errorHandling.onValidationError == .abort : errorHandling.onCustomizerError == .abort {
+                    keep = validation ? "onValidationError" : "onCustomizerError"
+                }
             }
         }
         log.line("run \(run.state.rawValue): \(run.message)")
-        if keep {
-            log.line("errorHandling.onCustomizerError is abort: the workspace is kept for inspection in \(run.staging)")
+        if let keep {
+            log.line("errorHandling.\(keep) is abort: the workspace (with the build VM's work disk) is kept for inspection in \(run.staging)")
         } else {
             cleanIntermediates(run.staging)
         }
@@ -207,7 +224,7 @@ extension VMIBService {
 
     /// Removes work disks, unpacked trees, downloads and the checkpoint; keeps the log and the outputs.
     func cleanIntermediates(_ staging: String) {
-        for name in ["work.raw", "rootfs", "downloads", "mnt", "image.vhd", "image.vhd.partial", "checkpoint.json", "sandbox.pid"] {
+        for name in ["work.raw", "downloads", "image.vhd", "image.vhd.partial", "checkpoint.json", "vm.pid", "vm-qemu"] {
             try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
         }
     }
@@ -215,11 +232,11 @@ extension VMIBService {
     /// Everything a build left behind, so that a resumed run builds on a fresh work disk:
     /// the intermediates and the customizers' captured output (else logged twice).
     func cleanWorkspace(_ staging: String) {
-        for name in ["work.raw", "rootfs", "downloads", "mnt", "image.vhd", "image.vhd.partial"] {
+        for name in ["work.raw", "downloads", "image.vhd", "image.vhd.partial", "vm.pid", "vm-qemu"] {
             try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
         }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
-        where name.hasPrefix("customizer-") && name.hasSuffix(".out") {
+        where (name.hasPrefix("customizer-") || name.hasPrefix("validator-")) && name.hasSuffix(".out") {
             try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
         }
     }
@@ -250,8 +267,8 @@ extension VMIBService {
         r.endTime = Date()
         r.message = canceled ? "canceled; the run's worker had already stopped" : "the run's worker process stopped before the run ended"
         try templateStore.updateRun(r)
-        // A worker killed with kill -9 leaves its customizer running.
-        Sandbox.killLeftover(pidFile: r.staging + "/sandbox.pid")
+        // A worker killed with kill -9 may leave its build VM running.
+        GuestVM.killLeftover(pidFile: r.staging + "/vm.pid")
         cleanIntermediates(r.staging)
         return r
     }
@@ -277,6 +294,13 @@ public enum RunReplication: Sendable {
     /// A replication controller of this process does (the server's); the run waits for
     /// each version's end state, reading the store every `poll`.
     case controller(poll: Duration)
+}
+
+/// What a run's build and distribution came to.
+struct RunResult: Sendable {
+    var outputs: [RunOutput]
+    /// A validator's failure the template distributed past.
+    var validationFailure: String?
 }
 
 /// Set when the task carrying a run out was cancelled (a shutdown), as opposed to a cancel

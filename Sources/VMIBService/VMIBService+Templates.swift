@@ -14,7 +14,8 @@ extension VMIBService {
     }
 
     var templateContext: TemplateParser.Context {
-        TemplateParser.Context(buildRegions: catalog.buildRegions.map(\.name), knownRegions: Set(catalog.regions.map(\.name)))
+        TemplateParser.Context(buildRegions: catalog.buildRegions.map(\.name), knownRegions: Set(catalog.regions.map(\.name)),
+                               buildHost: topology.builds)
     }
 
     /// Validates and records a template. Creating the same body again changes nothing;
@@ -140,7 +141,10 @@ extension VMIBService {
             throw DomainError.notFound("--name", "image template '\(key.name)' does not exist in resource group '\(key.resourceGroup)'")
         }
         let body = try JSONParser.parse(record.body)
-        let template = try TemplateParser.parse(body, name: record.key.name, resourceGroup: record.key.resourceGroup, context: templateContext).template
+        // A stored template is read as accepted: sizes and networks are checked again when a run starts.
+        var context = templateContext
+        context.buildHost = nil
+        let template = try TemplateParser.parse(body, name: record.key.name, resourceGroup: record.key.resourceGroup, context: context).template
         return TemplateDetails(record: record, template: template, lastRun: try templateStore.runs(of: record.key).first)
     }
 

@@ -12,15 +12,21 @@ public struct ImageTemplate: Sendable, Hashable {
     /// Effective build timeout (0 in the body means the default, 240).
     public var buildTimeoutInMinutes: Int
     public var errorHandling: ErrorHandling
+    /// The build VM's size, disk and network.
+    public var vmProfile: BuildVMProfile
+    /// Validators run in the build VM after the customizers.
+    public var validation: TemplateValidation
     /// The accepted resource body (type, apiVersion, location, tags, identity, properties).
     public var body: JSONValue
 
     public init(name: String, resourceGroup: String, location: String, tags: [String: String], source: TemplateSource,
                 customize: [TemplateCustomizer], distribute: [TemplateDistributor], buildTimeoutInMinutes: Int,
-                errorHandling: ErrorHandling, body: JSONValue) {
+                errorHandling: ErrorHandling, vmProfile: BuildVMProfile = .init(), validation: TemplateValidation = .init(),
+                body: JSONValue) {
         self.name = name; self.resourceGroup = resourceGroup; self.location = location; self.tags = tags
         self.source = source; self.customize = customize; self.distribute = distribute
-        self.buildTimeoutInMinutes = buildTimeoutInMinutes; self.errorHandling = errorHandling; self.body = body
+        self.buildTimeoutInMinutes = buildTimeoutInMinutes; self.errorHandling = errorHandling
+        self.vmProfile = vmProfile; self.validation = validation; self.body = body
     }
 
     public static let defaultBuildTimeoutInMinutes = 240

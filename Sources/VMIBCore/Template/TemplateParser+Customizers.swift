@@ -11,7 +11,7 @@ extension TemplateParser {
         return try items.enumerated().map { i, item in try customizer(item, path: "properties.customize[\(i)]", index: i) }
     }
 
-    private mutating func customizer(_ item: JSONValue, path: String, index: Int) throws -> TemplateCustomizer {
+    mutating func customizer(_ item: JSONValue, path: String, index: Int) throws -> TemplateCustomizer {
         let allowed = "allowed: \(Self.customizerTypes.joined(separator: ", "))"
         guard item.objectValue != nil else { throw ProvisioningErrorCode.BadCustomizerType.error(path, "must be an object with a type; \(allowed)") }
         guard let type = item["type"]?.stringValue else {

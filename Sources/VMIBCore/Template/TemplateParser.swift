@@ -10,8 +10,10 @@ public struct TemplateParser {
         public var buildRegions: [String]
         /// Every region name vmib knows (for distribution targets).
         public var knownRegions: Set<String>
-        public init(buildRegions: [String], knownRegions: Set<String>) {
-            self.buildRegions = buildRegions; self.knownRegions = knownRegions
+        /// The VM sizes and networks a template may name (nil: not checked).
+        public var buildHost: BuildHost?
+        public init(buildRegions: [String], knownRegions: Set<String>, buildHost: BuildHost? = nil) {
+            self.buildRegions = buildRegions; self.knownRegions = knownRegions; self.buildHost = buildHost
         }
     }
 
@@ -38,8 +40,8 @@ public struct TemplateParser {
                                             "managedResourceTags", "additionalDataDisks",
                                             // read-only properties, present when a template was exported from a GET
                                             "provisioningState", "provisioningError", "lastRunStatus", "exactStagingResourceGroup"]
-    /// Accepted but with no effect here: vmib builds without VMs.
-    static let inertProperties: Set<String> = ["vmProfile", "optimize", "validate", "stagingResourceGroup", "autoRun",
+    /// Accepted but with no effect here.
+    static let inertProperties: Set<String> = ["optimize", "stagingResourceGroup", "autoRun",
                                                "managedResourceTags", "additionalDataDisks"]
 
     mutating func template(_ body: JSONValue, name: String, resourceGroup: String) throws -> ImageTemplate {
@@ -73,7 +75,7 @@ public struct TemplateParser {
         }
         warnUnknown(props, known: Self.propertyKeys, at: "properties.")
         for m in members where Self.inertProperties.contains(m.key) {
-            warnings.append("properties.\(m.key) is accepted but has no effect: vmib builds without VMs")
+            warnings.append("properties.\(m.key) is accepted but has no effect here")
         }
         let source = try self.source(props["source"])
         let customize = try customizers(props["customize"])
@@ -93,9 +95,11 @@ public struct TemplateParser {
             handling.onCustomizerError = try onError(eh["onCustomizerError"], "properties.errorHandling.onCustomizerError")
             handling.onValidationError = try onError(eh["onValidationError"], "properties.errorHandling.onValidationError")
         }
+        let profile = try vmProfile(props["vmProfile"])
+        let validation = try validation(props["validate"], customize: customize)
         return ImageTemplate(name: name, resourceGroup: resourceGroup, location: folded, tags: tags, source: source,
                              customize: customize, distribute: distribute, buildTimeoutInMinutes: timeout,
-                             errorHandling: handling, body: body)
+                             errorHandling: handling, vmProfile: profile, validation: validation, body: body)
     }
 
     private func onError(_ v: JSONValue?, _ field: String) throws -> OnBuildError {

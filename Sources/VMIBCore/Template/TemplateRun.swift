@@ -33,7 +33,7 @@ public enum RunState: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Azure's RunSubState (the ones vmib goes through).
 public enum RunSubState: String, Sendable, Hashable, Codable, CaseIterable {
-    case Queued, Building, Customizing, Distributing
+    case Queued, Building, Customizing, Validating, Distributing
 }
 
 /// One execution of a template.

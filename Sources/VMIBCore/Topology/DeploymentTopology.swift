@@ -31,6 +31,8 @@ public struct DeploymentTopology: Sendable {
     /// link-local and private addresses (`"templates": {"fetchFromPrivateNetworks": true}`;
     /// default false: only public addresses).
     public var fetchFromPrivateNetworks = false
+    /// How build VMs run: acceleration, sizes, networks (`"builds"`).
+    public var builds = BuildHost()
 
     public init(name: String, regions: [Region], retry: RetryPolicy = .default) {
         self.name = name; self.regions = regions; self.retry = retry

@@ -60,6 +60,7 @@ public enum TopologyParser {
                 topology.fetchFromPrivateNetworks = allowed
             }
         }
+        if let b = root["builds"] { topology.builds = try builds(b, path: "\(file): builds") }
         return topology
     }
 
@@ -134,7 +135,7 @@ public enum TopologyParser {
         return s
     }
 
-    private static func number(_ v: JSONValue, _ path: String, range: ClosedRange<Double>, integer: Bool) throws -> Double {
+    static func number(_ v: JSONValue, _ path: String, range: ClosedRange<Double>, integer: Bool) throws -> Double {
         let what = integer ? "an integer" : "a number"
         guard case .number(let n) = v, range.contains(n), !integer || n.rounded() == n else {
             throw DomainError.invalid(path, "expected \(what) in \(Int64(range.lowerBound))…\(Int64(range.upperBound)) (0 means unlimited where allowed), found \(describe(v))")
@@ -143,11 +144,11 @@ public enum TopologyParser {
     }
 
     private static func describe(_ v: JSONValue) -> String {
-        if case .number(let n) = v { return n.rounded() == n ? String(Int64(n)) : String(n) }
+        if case .number(let n) = v { return n.rounded() == n && abs(n) < 9e18 ? String(Int64(n)) : String(n) }
         return v.typeName
     }
 
-    private static func string(_ v: JSONValue?, _ path: String, optional: Bool = false) throws -> String? {
+    static func string(_ v: JSONValue?, _ path: String, optional: Bool = false) throws -> String? {
         switch v {
         case .string(let s)? where !s.isEmpty: return s
         case nil where optional: return nil
