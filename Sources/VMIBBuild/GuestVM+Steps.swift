@@ -123,7 +123,7 @@ extension GuestVM {
             }
             if guestfs_is_dir(g, "/var/log") == 1 {
                 for name in Self.strings(guestfs_find(g, "/var/log")) {
-                    let path = "/var/log/\(name)"
+                    let path = "/var/log" + (name.hasPrefix("/") ? name : "/" + name)
                     guard guestfs_is_file(g, path) == 1, guestfs_is_symlink(g, path) == 0, guestfs_filesize(g, path) > 0 else { continue }
                     try self.check(guestfs_truncate(g, path), "empty \(path)")
                     done.append("emptied \(path)")

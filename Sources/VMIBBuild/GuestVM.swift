@@ -38,17 +38,26 @@ public final class GuestVM: @unchecked Sendable {
     private let stop = Atomic<Int>(0)
     private let deadline: ContinuousClock.Instant?
     private let acceleration: BuildHost.Acceleration
+    private let wrapper: String
 
-    /// Prepares (does not start) a VM for `disk`, a raw disk image (nil: a small scratch disk).
+    /// Prepares (does not start) a VM for `disk`, a raw disk image.
     /// - Parameter workspace: where the VM's qemu wrapper and pid file live.
-    public init(disk: String?, spec: Spec, workspace: String, deadline: ContinuousClock.Instant?) throws {
+    public init(disk: String, spec: Spec, workspace: String, deadline: ContinuousClock.Instant?) throws {
         guard let g = guestfs_create() else { throw BuildError(.tool, "libguestfs: cannot create a handle") }
         self.g = g
         self.pidFile = workspace + "/vm.pid"
         self.deadline = deadline
         self.acceleration = spec.acceleration
-        guestfs_set_error_handler(g, nil, nil)
-        let wrapper = workspace + "/vm-qemu"
+        // Errors are read with guestfs_last_error and reported by vmib, not printed by libguestfs.
+        guestfs_set_error_handler(g, { _, _, _ in }, nil)
+        // The wrapper lives at a short path: libguestfs 1.48 corrupts its heap in
+        // guestfs_launch when the hypervisor's path is long (seen here with 117 characters).
+        var template = Array("/tmp/vmib-qemu-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { guestfs_close(g); throw BuildError(.tool, "cannot create the build VM's qemu wrapper in /tmp") }
+        close(fd)
+        let wrapper = String(cString: template)
+        self.wrapper = wrapper
         do {
             try check(guestfs_set_backend(g, "direct"), "set the backend")
             try Self.setBackendSettings(g, spec.acceleration == .tcg ? ["force_tcg"] : [])
@@ -58,26 +67,22 @@ public final class GuestVM: @unchecked Sendable {
             try Self.writeWrapper(wrapper, qemu: hv, pidFile: pidFile, network: spec.network)
             try check(guestfs_set_hv(g, wrapper), "set the hypervisor")
             try check(guestfs_set_network(g, spec.network == nil ? 0 : 1), "set the network")
-            if let disk {
-                var opts = guestfs_add_drive_opts_argv()
-                opts.bitmask = UInt64(1) << 1 // GUESTFS_ADD_DRIVE_OPTS_FORMAT_BITMASK
-                try "raw".withCString { format in
-                    opts.format = format
-                    try check(guestfs_add_drive_opts_argv(g, disk, &opts), "attach the work disk")
-                }
-            } else {
-                var opts = guestfs_add_drive_scratch_argv()
-                try check(guestfs_add_drive_scratch_argv(g, 16 << 20, &opts), "attach a scratch disk")
+            var opts = guestfs_add_drive_opts_argv()
+            opts.bitmask = UInt64(1) << 1 // GUESTFS_ADD_DRIVE_OPTS_FORMAT_BITMASK
+            try "raw".withCString { format in
+                opts.format = format
+                try check(guestfs_add_drive_opts_argv(g, disk, &opts), "attach the work disk")
             }
         } catch {
             guestfs_close(g)
+            unlink(wrapper)
             throw error
         }
     }
 
     deinit {
-        let g = self.g
-        thread.submit { guestfs_close(g) }
+        let g = self.g, wrapper = self.wrapper
+        thread.submit { guestfs_close(g); unlink(wrapper) }
         thread.finish()
     }
 
@@ -125,26 +130,47 @@ public final class GuestVM: @unchecked Sendable {
     }
 
     /// The acceleration builds use: the setting, or for `auto` the result of starting one
-    /// VM with KVM (once per process; a VM that fails or hangs for 60 s means TCG).
+    /// appliance with libguestfs's default (KVM when it can) in a child process, once per
+    /// boot (kept in `workspace`): an appliance that fails, or does not start within 60 s,
+    /// means TCG. In a child process (guestfish), so that a KVM that hangs or aborts under
+    /// nested virtualisation (seen here: qemu aborts on an MSR assertion) costs only the child.
     public static func acceleration(_ setting: BuildHost.Acceleration, workspace: String) async -> (BuildHost.Acceleration, String) {
         guard setting == .auto else { return (setting, "set by the topology") }
         if let known = probed.withLock({ $0 }) { return known }
+        // A result holds until the machine reboots: it is kept with the boot's id.
+        let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+        let saved = workspace + "/result"
+        if let text = try? String(contentsOfFile: saved, encoding: .utf8) {
+            let parts = text.split(separator: "\t", maxSplits: 2).map(String.init)
+            if parts.count == 3, parts[0] == boot, let a = BuildHost.Acceleration(rawValue: parts[1]) {
+                let known = (a, parts[2].trimmingCharacters(in: .newlines) + ", probed earlier since this boot")
+                probed.withLock { $0 = known }
+                return known
+            }
+        }
         let result: (BuildHost.Acceleration, String)
         if access("/dev/kvm", R_OK | W_OK) != 0 {
             result = (.tcg, "no usable /dev/kvm")
         } else {
+            let start = ContinuousClock.now
             do {
                 try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
-                let vm = try GuestVM(disk: nil, spec: Spec(cpus: 1, memoryMiB: 512, network: nil, acceleration: .kvm),
-                                     workspace: workspace, deadline: .now + .seconds(60))
-                let started = try await vm.launch()
-                try? await vm.shutdown()
-                result = (.kvm, String(format: "a KVM probe VM started in %.1f s", started.seconds))
+                let p = try Subprocess.spawn(["guestfish", "--", "add-drive-scratch", "16777216", ":", "run"],
+                                             environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                                                           "LIBGUESTFS_BACKEND": "direct", "TMPDIR": workspace],
+                                             output: workspace + "/probe.log")
+                let status = try await p.wait(deadline: .now + .seconds(60))
+                let seconds = (ContinuousClock.now - start).seconds
+                result = status == 0
+                    ? (.kvm, String(format: "a KVM appliance started in %.1f s", seconds))
+                    : (.tcg, String(format: "a KVM appliance failed after %.1f s (exit code %d)", seconds, status))
             } catch {
-                result = (.tcg, "a KVM probe VM failed (\(error))")
+                result = (.tcg, "a KVM appliance did not start within 60 s (\(error))")
             }
         }
         probed.withLock { $0 = result }
+        try? "\(boot)\t\(result.0.rawValue)\t\(result.1)\n".write(toFile: saved, atomically: true, encoding: .utf8)
         return result
     }
 

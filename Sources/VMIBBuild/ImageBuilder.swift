@@ -180,7 +180,7 @@ public enum ImageBuilder {
             log.line("killed the build VM: the build timeout (\(job.timeoutMinutes) min) passed while \(what)")
             return BuildError(.timedOut, "build timeout of \(job.timeoutMinutes) minutes passed while \(what); the build VM was killed")
         }
-        if error is CancellationError { log.line("killed the build VM: \(job.stopReason())") }
+        if error is CancellationError { log.line("killed the build VM while \(what): \(job.stopReason())") }
         return error
     }
 

@@ -224,7 +224,7 @@ extension VMIBService {
 
     /// Removes work disks, unpacked trees, downloads and the checkpoint; keeps the log and the outputs.
     func cleanIntermediates(_ staging: String) {
-        for name in ["work.raw", "downloads", "image.vhd", "image.vhd.partial", "checkpoint.json", "vm.pid", "vm-qemu"] {
+        for name in ["work.raw", "downloads", "image.vhd", "image.vhd.partial", "checkpoint.json", "vm.pid"] {
             try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
         }
     }
@@ -232,7 +232,7 @@ extension VMIBService {
     /// Everything a build left behind, so that a resumed run builds on a fresh work disk:
     /// the intermediates and the customizers' captured output (else logged twice).
     func cleanWorkspace(_ staging: String) {
-        for name in ["work.raw", "downloads", "image.vhd", "image.vhd.partial", "vm.pid", "vm-qemu"] {
+        for name in ["work.raw", "downloads", "image.vhd", "image.vhd.partial", "vm.pid"] {
             try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
         }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []

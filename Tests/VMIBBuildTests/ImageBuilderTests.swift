@@ -68,6 +68,27 @@ import VMIBTestSupport
         #expect(try await BusyboxImages.cat("/etc/hostname", in: packed.disk) == "vmib-busybox\n")
     }
 
+    @Test func generalizingRemovesWhatIdentifiesOneMachine() async throws {
+        let source = try await BusyboxImages.make("whole", in: dir)
+        var j = job(source, [.shell(name: "identity", script: .inline([
+            "mkdir -p /etc/ssh /var/log/app /root",
+            "echo 0123456789abcdef > /etc/machine-id", "echo key > /etc/ssh/ssh_host_ed25519_key",
+            "echo secret-history > /root/.ash_history", "echo boot > /var/log/app/boot.log", "echo keep > /etc/keep",
+        ]), sha256Checksum: nil)])
+        j.generalize = true
+        let log = try BuildLog(path: dir.appendingPathComponent("g.log").path)
+        let built = try await ImageBuilder.build(j, log: log) { _ in }
+        #expect(try await BusyboxImages.cat("/etc/machine-id", in: built.disk) == "")
+        #expect(try await BusyboxImages.cat("/etc/ssh/ssh_host_ed25519_key", in: built.disk) == "")
+        #expect(try await BusyboxImages.cat("/root/.ash_history", in: built.disk) == "")
+        #expect(try await BusyboxImages.cat("/var/log/app/boot.log", in: built.disk) == "")
+        #expect(try await BusyboxImages.cat("/etc/keep", in: built.disk) == "keep\n")
+        let text = try String(contentsOfFile: log.path, encoding: .utf8)
+        for line in ["emptied /etc/machine-id", "removed /etc/ssh/ssh_host_ed25519_key", "removed /root/.ash_history", "emptied /var/log/app/boot.log"] {
+            #expect(text.contains(line), "the log lists '\(line)'")
+        }
+    }
+
     @Test func aFailingCustomizerNamesItselfItsExitCodeAndOutput() async throws {
         let source = try await BusyboxImages.make("whole", in: dir)
         do {

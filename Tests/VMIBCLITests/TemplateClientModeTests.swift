@@ -93,6 +93,8 @@ extension TemplateCLISuites {
         /// Run ids and state directories differ between the two; nothing else may.
         func normalized(_ text: String, _ f: TemplateFixture) -> String {
             text.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, with: "<time>", options: .regularExpression)
+                // How long the build VM (or the acceleration probe) took to start.
+                .replacingOccurrences(of: #"\d+\.\d s"#, with: "<seconds>", options: .regularExpression)
                 .replacingOccurrences(of: #"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"#, with: "<id>", options: .regularExpression)
                 .replacingOccurrences(of: f.dir.appendingPathComponent("server-state").path, with: "<state>")
                 .replacingOccurrences(of: f.dir.appendingPathComponent("state").path, with: "<state>")

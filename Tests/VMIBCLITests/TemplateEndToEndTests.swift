@@ -59,8 +59,8 @@ extension TemplateCLISuites {
 
             // The log names each customizer with its exit code and output.
             let log = try await f.vmib.run("template", "logs", "base").stdout
-            #expect(log.contains("start customizer 'remote-script' (Shell)") && log.contains("from script: vmib-busybox"))
-            #expect(log.contains("end customizer 'motd' (File): exit code 0"))
+            #expect(log.contains("start customizer 'remote-script' (Shell) in the build VM (Linux ") && log.contains("from script: vmib-busybox"))
+            #expect(log.contains("end customizer 'motd' (File): copied to /etc/motd"))
 
             // Version 1.0.0 replicated; a patch run from it makes 1.0.1 (Latest versioning).
             let v1 = try await f.vmib.run("version", "show", "--gallery", "G", "--image", "I", "--version", "1.0.0", "--replication-status", "--output", "json").json() as? [String: Any]

@@ -22,32 +22,39 @@ extension TemplateCLISuites {
             return try await f.lastRun(name)
         }
 
-        @Test func cancelDuringCustomizingKillsTheCustomizerAndEndsCanceled() async throws {
+        @Test func cancelDuringCustomizingStopsTheBuildVMAndEndsCanceled() async throws {
             let f = try await TemplateFixture()
             try await create(f, "slow", customize: [["type": "Shell", "name": "sleeper", "inline": ["sleep 4242"]]])
             let started = try await f.vmib.run("template", "run", "slow", "--no-wait")
             #expect(started.exitCode == 0, "\(started.stderr)")
             let customizing = try await waitFor(f, "slow") { $0["runSubState"] as? String == "Customizing" }
             #expect(customizing["runState"] as? String == "Running")
-            try await waitUntil("the customizer's 'sleep 4242' is running") { try ProcessList.contains("sleep 4242") }
+            let staging = try #require(customizing["stagingArea"] as? String)
+            try await waitUntil("the customizer runs in the build VM", timeout: .seconds(120)) {
+                try await f.vmib.run("template", "logs", "slow").stdout.contains("start customizer 'sleeper' (Shell) in the build VM")
+            }
+            #expect(try ProcessList.contains(staging + "/work.raw"), "the build VM (qemu) has the run's work disk")
             let cancel = try await f.vmib.run("template", "cancel", "slow")
             #expect(cancel.exitCode == 0 && cancel.stdout.contains("Canceling"), "\(cancel.stderr)\(cancel.stdout)")
             let end = try await waitFor(f, "slow") { $0["runState"] as? String == "Canceled" }
             #expect(end["runState"] as? String == "Canceled")
-            #expect(!(try ProcessList.contains("sleep 4242")), "the customizer's process tree is gone")
+            try await waitUntil("the build VM is gone", timeout: .seconds(20)) { !(try ProcessList.contains(staging + "/work.raw")) }
             #expect(try await f.versions().contains("1.0.0") == false)
-            #expect(try await f.vmib.run("template", "logs", "slow").stdout.contains("killed customizer 'sleeper' (Shell): the run was canceled"))
+            #expect(try await f.vmib.run("template", "logs", "slow").stdout.contains("killed the build VM while running customizer 'sleeper' (Shell): the run was canceled"))
         }
 
-        @Test func theBuildTimeoutKillsTheCustomizer() async throws {
-            // One "minute" is one second here, so a 2-minute timeout passes after 2 s.
-            let f = try await TemplateFixture(extraEnvironment: ["VMIB_BUILD_MINUTE_SECONDS": "1"])
+        @Test func theBuildTimeoutStopsTheBuildVM() async throws {
+            // One "minute" is 20 seconds here: a 2-minute timeout passes after 40 s, once the
+            // build VM (about 15 s under emulation) runs the customizer that never ends.
+            let f = try await TemplateFixture(extraEnvironment: ["VMIB_BUILD_MINUTE_SECONDS": "20"])
             try await create(f, "hangs", customize: [["type": "Shell", "name": "forever", "inline": ["sleep 4343 & sleep 4344"]]],
                              extra: ["buildTimeoutInMinutes": 2])
             let r = try await f.vmib.run("template", "run", "hangs")
             #expect(r.exitCode == 1)
-            #expect(r.stderr.contains("build timeout of 2 minutes") && r.stderr.contains("'forever'"), "\(r.stderr)")
-            #expect(!(try ProcessList.contains("sleep 434")))
+            #expect(r.stderr.contains("build timeout of 2 minutes passed while running customizer 'forever'")
+                    && r.stderr.contains("the build VM was killed"), "\(r.stderr)")
+            let staging = try #require(try await f.lastRun("hangs")["stagingArea"] as? String)
+            #expect(!(try ProcessList.contains(staging + "/work.raw")), "the build VM is gone")
             #expect(try await f.lastRun("hangs")["runState"] as? String == "Failed")
         }
 
