@@ -13,8 +13,8 @@ public enum ARMDeployment {
         public var resourceGroup: String
         /// `resourceGroup().location`. A vmib resource group has no location of its own; the
         /// callers pass the region a template with `"location": "[resourceGroup().location]"`
-        /// should build in: the server's home region when it is a build region, else the
-        /// first build region of the deployment's topology (`VMIBService.resourceGroupLocation`).
+        /// should build in: the first build region of the deployment's topology
+        /// (`VMIBService.resourceGroupLocation`; a client asks its server for it).
         public var location: String
         /// `subscription().tenantId`: vmib has no tenants; all zeros unless a caller knows better.
         public var tenantID: String

@@ -298,7 +298,8 @@ public enum ARMFunctions {
         func fail(_ message: String) -> Failure { Failure(message: "\(function)(): \(message)") }
 
         private static let ordinals = ["first", "second", "third", "fourth", "fifth", "sixth"]
-        private func ordinal(_ i: Int) -> String { i < Self.ordinals.count ? Self.ordinals[i] : "argument \(i + 1) as its" }
+        /// "its second argument", "argument 7".
+        private func argument(_ i: Int) -> String { i < Self.ordinals.count ? "its \(Self.ordinals[i]) argument" : "argument \(i + 1)" }
 
         func count(_ n: Int) throws {
             guard values.count == n else { throw fail("takes \(n) argument\(n == 1 ? "" : "s"), got \(values.count)") }
@@ -310,7 +311,7 @@ public enum ARMFunctions {
             guard r.contains(values.count) else { throw fail("takes \(r.lowerBound) to \(r.upperBound) arguments, got \(values.count)") }
         }
         func string(_ i: Int) throws -> String {
-            guard case .string(let s) = values[i] else { throw fail("its \(ordinal(i)) argument must be a string, got \(values[i].typeName)") }
+            guard case .string(let s) = values[i] else { throw fail("\(argument(i)) must be a string, got \(values[i].typeName)") }
             return s
         }
         func strings() throws -> [String] {
@@ -318,18 +319,18 @@ public enum ARMFunctions {
         }
         func text(_ i: Int) throws -> String {
             guard let t = ARMFunctions.text(values[i]) else {
-                throw fail("its \(ordinal(i)) argument must be a string, number or boolean (or every argument an array), got \(values[i].typeName)")
+                throw fail("\(argument(i)) must be a string, number or boolean (or every argument an array), got \(values[i].typeName)")
             }
             return t
         }
         func integer(_ i: Int) throws -> Int64 {
             guard case .number(let n) = values[i], n.rounded() == n, abs(n) < 9.3e18 else {
-                throw fail("its \(ordinal(i)) argument must be an integer, got \(values[i].typeName)")
+                throw fail("\(argument(i)) must be an integer, got \(values[i].typeName)")
             }
             return Int64(n)
         }
         func bool(_ i: Int) throws -> Bool {
-            guard case .bool(let b) = values[i] else { throw fail("its \(ordinal(i)) argument must be a boolean, got \(values[i].typeName)") }
+            guard case .bool(let b) = values[i] else { throw fail("\(argument(i)) must be a boolean, got \(values[i].typeName)") }
             return b
         }
     }
