@@ -35,7 +35,8 @@ enum TopologyFiles {
     }
 
     /// The deployment topology: `--topology`/`VMIB_TOPOLOGY`, else `topology/local.json`,
-    /// else every build region as a directory under the state directory.
+    /// else every build region as directories under the state directory, one per storage
+    /// account type (Standard_LRS, the default, at `regions/<name>`), as `local.json` has them.
     static func topology(_ config: ServiceConfiguration, catalog: RegionCatalog) throws -> DeploymentTopology {
         let explicit = config.topologyFile ?? config.environment["VMIB_TOPOLOGY"].flatMap { $0.isEmpty ? nil : $0 }
         let path = explicit ?? directory(environment: config.environment).map { $0 + "/local.json" }
@@ -45,9 +46,11 @@ enum TopologyFiles {
             }
             return try TopologyParser.parse(text, catalog: catalog, file: "--topology \(path)")
         }
-        return DeploymentTopology(name: "built-in local", regions: catalog.buildRegions.map {
-            .init(name: $0.name, displayName: $0.displayName,
-                  storage: [(.Standard_LRS, .directory(path: "regions/\($0.name)"))], limits: .default)
+        return DeploymentTopology(name: "built-in local", regions: catalog.buildRegions.map { region in
+            .init(name: region.name, displayName: region.displayName,
+                  storage: StorageAccountType.allCases.map { type in
+                      (type, .directory(path: "regions/\(region.name)" + (type == .Standard_LRS ? "" : ".\(type.rawValue)")))
+                  }, limits: .default)
         })
     }
 }

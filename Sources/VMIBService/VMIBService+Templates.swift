@@ -13,6 +13,14 @@ extension VMIBService {
         return TemplateKey(subscription: subscription, resourceGroup: resourceGroup, name: name)
     }
 
+    /// What `resourceGroup().location` is in a deployment template. A vmib resource group has
+    /// no location, and a template that builds "where its resource group is" must build in a
+    /// build region: the first region of the topology that is one (the topology's order is
+    /// its preference, as for storage types), else the catalog's first build region.
+    public var resourceGroupLocation: String {
+        topology.regions.first { catalog[$0.name]?.buildRegion == true }?.name ?? catalog.buildRegions.first?.name ?? "eastus"
+    }
+
     var templateContext: TemplateParser.Context {
         TemplateParser.Context(buildRegions: catalog.buildRegions.map(\.name), knownRegions: Set(catalog.regions.map(\.name)),
                                buildHost: topology.builds)
@@ -29,7 +37,9 @@ extension VMIBService {
 
     public func createTemplate(_ request: CreateTemplateRequest,
                                authorize: (ImageTemplate) throws -> Void) throws -> CreateTemplateResult {
-        let resource = try ARMDeployment.resolveImageTemplate(request.document, parameters: request.parameters)
+        let scope = ARMDeployment.Scope(subscriptionID: request.key.subscription, resourceGroup: request.key.resourceGroup,
+                                        location: resourceGroupLocation)
+        let resource = try ARMDeployment.resolveImageTemplate(request.document, parameters: request.parameters, scope: scope)
         let parsed = try TemplateParser.parse(resource, name: request.key.name, resourceGroup: request.key.resourceGroup, context: templateContext)
         try checkServed(parsed.template)
         try authorize(parsed.template)

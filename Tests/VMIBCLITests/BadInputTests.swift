@@ -29,7 +29,6 @@ import VMIBTestSupport
         ("unknown region", ["--target-region", "eastsu=1"], "--target-region", "did you mean eastus"),
         ("replica count 0", ["--target-region", "eastus=0"], "--target-region", "1…100"),
         ("replica count 101", ["--target-region", "eastus=101"], "--target-region", "1…100"),
-        ("storage type not offered", ["--target-region", "eastus=1:Premium_LRS"], "--target-region", "offers: Standard_LRS"),
         ("unknown storage type", ["--target-region", "eastus=1:Fast_LRS"], "--target-region", "Standard_LRS, Standard_ZRS, Premium_LRS"),
         ("no target region", [], "--target-region", "at least one"),
         ("bad end of life", ["--target-region", "eastus", "--end-of-life", "next tuesday"], "--end-of-life", "ISO 8601"),
@@ -39,6 +38,15 @@ import VMIBTestSupport
     func refusesBadTargetsAndChangesNothing(label: String) async throws {
         let c = Self.cases.first { $0.0 == label }!
         try await expectRefusal(publish(c.1), field: c.2, says: c.3)
+    }
+
+    /// The default topology offers every storage type; a topology may offer fewer.
+    @Test func refusesAStorageTypeTheRegionDoesNotOffer() async throws {
+        let topology = dir.appendingPathComponent("lrs-only.json")
+        try #"{"regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "regions/eastus"}}}]}"#
+            .write(to: topology, atomically: true, encoding: .utf8)
+        try await expectRefusal(publish(["--target-region", "eastus=1:Premium_LRS", "--topology", topology.path]),
+                                field: "--target-region", says: "offers: Standard_LRS")
     }
 
     @Test(arguments: ["1.0", "1.0.0.0", "-1.0.0", "1.0.4294967296", "a.b.c"])

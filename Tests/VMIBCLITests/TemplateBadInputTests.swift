@@ -111,7 +111,7 @@ extension TemplateCLISuites {
             #expect(try await vmib.databaseDump() == before)
         }
 
-        @Test func evaluatesDeploymentParametersAndVariablesAndRefusesOtherExpressions() async throws {
+        @Test func evaluatesDeploymentParametersAndVariablesAndRefusesUnsupportedFunctions() async throws {
             var resource = Self.body(location: "[parameters('where')]")
             resource["type"] = "Microsoft.VirtualMachineImages/imageTemplates"
             resource["name"] = "[variables('templateName')]"
@@ -131,12 +131,20 @@ extension TemplateCLISuites {
 
             let unknown = try await vmib.run("template", "create", "--name", "Arm2", "--file", path, "--parameter", "colour=red")
             #expect(unknown.exitCode == 2 && unknown.stderr.contains("--parameter: 'colour' is not a parameter"))
-            var concat = deployment
+            // A function vmib cannot evaluate faithfully is refused, naming it and where it is;
+            // nothing is created.
+            var reference = deployment
             var r2 = resource
-            r2["location"] = "[concat('east', 'us')]"
-            concat["resources"] = [r2]
-            let refused = try await vmib.run("template", "create", "--name", "Arm3", "--file", try file(concat))
-            #expect(refused.exitCode == 2 && refused.stderr.contains("resources[0].location") && refused.stderr.contains("[concat('east', 'us')]"))
+            r2["location"] = "[concat('east', reference('someId').location)]"
+            reference["resources"] = [r2]
+            let before = try await vmib.databaseDump()
+            let refused = try await vmib.run("template", "create", "--name", "Arm3", "--file", try file(reference))
+            #expect(refused.exitCode == 2, "\(refused.stderr)")
+            let errors = refused.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+            #expect(errors.count == 1 && errors[0].contains("resources[0].location: the function 'reference' is not supported by vmib")
+                    && errors[0].contains("(at character 17 of \"[concat('east', reference('someId').location)]\")"), "\(refused.stderr)")
+            #expect(try await vmib.databaseDump() == before)
+            #expect(try await vmib.run("template", "show", "--name", "Arm3").exitCode == 2)
         }
     }
 }

@@ -88,6 +88,66 @@ extension TemplateCLISuites {
             #expect(try await f.vmib.run("template", "show", "base").exitCode == 2)
         }
 
+        /// A deployment template shaped like Microsoft's samples: the build region is the
+        /// resource group's, names come from concat/format/resourceId/uniqueString, and the
+        /// version goes to Premium_LRS storage, which the default topology offers.
+        @Test func buildsFromAnARMDeploymentTemplateIntoPremiumStorage() async throws {
+            let f = try await TemplateFixture()
+            let deployment: [String: Any] = [
+                "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "contentVersion": "1.0.0.0",
+                "parameters": [
+                    "imageTemplateName": ["type": "string"],
+                    "api-version": ["type": "string", "defaultValue": "2022-02-14"],
+                    "svclocation": ["type": "string", "defaultValue": "[resourceGroup().location]"],
+                    "storage": ["type": "string", "defaultValue": "Premium_LRS", "allowedValues": ["Standard_LRS", "Premium_LRS"]],
+                    "replicas": ["type": "int", "defaultValue": 1],
+                ],
+                "variables": [
+                    "imageId": "[resourceId('Microsoft.Compute/galleries/images', 'G', 'I')]",
+                    "runOutputName": "[concat(parameters('imageTemplateName'), '-', toLower('SIG'))]",
+                    "stamp": "[format('{0}-{1}', resourceGroup().name, uniqueString(resourceGroup().id))]",
+                ],
+                "resources": [[
+                    "name": "[parameters('imageTemplateName')]",
+                    "type": "Microsoft.VirtualMachineImages/imageTemplates",
+                    "apiVersion": "[parameters('api-version')]",
+                    "location": "[parameters('svclocation')]",
+                    "tags": ["stamp": "[variables('stamp')]"],
+                    "properties": [
+                        "source": ["type": "PlatformImage", "publisher": "vmib", "offer": "busybox", "sku": "gpt", "version": "latest"],
+                        "customize": [["type": "Shell", "name": "stamp", "inline": ["[concat('echo ', variables('stamp'), ' > /etc/stamp')]"]]],
+                        "distribute": [["type": "SharedImage", "galleryImageId": "[variables('imageId')]",
+                                        "runOutputName": "[variables('runOutputName')]",
+                                        "targetRegions": [["name": "[parameters('svclocation')]", "replicaCount": "[parameters('replicas')]",
+                                                           "storageAccountType": "[parameters('storage')]"]]]],
+                    ],
+                ]],
+            ]
+            let created = try await f.vmib.run("template", "create", "--name", "fromArm", "--file", try f.templateFile("arm", deployment),
+                                               "--parameter", "imageTemplateName=ubuntu", "--output", "json")
+            #expect(created.exitCode == 0, "\(created.stderr)")
+            let json = try created.json() as? [String: Any] ?? [:]
+            let stamp = json["tags"].flatMap { ($0 as? [String: Any])?["stamp"] as? String } ?? ""
+            #expect(stamp.hasPrefix("vmib-") && stamp.count == "vmib-".count + 13, "\(stamp)")
+            #expect(json["location"] as? String == "eastus", "the first build region of the default topology")
+            let distribute = (json.properties["distribute"] as? [[String: Any]])?.first ?? [:]
+            #expect(distribute["runOutputName"] as? String == "ubuntu-sig")
+            #expect(distribute["galleryImageId"] as? String == TemplateFixture.imageID)
+
+            let plan = try await f.vmib.run("template", "plan", "fromArm")
+            #expect(plan.stdout.contains("eastus: 1 × Premium_LRS"), "\(plan.stdout)")
+            let run = try await f.vmib.run("template", "run", "fromArm")
+            #expect(run.exitCode == 0, "\(run.stderr)\(run.stdout)")
+            let v1 = try await f.vmib.run("version", "show", "--gallery", "G", "--image", "I", "--version", "1.0.0",
+                                          "--replication-status", "--output", "json").json() as? [String: Any]
+            #expect(v1?.aggregatedState == "Completed")
+            let premium = f.dir.appendingPathComponent("state/regions/eastus.Premium_LRS").path
+            #expect(!((try? FileManager.default.subpathsOfDirectory(atPath: premium)) ?? []).isEmpty, "the replica is in Premium_LRS storage")
+            let log = try await f.vmib.run("template", "logs", "fromArm").stdout
+            #expect(log.contains("start customizer 'stamp' (Shell)"))
+        }
+
         func debugfsCat(_ path: String, _ disk: String) async throws -> String {
             try await ChildProcess.run(["debugfs", "-R", "cat \(path)", "\(disk)?offset=1048576"]).stdout
         }

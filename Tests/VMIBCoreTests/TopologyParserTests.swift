@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import VMIBCore
 
@@ -22,6 +23,23 @@ import Testing
         #expect(r.limits == RegionLimits(concurrentTransfers: 2, bytesPerSecond: 8_000_000, requestsPerSecond: 0))
         guard case .s3(let s3)? = r.spec(for: .Premium_LRS) else { Issue.record("not s3"); return }
         #expect(s3.payloadSigning == "never")
+    }
+
+    /// Samples ask for Premium_LRS and Standard_ZRS: the default topology offers them all,
+    /// Standard_LRS (the default) first, each type in a directory of its own.
+    @Test func theLocalTopologyOffersEveryStorageAccountType() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let catalog = try RegionCatalog(json: Data(contentsOf: root.appendingPathComponent("topology/azure-public.json")))
+        let t = try TopologyParser.parse(try String(contentsOf: root.appendingPathComponent("topology/local.json"), encoding: .utf8),
+                                         catalog: catalog)
+        #expect(t.regions.map(\.name) == ["eastus", "eastus2", "westcentralus", "westus", "westus2", "northeurope", "westeurope"])
+        var paths: Set<String> = []
+        for r in t.regions {
+            #expect(r.offeredTypes == [.Standard_LRS, .Standard_ZRS, .Premium_LRS])
+            #expect(r.spec(for: .Standard_LRS) == .directory(path: "regions/\(r.name)"))
+            for type in r.offeredTypes { if case .directory(let p)? = r.spec(for: type) { paths.insert(p) } }
+        }
+        #expect(paths.count == 21)
     }
 
     @Test func scrubScheduleComesFromTheRegionOverTheDefaultsOverTheBuiltIn() throws {

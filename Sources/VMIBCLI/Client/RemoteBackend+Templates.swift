@@ -20,10 +20,15 @@ extension RemoteBackend {
         try await call(method, path, body: body, apiVersion: Self.imageBuilderAPI)
     }
 
-    /// A deployment template is evaluated here (its parameters and variables) and the
-    /// imageTemplate resource in it is sent, as Azure's tools do.
+    /// A deployment template is evaluated here and the imageTemplate resource in it is sent,
+    /// as Azure's tools do. `resourceGroup().location` is the server's answer: the first
+    /// build region its topology lists (as `VMIBService.resourceGroupLocation`), asked only
+    /// for a deployment template.
     func createTemplate(_ request: CreateTemplateRequest) async throws -> CreateTemplateResult {
-        var resource = try ARMDeployment.resolveImageTemplate(request.document, parameters: request.parameters)
+        let isDeployment = (try? JSONParser.parse(request.document)).map(ARMDeployment.isDeployment) ?? false
+        let location = isDeployment ? try await firstBuildRegion() : ""
+        let scope = ARMDeployment.Scope(subscriptionID: request.key.subscription, resourceGroup: request.key.resourceGroup, location: location)
+        var resource = try ARMDeployment.resolveImageTemplate(request.document, parameters: request.parameters, scope: scope)
         if case .object(var members) = resource {
             members.removeAll { ["dependsOn", "comments"].contains($0.key) }
             resource = .object(members)

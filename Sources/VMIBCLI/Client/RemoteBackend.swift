@@ -290,6 +290,12 @@ struct RemoteBackend: VMIBBackend {
     /// embedded resources (which keep none) report when served.
     func homeLocation() async throws -> String { try await locations().vmib.home }
 
+    /// The first build region the server's topology lists (else its home region).
+    func firstBuildRegion() async throws -> String {
+        let l = try await locations()
+        return l.value.first { $0.vmib.buildRegion }?.vmib.name ?? l.vmib.home
+    }
+
     private struct Locations: Decodable {
         struct X: Decodable { var vmib: RegionInfo }
         struct T: Decodable { var topology: String; var home: String }

@@ -47,10 +47,18 @@ public struct TemplateParser {
     mutating func template(_ body: JSONValue, name: String, resourceGroup: String) throws -> ImageTemplate {
         guard case .object = body else { throw ProvisioningErrorCode.Other.error("(template)", "expected a JSON object (an imageTemplate resource), got \(body.typeName)") }
         warnUnknown(body, known: Self.topKeys, at: "")
+        // Azure ignores type and apiVersion on a PUT; Microsoft's samples write
+        // "Microsoft.VirtualMachineImages" (no "/imageTemplates") and are accepted.
         if let type = body["type"] {
-            guard let t = type.stringValue, t.lowercased() == ImageTemplate.resourceType.lowercased() else {
-                throw ProvisioningErrorCode.Other.error("type", "must be '\(ImageTemplate.resourceType)'")
+            guard let t = type.stringValue else {
+                throw ProvisioningErrorCode.Other.error("type", "must be a string ('\(ImageTemplate.resourceType)'), got \(type.typeName)")
             }
+            if t.lowercased() != ImageTemplate.resourceType.lowercased() {
+                warnings.append("type '\(t)' is not '\(ImageTemplate.resourceType)'; it is ignored, as Azure ignores it")
+            }
+        }
+        if let v = body["apiVersion"], v.stringValue == nil {
+            throw ProvisioningErrorCode.Other.error("apiVersion", "must be a string (such as '2024-02-01'), got \(v.typeName)")
         }
         guard let location = body["location"]?.stringValue, !location.isEmpty else {
             throw ProvisioningErrorCode.Other.error("location", "is required: a build region (\(context.buildRegions.joined(separator: ", ")))")
