@@ -16,9 +16,20 @@ public enum TemplateJSON {
             props.append(("lastRunStatus", runStatus(r)))
             props.append(("exactStagingResourceGroup", .string((r.staging as NSString).lastPathComponent)))
         }
-        members.removeAll { $0.key == "properties" }
+        members.removeAll { $0.key == "properties" || $0.key == "systemData" }
         return .object([("id", .string(d.record.key.id)), ("name", .string(d.record.key.name)),
-                        ("type", .string(ImageTemplate.resourceType))] + members + [("properties", .object(props))])
+                        ("type", .string(ImageTemplate.resourceType))] + members
+                       + [("systemData", systemData(d.record)), ("properties", .object(props))])
+    }
+
+    /// Azure's systemData: who created the template and who last changed it, and when.
+    static func systemData(_ r: TemplateRecord) -> JSONValue {
+        var m: [(key: String, value: JSONValue)] = []
+        if let by = r.createdBy { m += [("createdBy", .string(by)), ("createdByType", .string("User"))] }
+        m.append(("createdAt", .string(iso(r.createdAt))))
+        if let by = r.lastModifiedBy { m += [("lastModifiedBy", .string(by)), ("lastModifiedByType", .string("User"))] }
+        if let at = r.lastModifiedAt { m.append(("lastModifiedAt", .string(iso(at)))) }
+        return .object(m)
     }
 
     /// Azure's ImageTemplateLastRunStatus, plus vmib's runId and stagingArea.

@@ -7,8 +7,10 @@ public struct CreateTemplateRequest: Sendable {
     public var document: String
     /// `--parameter name=value` for a deployment template.
     public var parameters: [String: String]
-    public init(key: TemplateKey, document: String, parameters: [String: String] = [:]) {
-        self.key = key; self.document = document; self.parameters = parameters
+    /// Who creates it (the API's caller), recorded on the template.
+    public var principal: String?
+    public init(key: TemplateKey, document: String, parameters: [String: String] = [:], principal: String? = nil) {
+        self.key = key; self.document = document; self.parameters = parameters; self.principal = principal
     }
 }
 

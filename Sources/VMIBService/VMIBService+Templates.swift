@@ -44,7 +44,7 @@ extension VMIBService {
         try checkServed(parsed.template)
         try authorize(parsed.template)
         let body = resource.text
-        let record = TemplateRecord(key: request.key, body: body, createdAt: Date())
+        let record = TemplateRecord(key: request.key, body: body, createdAt: Date(), createdBy: request.principal)
         if let existing = try templateStore.template(request.key) {
             // Equal up to member order: a body re-serialised by a tool is the same template.
             guard (try? JSONParser.parse(existing.body))?.canonical == resource.canonical else {
@@ -67,10 +67,11 @@ extension VMIBService {
     ///   member that cannot change; `StoreError.refused` while a run is active. Nothing
     ///   changes then.
     public func updateTemplate(_ key: TemplateKey, patch: JSONValue) throws -> TemplateDetails {
-        try updateTemplate(key, patch: patch, authorize: { _ in })
+        try updateTemplate(key, patch: patch, principal: nil, authorize: { _ in })
     }
 
-    public func updateTemplate(_ key: TemplateKey, patch: JSONValue,
+    /// - Parameter principal: who updates it (the API's caller), recorded on the template.
+    public func updateTemplate(_ key: TemplateKey, patch: JSONValue, principal: String?,
                                authorize: (ImageTemplate) throws -> Void) throws -> TemplateDetails {
         let record = try templateDetails(key).record
         guard case .object(var members) = try JSONParser.parse(record.body), let changes = patch.objectValue else {
@@ -101,7 +102,7 @@ extension VMIBService {
         let parsed = try TemplateParser.parse(updated, name: key.name, resourceGroup: key.resourceGroup, context: templateContext)
         try checkServed(parsed.template)
         try authorize(parsed.template)
-        try templateStore.replaceTemplateBody(key, body: updated.text)
+        try templateStore.replaceTemplateBody(key, body: updated.text, by: principal)
         return try templateDetails(key)
     }
 

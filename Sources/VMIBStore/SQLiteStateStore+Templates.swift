@@ -12,8 +12,8 @@ extension SQLiteStateStore: TemplateStore {
             if try self.exists(db, "SELECT 1 FROM templates WHERE \(Self.keyWhere)", Self.args(r.key)) {
                 throw StoreError(.alreadyExists, "image template '\(r.key.name)' already exists in resource group '\(r.key.resourceGroup)'")
             }
-            try db.execute(sql: "INSERT INTO templates (subscription, resource_group, name, body, created_at) VALUES (?,?,?,?,?)",
-                           arguments: [r.key.subscription, r.key.resourceGroup, r.key.name, r.body, r.createdAt.timeIntervalSince1970])
+            try db.execute(sql: "INSERT INTO templates (subscription, resource_group, name, body, created_at, created_by) VALUES (?,?,?,?,?,?)",
+                           arguments: [r.key.subscription, r.key.resourceGroup, r.key.name, r.body, r.createdAt.timeIntervalSince1970, r.createdBy])
         }
     }
 
@@ -42,12 +42,13 @@ extension SQLiteStateStore: TemplateStore {
         }
     }
 
-    public func replaceTemplateBody(_ key: TemplateKey, body: String) throws {
+    public func replaceTemplateBody(_ key: TemplateKey, body: String, by principal: String?) throws {
         try write { db in
             if try self.exists(db, "SELECT 1 FROM template_runs WHERE subscription=? AND resource_group=? AND template=? AND state IN ('Running','Canceling')", Self.runArgs(key)) {
                 throw StoreError(.refused, "image template '\(key.name)' has a run in progress; it can be updated when the run ends or after a cancel (vmib template cancel)")
             }
-            try db.execute(sql: "UPDATE templates SET body=?, generation=generation+1 WHERE \(Self.keyWhere)", arguments: [body] + Self.args(key))
+            try db.execute(sql: "UPDATE templates SET body=?, generation=generation+1, last_modified_by=?, last_modified_at=? WHERE \(Self.keyWhere)",
+                           arguments: [body, principal, Date().timeIntervalSince1970] + Self.args(key))
             if db.changesCount == 0 {
                 throw StoreError(.notFound, "image template '\(key.name)' does not exist in resource group '\(key.resourceGroup)'")
             }
@@ -136,7 +137,9 @@ extension SQLiteStateStore: TemplateStore {
 
     static func templateRecord(_ row: Row) -> TemplateRecord {
         TemplateRecord(key: TemplateKey(subscription: row["subscription"], resourceGroup: row["resource_group"], name: row["name"]),
-                       body: row["body"], createdAt: Date(timeIntervalSince1970: row["created_at"]), generation: row["generation"])
+                       body: row["body"], createdAt: Date(timeIntervalSince1970: row["created_at"]), generation: row["generation"],
+                       createdBy: row["created_by"], lastModifiedBy: row["last_modified_by"],
+                       lastModifiedAt: (row["last_modified_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     static func templateRun(_ row: Row) -> TemplateRun {

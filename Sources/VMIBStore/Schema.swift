@@ -14,6 +14,7 @@ enum Schema {
         registerOriginReferences(&m)
         registerReplicaVerification(&m)
         registerStatusGenerations(&m)
+        registerTemplatePrincipals(&m)
         return m
     }
 

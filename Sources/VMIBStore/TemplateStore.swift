@@ -10,7 +10,7 @@ public protocol TemplateStore: Sendable {
     /// Deletes the template with its runs and run outputs; refused while a run is active.
     func deleteTemplate(_ key: TemplateKey) throws
     /// Replaces the body of a template (an update Azure allows); refused while a run is active.
-    func replaceTemplateBody(_ key: TemplateKey, body: String) throws
+    func replaceTemplateBody(_ key: TemplateKey, body: String, by principal: String?) throws
 
     /// Records a new run; refused while another run of the template is active.
     func createRun(_ run: TemplateRun) throws

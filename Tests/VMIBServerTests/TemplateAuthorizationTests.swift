@@ -48,6 +48,15 @@ import Testing
             #expect(run.status == 403 && run.errorCode == "LinkedAuthorizationFailed", "\(run.text)")
             let wide = try await client.call(.get, "\(Self.templates("rg1"))/wide", apiVersion: "2025-10-01")
             #expect((wide.json["properties"] as? [String: Any])?["lastRunStatus"] == nil)
+
+            // The principal is recorded on the template (Azure's systemData), and so is an update's.
+            let created = try await client.call(.get, "\(Self.templates("rg1"))/own", apiVersion: "2025-10-01").json["systemData"] as? [String: Any]
+            #expect(created?["createdBy"] as? String == "rg1-writer" && created?["lastModifiedBy"] == nil, "\(String(describing: created))")
+            let tagged = try await client.call(.patch, "\(Self.templates("rg1"))/own", token: "admin-token", body: #"{"tags":{"a":"b"}}"#, apiVersion: "2025-10-01")
+            #expect(tagged.status == 200, "\(tagged.text)")
+            let updated = tagged.json["systemData"] as? [String: Any]
+            #expect(updated?["createdBy"] as? String == "rg1-writer", "\(String(describing: updated))")
+            #expect(updated?["lastModifiedBy"] as? String == "admin" && updated?["lastModifiedAt"] != nil, "\(String(describing: updated))")
         }
     }
 }

@@ -20,8 +20,15 @@ public struct TemplateRecord: Sendable, Hashable {
     public var createdAt: Date
     /// Bumped by every change of the template (its ETag).
     public var generation: Int64
-    public init(key: TemplateKey, body: String, createdAt: Date, generation: Int64 = 1) {
+    /// The principal that created it (the API's caller; nil from the embedded CLI).
+    public var createdBy: String?
+    /// The principal of the last update, and when it was.
+    public var lastModifiedBy: String?
+    public var lastModifiedAt: Date?
+    public init(key: TemplateKey, body: String, createdAt: Date, generation: Int64 = 1, createdBy: String? = nil,
+                lastModifiedBy: String? = nil, lastModifiedAt: Date? = nil) {
         self.key = key; self.body = body; self.createdAt = createdAt; self.generation = generation
+        self.createdBy = createdBy; self.lastModifiedBy = lastModifiedBy; self.lastModifiedAt = lastModifiedAt
     }
 }
 

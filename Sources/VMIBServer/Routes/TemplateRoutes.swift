@@ -26,7 +26,8 @@ enum TemplateRoutes {
             _ = try body.stringMap("tags")
             try Preconditions.check(request, current: (try? api.service.templateDetails(key))?.record.generation)
             let result = try templateCall {
-                try api.service.createTemplate(CreateTemplateRequest(key: key, document: body.value.text)) {
+                try api.service.createTemplate(CreateTemplateRequest(key: key, document: body.value.text,
+                                                                     principal: context.principal?.name)) {
                     try TemplateAuthorization.check($0, context: context)
                 }
             }
@@ -44,7 +45,9 @@ enum TemplateRoutes {
             }
             try Preconditions.check(request, current: try templateCall { try api.service.templateDetails(key) }.record.generation)
             let details = try templateCall {
-                try api.service.updateTemplate(key, patch: body.value) { try TemplateAuthorization.check($0, context: context) }
+                try api.service.updateTemplate(key, patch: body.value, principal: context.principal?.name) {
+                    try TemplateAuthorization.check($0, context: context)
+                }
             }
             return try json(TemplateJSON.resource(details), headers: [Preconditions.header(details.record.generation)])
         }
