@@ -88,6 +88,33 @@ extension TemplateCLISuites {
             #expect(!(try await f.versions().contains("1.0")), "no version was published")
         }
 
+        @Test func theBuildTimeoutCoversTheSourceDownload() async throws {
+            // A source server that accepts the connection and never answers; one "minute" is 3 s.
+            let f = try await TemplateFixture(extraEnvironment: ["VMIB_BUILD_MINUTE_SECONDS": "3"])
+            let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(silent) }
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(silent, $0, length) == 0 && listen(silent, 8) == 0 && getsockname(silent, $0, &length) == 0 }
+            }
+            #expect(bound)
+            let catalog: [String: Any] = ["entries": [["publisher": "vmib", "offer": "busybox", "sku": "silent", "version": "1.0.0",
+                                                        "url": "http://127.0.0.1:\(UInt16(bigEndian: addr.sin_port))/never.img",
+                                                        "sha256": String(repeating: "c", count: 64),
+                                                        "diskFormat": "raw", "osType": "Linux", "hyperVGeneration": "V2"]]]
+            try JSONSerialization.data(withJSONObject: catalog).write(to: f.dir.appendingPathComponent("marketplace.json"))
+            let body = TemplateFixture.body(source: ["type": "PlatformImage", "publisher": "vmib", "offer": "busybox", "sku": "silent", "version": "latest"],
+                                            customize: [], distribute: [["type": "VHD", "runOutputName": "v"]], extra: ["buildTimeoutInMinutes": 1])
+            try expectSuccess(await f.vmib.run("template", "create", "--name", "silent", "--file", try f.templateFile("silent", body)))
+            let started = ContinuousClock.now
+            let r = try await f.vmib.run("template", "run", "silent")
+            #expect(r.exitCode == 1 && r.stderr.contains("build timeout of 1 minutes passed while fetching the source"), "\(r.stderr)")
+            #expect(ContinuousClock.now - started < .seconds(30), "the run stopped at its deadline, not at a transfer timeout")
+        }
+
         @Test func abortKeepsTheFailedWorkspaceAndCleanupRemovesIt() async throws {
             let f = try await TemplateFixture()
             try await create(f, "keep", customize: [["type": "Shell", "inline": ["exit 1"]]], extra: ["errorHandling": ["onCustomizerError": "abort"]])
