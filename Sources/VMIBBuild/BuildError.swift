@@ -1,6 +1,6 @@
 /// Why a build failed. Messages name the customizer, the tool or the URL concerned.
-public struct BuildError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
+public struct BuildError: Error, Sendable, Equatable, Codable, CustomStringConvertible {
+    public enum Code: String, Sendable, Codable {
         /// The source could not be fetched, verified or read.
         case source
         /// A customizer failed (non-zero exit, bad checksum, fetch failure).

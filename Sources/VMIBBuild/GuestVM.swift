@@ -13,7 +13,7 @@ import VMIBCore
 /// which qemu inherits: libguestfs stops qemu with SIGTERM). A deadline or a cancel kills
 /// qemu, which ends the call in progress with an error.
 public final class GuestVM: @unchecked Sendable {
-    public struct Spec: Sendable, Hashable {
+    public struct Spec: Sendable, Hashable, Codable {
         public var cpus: Int
         public var memoryMiB: Int
         /// nil: no network device at all.

@@ -26,6 +26,8 @@ public struct BuildJob: Sendable {
     public var generalize = false
     /// A failed validator does not stop the build (the run still ends Failed).
     public var continueDistributeOnFailure = false
+    /// Where the VM part runs: a child process (the server's and CLI's way), or this one.
+    public var vmRunner: BuildVMRunner = .inProcess
 
     public init(source: String, customizers: [TemplateCustomizer], workspace: String,
                 deadline: ContinuousClock.Instant, timeoutMinutes: Int, cache: DownloadCache,
@@ -47,7 +49,7 @@ public struct BuiltImage: Sendable, Hashable, Codable {
     public var validationFailure: String?
 }
 
-public enum BuildPhase: Sendable { case building, customizing, validating }
+public enum BuildPhase: String, Sendable, Codable { case building, customizing, validating }
 
 /// Builds an image: the source becomes a raw work disk (converted with qemu-img, or a new
 /// ext4 disk for a tarball), and a build VM (libguestfs) is started with that disk attached:
@@ -102,92 +104,23 @@ public enum ImageBuilder {
 
         var failedValidation: String?
         if !job.customizers.isEmpty || !job.validators.isEmpty || job.generalize || grow || format.isTarball {
-            failedValidation = try await inVM(job, steps: steps, validators: checks, format: format, work: work, fs: &fs, grow: grow,
-                                              log: log, phase: phase)
+            let vmWork = BuildVMWork(disk: work, spec: job.vm, root: fs, grow: grow, tarball: format.isTarball ? job.source : nil,
+                                     gzip: format == .tarGz, steps: steps, validators: checks, generalize: job.generalize,
+                                     continueDistributeOnFailure: job.continueDistributeOnFailure, workspace: job.workspace,
+                                     log: log.path, timeoutMinutes: job.timeoutMinutes)
+            let outcome = try await vmWork.run(job.vmRunner, deadline: job.deadline, log: log, stopReason: job.stopReason, phase: phase)
+            if let size = outcome.rootSize { fs.size = size }
+            failedValidation = outcome.validationFailure
         } else {
             log.line("no customizers, validators or generalization: the build VM is not started")
         }
         return BuiltImage(disk: work, sizeBytes: fileSize(work), sourceFormat: format, root: fs, validationFailure: failedValidation)
     }
 
-    /// Starts the VM and does the work in it; stops it afterwards (a timeout or cancel kills it).
-    /// - Returns: the failure of a validator when the job goes on after one.
-    private static func inVM(_ job: BuildJob, steps: [Step], validators: [Step], format: DiskFormat, work: String, fs: inout PartitionTable.RootFileSystem, grow: Bool,
-                             log: BuildLog, phase: @escaping @Sendable (BuildPhase) async -> Void) async throws -> String? {
-        let vm = try GuestVM(disk: work, spec: job.vm, workspace: job.workspace, deadline: job.deadline)
-        let network = switch job.vm.network {
-        case nil: "no network"
-        case .host?: "the host's network"
-        case .restricted(let f)?: "a restricted network reaching \(f.map { "\($0.guestAddress):\($0.guestPort) (→ \($0.target):\($0.targetPort))" }.joined(separator: ", "))"
-        }
-        log.line("starting the build VM: \(job.vm.cpus) vCPU, \(job.vm.memoryMiB) MiB, \(network), \(job.vm.acceleration == .tcg ? "software emulation (TCG)" : "KVM")")
-        let started: GuestVM.Started
-        do { started = try await vm.launch() } catch {
-            throw stopped(error, what: "starting the build VM", job: job, log: log)
-        }
-        log.line(String(format: "build VM started in %.1f s: kernel %@", started.seconds, started.kernel))
-        var current = "preparing the disk"
-        do {
-            if grow {
-                current = "growing the root file system"
-                let size = try await vm.growRoot(fs)
-                fs.size = size
-                log.line("grew the disk to \(fileSize(work)) bytes and the root file system to \(size) bytes")
-            }
-            try await vm.mountRoot(fs)
-            if format.isTarball {
-                current = "unpacking the tarball"
-                try await vm.unpack(job.source, gzip: format == .tarGz)
-                log.line("unpacked the tarball's tree in the build VM")
-            }
-            await phase(.customizing)
-            for step in steps {
-                current = "running \(step.label)"
-                try await execute(step, in: vm, kernel: started.kernel, log: log)
-            }
-            var failed: String?
-            if !validators.isEmpty {
-                await phase(.validating)
-                for step in validators {
-                    current = "running \(step.label)"
-                    do {
-                        try await execute(step, in: vm, kernel: started.kernel, log: log)
-                    } catch let e as BuildError where e.code == .validation && job.continueDistributeOnFailure {
-                        log.line("validation failed; distributing anyway (validate.continueDistributeOnFailure): \(e.message)")
-                        failed = e.message
-                        break
-                    }
-                }
-            }
-            if job.generalize {
-                current = "generalizing the image"
-                let removed = try await vm.generalize()
-                log.line("generalized the image (\(removed.count) item(s))\(removed.isEmpty ? "" : ":")")
-                for r in removed { log.line("  \(r)") }
-            }
-            current = "stopping the build VM"
-            try await vm.shutdown()
-            log.line("build VM stopped; the disk is synced")
-            return failed
-        } catch {
-            throw stopped(error, what: current, job: job, log: log)
-        }
-    }
-
-    /// A timeout or cancel, said in the log and as the build's error.
-    private static func stopped(_ error: any Error, what: String, job: BuildJob, log: BuildLog) -> any Error {
-        if let e = error as? BuildError, e.code == .timedOut, e.message == BuildError.timedOut.message {
-            log.line("killed the build VM: the build timeout (\(job.timeoutMinutes) min) passed while \(what)")
-            return BuildError(.timedOut, "build timeout of \(job.timeoutMinutes) minutes passed while \(what); the build VM was killed")
-        }
-        if error is CancellationError { log.line("killed the build VM while \(what): \(job.stopReason())") }
-        return error
-    }
-
     /// A customizer or validator made ready on the host: its script or file fetched (and
     /// its checksum verified) before the VM starts, so that a bad URL costs no VM.
-    struct Step: Sendable {
-        enum Work: Sendable {
+    struct Step: Sendable, Codable {
+        enum Work: Sendable, Codable {
             case shell(script: String, stopOnError: Bool)
             case file(path: String, destination: String)
         }

@@ -84,6 +84,9 @@ public struct Subprocess: Sendable {
         }
     }
 
+    /// The exit status when the child has ended (it is reaped), else nil.
+    public func poll() -> Int32? { reap() }
+
     private func reap() -> Int32? {
         var status: Int32 = 0
         let r = waitpid(pid, &status, WNOHANG)

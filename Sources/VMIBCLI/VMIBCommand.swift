@@ -10,7 +10,8 @@ public struct VMIBCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 the operation ran and failed (e.g. a region failed), \
             2 bad input or refusal (nothing was changed).
             """,
-        subcommands: [RegionsCommand.self, GalleryCommand.self, ImageCommand.self, VersionCommand.self, TemplateCommand.self, ServeCommand.self])
+        subcommands: [RegionsCommand.self, GalleryCommand.self, ImageCommand.self, VersionCommand.self, TemplateCommand.self, ServeCommand.self,
+                      BuildVMCommand.self])
 
     public init() {}
 }

@@ -26,6 +26,9 @@ public struct ServiceConfiguration: Sendable {
     /// scriptUri and File sourceUri reach only public addresses unless the topology allows
     /// private ones.
     public var servesOthers = false
+    /// The `vmib` that drives build VMs as a child (`vmib build-vm`), so that libguestfs never
+    /// runs in a server's process; nil: in this process (tests that embed the service).
+    public var buildVMExecutable: String?
 
     public static let defaultSubscription = "00000000-0000-0000-0000-000000000000"
 

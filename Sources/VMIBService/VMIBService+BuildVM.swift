@@ -24,6 +24,7 @@ extension VMIBService {
         job.continueDistributeOnFailure = template.validation.continueDistributeOnFailure
         job.diskSizeBytes = template.vmProfile.osDiskSizeGB.map { Int64($0) << 30 }
         job.generalize = try generalizes(template)
+        job.vmRunner = configuration.buildVMExecutable.map { .process(executable: $0) } ?? .inProcess
     }
 
     /// Azure generalizes (deprovisions) its build VM for a Generalized image definition.

@@ -92,13 +92,13 @@ extension VMIBService {
             try Task.checkCancellation()
             if template.validation.sourceValidationOnly {
                 log.line("validate.sourceValidationOnly: the source passed its validators; nothing is distributed")
-                return RunResult(outputs: [], validationFailure: nil)
+                return RunResult(outputs: [], validationFailure: nil, sourceValidationOnly: true)
             }
             await progress(.Distributing, "distributing to \(template.distribute.count) target(s)")
             log.line("distributing to \(template.distribute.map { "\($0.typeName) '\($0.runOutputName)'" }.joined(separator: ", "))")
             let outputs = try await self.distribute(template, built: built, source: source, run: snapshot, log: log,
                                                     checkpoint: checkpoint, replication: replication)
-            return RunResult(outputs: outputs, validationFailure: built.validationFailure)
+            return RunResult(outputs: outputs, validationFailure: built.validationFailure, sourceValidationOnly: false)
         }
         let watcher = Task {
             while !Task.isCancelled {
@@ -183,7 +183,7 @@ extension VMIBService {
             let ok = r.outputs.filter { $0.provisioningState == "Succeeded" }.count
             run.state = ok == r.outputs.count ? .Succeeded : ok == 0 ? .Failed : .PartiallySucceeded
             run.message = r.outputs.map { "\($0.name): \($0.provisioningState)\($0.message.map { " (\($0))" } ?? "")" }.joined(separator: "; ")
-            if r.outputs.isEmpty { run.message = "the source passed validation (validate.sourceValidationOnly); nothing was distributed" }
+            if r.sourceValidationOnly { run.message = "the source passed validation (validate.sourceValidationOnly); nothing was distributed" }
             if let failure = r.validationFailure {
                 // Azure: with continueDistributeOnFailure the image is distributed, and the run still fails.
                 run.state = .Failed
@@ -301,6 +301,8 @@ struct RunResult: Sendable {
     var outputs: [RunOutput]
     /// A validator's failure the template distributed past.
     var validationFailure: String?
+    /// The run validated the source and distributed nothing.
+    var sourceValidationOnly: Bool
 }
 
 /// Set when the task carrying a run out was cancelled (a shutdown), as opposed to a cancel

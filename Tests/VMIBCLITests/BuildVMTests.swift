@@ -119,6 +119,19 @@ extension TemplateCLISuites {
             let staging = try #require(strictRun["stagingArea"] as? String)
             #expect(FileManager.default.fileExists(atPath: staging + "/work.raw"), "abort keeps the work disk")
             #expect(try await f.vmib.run("template", "logs", "strict").stdout.contains("errorHandling.onValidationError is abort"))
+
+            // sourceValidationOnly: the validators run on the source as it is; nothing is distributed.
+            let sourceOnly = TemplateFixture.body(
+                customize: [], distribute: [TemplateFixture.sharedImage()],
+                extra: ["validate": ["sourceValidationOnly": true,
+                                     "inVMValidations": [["type": "Shell", "name": "os", "inline": ["grep -q vmib-busybox /etc/os-release"]]]]])
+            try expectSuccess(await f.vmib.run("template", "create", "--name", "sourceonly", "--file", try f.templateFile("sourceonly", sourceOnly)))
+            let checked = try await f.vmib.run("template", "run", "sourceonly")
+            #expect(checked.exitCode == 0, "\(checked.stderr)")
+            let checkedRun = try await f.lastRun("sourceonly")
+            #expect(checkedRun["runState"] as? String == "Succeeded" && (checkedRun["message"] as? String ?? "").contains("nothing was distributed"), "\(checkedRun)")
+            #expect(try await f.vmib.run("template", "logs", "sourceonly").stdout.contains("end validator 'os' (Shell): exit code 0"))
+            #expect(try await f.versions().contains("1.0.0") == false, "nothing was distributed")
         }
     }
 }

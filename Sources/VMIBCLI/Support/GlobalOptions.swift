@@ -82,6 +82,8 @@ struct GlobalOptions: ParsableArguments {
             outputRoots: outputRoots ?? env["VMIB_OUTPUT_ROOT"].flatMap { $0.isEmpty ? nil : $0.split(separator: ":").map(String.init) },
             sourceRoots: sourceRoots)
         configuration.servesOthers = servesOthers
+        // Build VMs are driven by a child `vmib build-vm` (this very binary).
+        configuration.buildVMExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return try VMIBService(configuration: configuration)
     }
 }

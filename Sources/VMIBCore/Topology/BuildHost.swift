@@ -1,7 +1,7 @@
 /// How a deployment runs build VMs: the acceleration, the VM sizes a template may ask for,
 /// and the networks a template's `vmProfile.vnetConfig` may name (topology `"builds"`).
 public struct BuildHost: Sendable, Hashable {
-    public enum Acceleration: String, Sendable, Hashable, CaseIterable {
+    public enum Acceleration: String, Sendable, Hashable, Codable, CaseIterable {
         /// Try KVM once per process; use software emulation (TCG) when it does not start.
         case auto
         case kvm
@@ -18,7 +18,7 @@ public struct BuildHost: Sendable, Hashable {
     /// One TCP target a restricted network lets the VM reach: the VM connects to
     /// `guestAddress:guestPort` (an address in 169.254.0.0/16) and reaches `target:targetPort`
     /// as the host sees it.
-    public struct Forward: Sendable, Hashable {
+    public struct Forward: Sendable, Hashable, Codable {
         public var guestAddress: String
         public var guestPort: Int
         public var target: String
@@ -28,7 +28,7 @@ public struct BuildHost: Sendable, Hashable {
         }
     }
 
-    public enum Network: Sendable, Hashable {
+    public enum Network: Sendable, Hashable, Codable {
         /// Everything the host reaches; the host's own loopback answers at 169.254.2.2.
         case host
         /// Only the listed forwards; every other connection fails.
