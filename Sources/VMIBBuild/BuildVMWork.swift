@@ -189,6 +189,11 @@ public struct BuildVMWork: Sendable, Codable {
                     }
                 }
             }
+            current = "stopping what the customizers left running"
+            let leftovers = try await vm.stopLeftovers()
+            if !leftovers.isEmpty {
+                log.line("stopped \(leftovers.count) process(es) the customizers left running in the image: \(leftovers.joined(separator: ", "))")
+            }
             if generalize {
                 current = "generalizing the image"
                 await report(nil, current)

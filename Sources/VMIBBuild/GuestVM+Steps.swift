@@ -133,6 +133,37 @@ extension GuestVM {
         }
     }
 
+    /// Kills what customizers left running in the image (daemons, `cmd &`): processes of the
+    /// appliance whose root is the image's. Else the image cannot be unmounted and synced.
+    /// - Returns: "PID NAME" of each process killed.
+    func stopLeftovers() async throws -> [String] {
+        try await call("stop what the customizers left running") { g in
+            let script = """
+            found=""
+            for i in 1 2 3 4 5 6 7 8 9 10; do
+              left=""
+              for p in /proc/[0-9]*; do
+                [ "$(readlink "$p/root" 2>/dev/null)" = /sysroot ] || continue
+                left="$left ${p#/proc/}"
+                case " $found " in *" ${p#/proc/} "*) ;; *) found="$found ${p#/proc/}:$(cat "$p/comm" 2>/dev/null)" ;; esac
+              done
+              [ -z "$left" ] && break
+              kill -9 $left 2>/dev/null
+              sleep 0.2
+            done
+            echo "$found"
+            true
+            """
+            var args: [UnsafeMutablePointer<CChar>?] = [strdup(script), nil]
+            defer { args.forEach { free($0) } }
+            guard let out = args.withUnsafeMutableBufferPointer({ guestfs_debug(g, "sh", $0.baseAddress) }) else {
+                throw self.failure("stop what the customizers left running")
+            }
+            defer { free(out) }
+            return String(cString: out).split(whereSeparator: { $0 == " " || $0 == "\n" }).map { $0.replacingOccurrences(of: ":", with: " ") }
+        }
+    }
+
     static let generalizeRemovals = [
         "/var/lib/dbus/machine-id", "/etc/ssh/ssh_host_*",
         "/root/.bash_history", "/root/.ash_history", "/root/.sh_history", "/home/*/.bash_history", "/home/*/.ash_history",
