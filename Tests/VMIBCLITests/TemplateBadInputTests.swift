@@ -49,6 +49,7 @@ extension TemplateCLISuites {
                                                         "targetRegions": [["name": "eastus", "replicaCount": 1e300]]]]),
              "properties.distribute[0].targetRegions[0].replicaCount", "1…100"),
             ("build timeout 1e300", body(extra: ["buildTimeoutInMinutes": 1e300]), "properties.buildTimeoutInMinutes", "0…960"),
+            ("os disk size 1e300", body(extra: ["vmProfile": ["osDiskSizeGB": 1e300]]), "properties.vmProfile.osDiskSizeGB", "0…"),
             ("bad versioning", body(distribute: [["type": "SharedImage", "runOutputName": "o", "galleryImageId": image, "targetRegions": [["name": "eastus"]],
                                                    "versioning": ["scheme": "Newest"]]]), "properties.distribute[0].versioning.scheme", "Latest, Source"),
             ("source versioning with managed image", body(source: ["type": "ManagedImage", "imageId": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/images/m"],
