@@ -108,6 +108,9 @@ extension TemplateCLISuites {
             text.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, with: "<time>", options: .regularExpression)
                 // How long the build VM (or the acceleration probe) took to start.
                 .replacingOccurrences(of: #"\d+\.\d s"#, with: "<seconds>", options: .regularExpression)
+                // The server records its caller's principal (systemData); the embedded CLI has none.
+                .replacingOccurrences(of: #"\n\s*"(createdBy|createdByType|lastModifiedBy|lastModifiedByType)" : "[^"]*",?"#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #",(\n\s*\})"#, with: "$1", options: .regularExpression)
                 .replacingOccurrences(of: #"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"#, with: "<id>", options: .regularExpression)
                 .replacingOccurrences(of: f.dir.appendingPathComponent("server-state").path, with: "<state>")
                 .replacingOccurrences(of: f.dir.appendingPathComponent("state").path, with: "<state>")

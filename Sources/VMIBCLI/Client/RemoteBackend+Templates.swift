@@ -143,6 +143,19 @@ extension RemoteBackend {
     static func templateDetails(_ value: JSONValue, key: TemplateKey) throws -> TemplateDetails {
         guard var members = value.objectValue else { throw CLIFailure(message: "unexpected answer from the server: not an object", exitCode: 1) }
         members.removeAll { ["id", "name", "type"].contains($0.key) }
+        // Who created and changed it, as the server recorded them.
+        let system = members.first { $0.key == "systemData" }?.value
+        members.removeAll { $0.key == "systemData" }
+        func date(_ name: String) -> Date? {
+            guard let text = system?[name]?.stringValue else { return nil }
+            let f = ISO8601DateFormatter()
+            if let d = f.date(from: text) { return d }
+            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return f.date(from: text)
+        }
+        let record = TemplateRecord(key: key, body: "", createdAt: date("createdAt") ?? Date(),
+                                    createdBy: system?["createdBy"]?.stringValue, lastModifiedBy: system?["lastModifiedBy"]?.stringValue,
+                                    lastModifiedAt: date("lastModifiedAt"))
         var lastRun: TemplateRun?
         if let i = members.firstIndex(where: { $0.key == "properties" }), var props = members[i].value.objectValue {
             if let s = props.first(where: { $0.key == "lastRunStatus" })?.value {
@@ -166,7 +179,9 @@ extension RemoteBackend {
         let location = (body["location"]?.stringValue ?? "").lowercased().replacingOccurrences(of: " ", with: "")
         let template = try TemplateParser.parse(body, name: key.name, resourceGroup: key.resourceGroup,
                                                 context: .init(buildRegions: [location], knownRegions: strings)).template
-        return TemplateDetails(remote: TemplateRecord(key: key, body: body.text, createdAt: Date()), template: template, lastRun: lastRun)
+        var stored = record
+        stored.body = body.text
+        return TemplateDetails(remote: stored, template: template, lastRun: lastRun)
     }
 
     static func run(_ s: JSONValue, key: TemplateKey) -> TemplateRun? {
