@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(name: "vmib-bench",
                           dependencies: ["VMIBService", "VMIBTransfer", "VMIBReplication", "VMIBStore"],
                           swiftSettings: swiftSettings),
-        .target(name: "VMIBTestSupport", dependencies: ["VMIBTransfer"], path: "Tests/VMIBTestSupport",
+        .target(name: "VMIBTestSupport", dependencies: ["VMIBTransfer", "VMIBBuild"], path: "Tests/VMIBTestSupport",
                 swiftSettings: swiftSettings),
         .testTarget(name: "VMIBCoreTests", dependencies: ["VMIBCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VMIBStoreTests", dependencies: ["VMIBStore"], resources: [.copy("Fixtures")],

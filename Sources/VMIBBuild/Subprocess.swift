@@ -14,9 +14,11 @@ public struct Subprocess: Sendable {
     public let pid: pid_t
 
     /// Starts `arguments[0]` (an absolute path, or looked up on PATH).
-    /// - Parameter output: file receiving stdout and stderr (appended); nil = /dev/null.
+    /// - Parameters:
+    ///   - output: file receiving stdout and stderr (appended); nil = /dev/null.
+    ///   - errors: a file of its own for stderr (appended); nil = with stdout.
     public static func spawn(_ arguments: [String], environment: [String: String]? = nil,
-                             output: String?) throws -> Subprocess {
+                             output: String?, errors: String? = nil) throws -> Subprocess {
         guard let first = arguments.first else { throw BuildError.internal("empty command") }
         let exe = first.hasPrefix("/") ? first : (lookup(first) ?? first)
         var actions = posix_spawn_file_actions_t()
@@ -24,7 +26,11 @@ public struct Subprocess: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errors {
+            posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         // Nothing else is inherited: a parent that waits for EOF on a pipe (Foundation's
         // Process does) must not be kept waiting by a long-lived grandchild.
         closeInheritedDescriptors(&actions)

@@ -1,4 +1,5 @@
 import Foundation
+import VMIBBuild
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -45,9 +46,13 @@ extension ChildProcess {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("stdout"), err = dir.appendingPathComponent("stderr")
-        let p = try launch(arguments, environment: environment, stdout: out, stderr: err)
-        await waitForExit(p)
-        return Output(status: p.terminationStatus,
+        // posix_spawn, not Foundation's Process: Process.run on Linux (Swift 6.3.1) over-reads a
+        // dirent of /proc/self/fd and crashes now and then in a process with many descriptors
+        // (swift-corelibs-foundation PR #5472), as this test process has; seen here twice.
+        let exe = arguments[0].hasPrefix("/") ? arguments[0] : (ExecutableLookup.find(arguments[0]) ?? arguments[0])
+        let p = try Subprocess.spawn([exe] + arguments.dropFirst(), environment: environment, output: out.path, errors: err.path)
+        let status = (try? await p.wait()) ?? -1
+        return Output(status: status,
                       stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
