@@ -56,7 +56,7 @@ public final class GuestVM: @unchecked Sendable {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { guestfs_close(g); throw BuildError(.tool, "cannot create the build VM's qemu wrapper in /tmp") }
         close(fd)
-        let wrapper = String(cString: template)
+        let wrapper = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         self.wrapper = wrapper
         do {
             try check(guestfs_set_backend(g, "direct"), "set the backend")
