@@ -41,3 +41,35 @@ import Testing
         }
     }
 }
+
+/// Microsoft's Windows samples: PowerShell, WindowsRestart, WindowsUpdate and File customizers
+/// with `c:\…` destinations are accepted and validated; only running one needs a Windows host.
+@Suite struct WindowsTemplateShapeTests {
+    func parse(_ customize: String) throws -> TemplateParser.Result {
+        let body = try JSONParser.parse(#"{"location": "eastus", "properties": {"source": {"type": "PlatformImage", "publisher": "MicrosoftWindowsServer", "offer": "WindowsServer", "sku": "2019-Datacenter"}, "customize": \#(customize), "distribute": [{"type": "VHD", "runOutputName": "v"}]}}"#)
+        return try TemplateParser.parse(body, name: "win", resourceGroup: "rg", context: .init(buildRegions: ["eastus"], knownRegions: ["eastus"]))
+    }
+
+    @Test func windowsCustomizersAndDrivePathsAreAcceptedAsWindowsWork() throws {
+        let t = try parse(#"""
+            [{"type": "PowerShell", "name": "settingUpMgmtAgtPath", "runElevated": false, "inline": ["mkdir c:\\buildActions"]},
+             {"type": "File", "name": "downloadBuildArtifacts", "sourceUri": "https://example.com/index.html", "destination": "c:\\buildArtifacts\\index.html"},
+             {"type": "WindowsRestart", "restartCheckCommand": "echo Azure-Image-Builder-Restarted-the-VM", "restartTimeout": "5m"},
+             {"type": "WindowsUpdate", "searchCriteria": "IsInstalled=0", "filters": ["exclude:$_.Title -like '*Preview*'"], "updateLimit": 20}]
+            """#).template
+        #expect(t.customize.map(\.typeName) == ["PowerShell", "File", "WindowsRestart", "WindowsUpdate"])
+        #expect(t.customize.allSatisfy { if case .windows = $0 { true } else { false } })
+    }
+
+    @Test func badDrivePathsAreRefusedNamingTheField() throws {
+        for (destination, says) in [(#"c:\\buildArtifacts\\..\\..\\Windows\\x"#, "outside the image"), (#"c:\\"#, "outside the image"),
+                                    (#"c:\\dir\\a|b"#, "Windows does not allow")] {
+            do {
+                _ = try parse(#"[{"type": "File", "sourceUri": "https://example.com/f", "destination": "\#(destination)"}]"#)
+                Issue.record("accepted \(destination)")
+            } catch let e as DomainError {
+                #expect(e.field == "properties.customize[0].destination" && e.message.contains(says), "\(destination): \(e.message)")
+            }
+        }
+    }
+}

@@ -33,8 +33,15 @@ extension TemplateParser {
                 throw ProvisioningErrorCode.BadCustomizerType.error("\(path).sourceUri", "'\(uri)' is not a fetchable URI: allowed schemes http, https, file")
             }
             let destination = try string(item, "destination", path, .BadCustomizerType, required: true)!
+            let sum = try checksum(item, path, .BadCustomizerType)
+            if Self.isWindowsPath(destination) {
+                // Microsoft's Windows samples copy to c:\buildArtifacts\…: valid, but only a
+                // Windows build host can run it.
+                try Self.checkWindowsDestination(destination, field: "\(path).destination")
+                return .windows(type: canonical, name: name)
+            }
             try Self.checkDestination(destination, field: "\(path).destination")
-            return .file(name: name, sourceUri: uri, sha256Checksum: try checksum(item, path, .BadCustomizerType), destination: destination)
+            return .file(name: name, sourceUri: uri, sha256Checksum: sum, destination: destination)
         case "PowerShell":
             warnUnknown(item, known: ["type", "name", "scriptUri", "inline", "sha256Checksum", "runElevated", "runAsSystem", "validExitCodes"], at: "\(path).")
             _ = try scriptBody(item, path: path)
@@ -90,6 +97,24 @@ extension TemplateParser {
                 throw ProvisioningErrorCode.NoCustomizerScript.error("\(path).inline", "must be a non-empty array of strings (shell commands)")
             }
             return .inline(lines)
+        }
+    }
+
+    /// `C:\…` (or `C:/…`): a File destination in a Windows image.
+    static func isWindowsPath(_ d: String) -> Bool {
+        let c = Array(d)
+        return c.count >= 3 && c[0].isASCII && c[0].isLetter && c[1] == ":" && (c[2] == "\\" || c[2] == "/")
+    }
+
+    /// A file path under a drive: no `..`, not the drive itself, no NUL or characters Windows forbids.
+    static func checkWindowsDestination(_ d: String, field: String) throws {
+        let rule = "an absolute path of a file inside the image, e.g. c:\\buildArtifacts\\index.html, without '..'"
+        let parts = d.dropFirst(3).split(whereSeparator: { $0 == "\\" || $0 == "/" })
+        guard !parts.isEmpty, !parts.contains(".."), !(d.hasSuffix("\\") || d.hasSuffix("/")) else {
+            throw ProvisioningErrorCode.BadCustomizerType.error(field, "'\(d)' is outside the image or not a file path; expected \(rule)")
+        }
+        guard !d.dropFirst(2).contains(where: { "<>:\"|?*\0".contains($0) }) else {
+            throw ProvisioningErrorCode.BadCustomizerType.error(field, "'\(d)' has a character Windows does not allow in a path (<>:\"|?*)")
         }
     }
 
