@@ -27,12 +27,24 @@ extension VMIBService {
         job.vmRunner = configuration.buildVMExecutable.map { .process(executable: $0) } ?? .inProcess
     }
 
-    /// Azure generalizes (deprovisions) its build VM for a Generalized image definition.
+    /// Azure deprovisions its build VM before capturing, except for a Specialized image
+    /// definition: a VHD, a managed image and a Generalized definition get a generalized image.
+    /// - Throws: `DomainError` on `properties.distribute` when a Specialized definition shares
+    ///   the run with outputs that need a generalized image (one disk cannot be both).
     func generalizes(_ template: ImageTemplate) throws -> Bool {
-        try template.distribute.contains { d in
-            guard case .sharedImage(_, let s) = d else { return false }
-            return try store.image(s.image)?.osState == .Generalized
+        var specialized: [String] = [], generalized: [String] = []
+        for d in template.distribute {
+            if case .sharedImage(_, let s) = d, try store.image(s.image)?.osState == .Specialized {
+                specialized.append(d.runOutputName)
+            } else {
+                generalized.append(d.runOutputName)
+            }
         }
+        if !specialized.isEmpty && !generalized.isEmpty {
+            throw DomainError.invalid("properties.distribute",
+                "'\(specialized.joined(separator: "', '"))' publish to a Specialized image definition and '\(generalized.joined(separator: "', '"))' need a generalized image; one run makes one image: split them into two templates")
+        }
+        return specialized.isEmpty
     }
 
     /// `body`, unless the build's deadline passes first (then it is cancelled).

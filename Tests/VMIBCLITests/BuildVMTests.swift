@@ -133,5 +133,30 @@ extension TemplateCLISuites {
             #expect(try await f.vmib.run("template", "logs", "sourceonly").stdout.contains("end validator 'os' (Shell): exit code 0"))
             #expect(try await f.versions().contains("1.0.0") == false, "nothing was distributed")
         }
+
+        /// Azure deprovisions the build VM unless the image definition is Specialized: a VHD is
+        /// generalized, a Specialized definition's version keeps the machine's identity, and one
+        /// run cannot make both.
+        @Test func aSpecializedDefinitionKeepsTheMachinesIdentityAndCannotShareARunWithAGeneralizedOutput() async throws {
+            let f = try await TemplateFixture()
+            try expectSuccess(await f.vmib.run("image", "create", "--gallery", "G", "--name", "Spec", "--os-type", "Linux",
+                                               "--os-state", "Specialized", "--publisher", "P", "--offer", "O", "--sku", "Spec"))
+            let spec = TemplateFixture.imageID.replacingOccurrences(of: "/images/I", with: "/images/Spec")
+            let identity: [[String: Any]] = [["type": "Shell", "name": "identity", "inline": ["echo 0123456789abcdef > /etc/machine-id"]]]
+            let target: [String: Any] = ["type": "SharedImage", "runOutputName": "spec", "galleryImageId": spec,
+                                         "targetRegions": [["name": "eastus", "replicaCount": 1]]]
+            let mixed = TemplateFixture.body(customize: identity, distribute: [target, ["type": "VHD", "runOutputName": "vhd"]])
+            try expectSuccess(await f.vmib.run("template", "create", "--name", "mixed", "--file", try f.templateFile("mixed", mixed)))
+            let refused = try await f.vmib.run("template", "run", "mixed")
+            #expect(refused.exitCode == 1 && refused.stderr.contains("properties.distribute")
+                    && refused.stderr.contains("'spec' publish to a Specialized image definition and 'vhd' need a generalized image"), "\(refused.stderr)")
+
+            let only = TemplateFixture.body(customize: identity, distribute: [target])
+            try expectSuccess(await f.vmib.run("template", "create", "--name", "specialized", "--file", try f.templateFile("specialized", only)))
+            let run = try await f.vmib.run("template", "run", "specialized")
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            let log = try await f.vmib.run("template", "logs", "specialized").stdout
+            #expect(log.contains("end customizer 'identity' (Shell): exit code 0") && !log.contains("generalized the image"), "\(log)")
+        }
     }
 }
