@@ -18,7 +18,8 @@ import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-TOKENS = {"admin-token": ("admin", "Contributor", f"/subscriptions/{SUBSCRIPTION}")}
+TOKENS = {"admin-token": ("admin", "Contributor", f"/subscriptions/{SUBSCRIPTION}"),
+          "reader-token": ("reader", "Reader", f"/subscriptions/{SUBSCRIPTION}")}
 
 
 def _vmib():
@@ -100,14 +101,20 @@ def server(tmp_path_factory):
     assert "admin-token" not in open(os.path.join(work, "serve.log")).read()
 
 
-def run_schemathesis(spec, server, operations):
-    """Runs schemathesis on `spec` against `server` (no 5xx, every error in Azure's shape)
-    and asserts it selected and tested exactly `operations` operations."""
+CHECKS = ("not_a_server_error,azure_error_shape,reader_cannot_write,"
+          "response_schema_conformance,status_code_conformance")
+
+
+def run_schemathesis(spec, server, operations, token=None):
+    """Runs schemathesis on `spec` against `server` with `token` (default: the Contributor's):
+    no 5xx, every error in Azure's shape, every response and status code as the spec documents
+    it, a Reader's writes all refused; the examples, coverage, fuzzing and stateful phases.
+    Asserts it selected and tested exactly `operations` operations."""
     env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", PYTHONPATH=os.path.dirname(__file__))
     result = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "run", spec, "--url", server.base_url, "--tls-verify", "false",
-         "-H", f"Authorization: Bearer {server.token}", "--checks", "not_a_server_error,azure_error_shape",
-         "--max-examples", os.environ.get("VMIB_SCHEMATHESIS_EXAMPLES", "25"), "--phases", "examples,coverage,fuzzing",
+         "-H", f"Authorization: Bearer {token or server.token}", "--checks", CHECKS,
+         "--max-examples", os.environ.get("VMIB_SCHEMATHESIS_EXAMPLES", "25"), "--phases", "examples,coverage,fuzzing,stateful",
          "--no-color", "--seed", "1"],
         env=env, capture_output=True, text=True, timeout=600)
     print(result.stdout[-4000:])

@@ -64,3 +64,10 @@ def test_schemathesis_finds_no_server_errors_and_only_azure_shaped_errors(server
     spec = str(tmp_path / "gallery-implemented.json")
     self_contained_spec(spec)
     run_schemathesis(spec, server, operations=16)
+
+
+def test_schemathesis_with_a_reader_token_changes_nothing(server, tmp_path):
+    """The same operations as a Reader: reads answer as the spec says, every write is refused."""
+    spec = str(tmp_path / "gallery-implemented.json")
+    self_contained_spec(spec)
+    run_schemathesis(spec, server, operations=16, token="reader-token")

@@ -53,3 +53,10 @@ def test_schemathesis_on_image_templates_finds_no_server_errors(server, tmp_path
     spec = str(tmp_path / "imagebuilder-implemented.json")
     self_contained_spec(spec)
     run_schemathesis(spec, server, operations=10)
+
+
+def test_schemathesis_on_image_templates_with_a_reader_token_changes_nothing(server, tmp_path):
+    """As a Reader: no template is created, changed, run, cancelled or deleted."""
+    spec = str(tmp_path / "imagebuilder-implemented.json")
+    self_contained_spec(spec)
+    run_schemathesis(spec, server, operations=10, token="reader-token")
