@@ -151,11 +151,7 @@ extension RemoteBackend {
         let system = members.first { $0.key == "systemData" }?.value
         members.removeAll { $0.key == "systemData" }
         func date(_ name: String) -> Date? {
-            guard let text = system?[name]?.stringValue else { return nil }
-            let f = ISO8601DateFormatter()
-            if let d = f.date(from: text) { return d }
-            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return f.date(from: text)
+            system?[name]?.stringValue.flatMap(ISO8601.date(from:))
         }
         let record = TemplateRecord(key: key, body: "", createdAt: date("createdAt") ?? Date(),
                                     createdBy: system?["createdBy"]?.stringValue, lastModifiedBy: system?["lastModifiedBy"]?.stringValue,
@@ -189,12 +185,11 @@ extension RemoteBackend {
     }
 
     static func run(_ s: JSONValue, key: TemplateKey) -> TemplateRun? {
-        let f = ISO8601DateFormatter()
-        guard let start = s["startTime"]?.stringValue.flatMap(f.date(from:)),
+        guard let start = s["startTime"]?.stringValue.flatMap(ISO8601.date(from:)),
               let state = s["runState"]?.stringValue.flatMap(RunState.init(rawValue:)) else { return nil }
         return TemplateRun(id: s["runId"]?.stringValue ?? "", template: key, state: state,
                            subState: s["runSubState"]?.stringValue.flatMap(RunSubState.init(rawValue:)),
                            message: s["message"]?.stringValue ?? "", startTime: start,
-                           endTime: s["endTime"]?.stringValue.flatMap(f.date(from:)), staging: s["stagingArea"]?.stringValue ?? "")
+                           endTime: s["endTime"]?.stringValue.flatMap(ISO8601.date(from:)), staging: s["stagingArea"]?.stringValue ?? "")
     }
 }
