@@ -1,4 +1,5 @@
 import Foundation
+import VMIBCore
 
 /// The run's `customization.log`: each customizer's name, start, end, exit code and output.
 public final class BuildLog: @unchecked Sendable {
@@ -31,9 +32,7 @@ public final class BuildLog: @unchecked Sendable {
     }
 
     static func timestamp() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date())
+        ISO8601.formatFractional(Date())
     }
 
     /// The last lines of a tool's output, for one-line error messages.

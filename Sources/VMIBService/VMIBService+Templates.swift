@@ -6,10 +6,7 @@ extension VMIBService {
     /// The key of a template, its names checked.
     public func templateKey(resourceGroup: String, name: String, field: String = "--name") throws -> TemplateKey {
         try ResourceName.validateResourceGroup(resourceGroup)
-        guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }),
-              name.first.map({ $0.isLetter || $0.isNumber }) == true else {
-            throw DomainError.invalid(field, "'\(name)' is not a valid image template name: expected 1–64 characters: letters, digits, '-', '_', '.', starting with a letter or digit")
-        }
+        try ResourceName.validateTemplate(name, field: field)
         return TemplateKey(subscription: subscription, resourceGroup: resourceGroup, name: name)
     }
 

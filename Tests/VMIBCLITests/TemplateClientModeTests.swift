@@ -103,6 +103,51 @@ extension TemplateCLISuites {
             #expect(outputs[13].contains("gallery") && outputs[13].contains("SharedImage") && outputs[13].contains("/versions/1.0.0"))
         }
 
+        /// The template-name rule is checked once, by the service behind both modes: a name
+        /// Azure allows with a trailing `.`, `-` or `_` (which the route's own regex used to
+        /// refuse) is created in both, and names outside the rule are refused in both.
+        @Test func embeddedAndServerAgreeOnTemplateNames() async throws {
+            let f = try await TemplateFixture()
+            let hash = try await ChildProcess.run(["sh", "-c", "printf %s tpl-token | sha256sum"]).stdout.prefix(64)
+            let tokens = f.dir.appendingPathComponent("tokens.json").path
+            try #"{"tokens":[{"sha256":"\#(hash)","principal":"cli","role":"Contributor","scope":"/subscriptions/00000000-0000-0000-0000-000000000000"}]}"#
+                .write(toFile: tokens, atomically: true, encoding: .utf8)
+            let server = VMIBProcess(stateDirectory: f.dir.appendingPathComponent("server-state").path, environment: f.vmib.environment)
+            let served = try await server.serve(["--token-file", tokens],
+                                                stdout: f.dir.appendingPathComponent("serve.out"), stderr: f.dir.appendingPathComponent("serve.err"))
+            defer { ChildProcess.kill9(served.process) }
+            try await HTTPReadiness.wait(for: "http://127.0.0.1:\(served.port)/readyz")
+            let client = VMIBProcess(stateDirectory: f.dir.appendingPathComponent("client-state").path,
+                                     environment: ["VMIB_SERVER": "http://127.0.0.1:\(served.port)", "VMIB_TOKEN": "tpl-token"])
+            let file = try f.templateFile("t", TemplateFixture.body(customize: [], distribute: [["type": "VHD", "runOutputName": "vhd"]]))
+
+            let steps: [([String], Int32)] = [
+                (["template", "create", "--name", "T.", "--file", file], 0),
+                (["template", "create", "--name", "T-", "--file", file], 0),
+                (["template", "create", "--name", "T_", "--file", file], 0),
+                (["template", "show", "T.", "--output", "json"], 0),
+                (["template", "list"], 0),
+                (["template", "delete", "T-"], 0),
+                (["template", "create", "--name", "bad!name", "--file", file], 2),
+                (["template", "create", "--name", "a b", "--file", file], 2),
+                (["template", "create", "--name", ".", "--file", file], 2),
+                (["template", "create", "--name", String(repeating: "a", count: 65), "--file", file], 2),
+                (["template", "show", "x!y"], 2),
+            ]
+            for (step, expected) in steps {
+                let e = try await f.vmib.run(step)
+                let r = try await client.run(step)
+                #expect(e.exitCode == expected && r.exitCode == expected,
+                        "\(step): embedded \(e.exitCode) \(e.stderr) / server \(r.exitCode) \(r.stderr)")
+                #expect(normalized(e.stdout, f) == normalized(r.stdout, f), "\(step):\n--- embedded\n\(e.stdout)\n--- server\n\(r.stdout)")
+                // "." is a dot segment: the URL drops it, so the server answers 404, still a refusal.
+                if expected == 2, step.count > 3, step[2] == "--name", step[3] != "." {
+                    #expect(e.stderr.contains("is not a valid image template name") && r.stderr.contains("is not a valid image template name"),
+                            "\(step): \(e.stderr) / \(r.stderr)")
+                }
+            }
+        }
+
         /// Run ids and state directories differ between the two; nothing else may.
         func normalized(_ text: String, _ f: TemplateFixture) -> String {
             text.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, with: "<time>", options: .regularExpression)

@@ -7,13 +7,17 @@ import VMIBTransfer
 extension RemoteBackend {
     static let imageBuilderAPI = "2025-10-01"
 
+    /// The template's name is the server's to check (`ResourceName.validateTemplate`); it is
+    /// only percent-encoded into the request path (`templatePath`), so any name reaches it
+    /// (but `.` and `..`, which the URL resolves away and the server answers 404, a refusal too).
     func templateKey(resourceGroup: String, name: String, field: String) throws -> TemplateKey {
         try ResourceName.validateResourceGroup(resourceGroup)
-        guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }),
-              name.first.map({ $0.isLetter || $0.isNumber }) == true else {
-            throw DomainError.invalid(field, "'\(name)' is not a valid image template name: expected 1–64 characters: letters, digits, '-', '_', '.', starting with a letter or digit")
-        }
         return TemplateKey(subscription: subscription, resourceGroup: resourceGroup, name: name)
+    }
+
+    /// `key.id` with the name as one percent-encoded path segment.
+    static func templatePath(_ key: TemplateKey) -> String {
+        "/subscriptions/\(key.subscription)/resourceGroups/\(key.resourceGroup)/providers/\(ImageTemplate.resourceType)/\(query(key.name))"
     }
 
     func templateCall(_ method: JSONRequest.Method, _ path: String, body: JSONValue? = nil) async throws -> JSONRequest.Response {
@@ -33,16 +37,16 @@ extension RemoteBackend {
             members.removeAll { ["dependsOn", "comments"].contains($0.key) }
             resource = .object(members)
         }
-        let r = try await templateCall(.put, request.key.id, body: resource)
+        let r = try await templateCall(.put, Self.templatePath(request.key), body: resource)
         return CreateTemplateResult(remote: try Self.templateDetails(r.body, key: request.key), created: r.status == 201)
     }
 
     func updateTemplate(_ key: TemplateKey, patch: JSONValue) async throws -> TemplateDetails {
-        try Self.templateDetails(try await templateCall(.patch, key.id, body: patch).body, key: key)
+        try Self.templateDetails(try await templateCall(.patch, Self.templatePath(key), body: patch).body, key: key)
     }
 
     func templateDetails(_ key: TemplateKey) async throws -> TemplateDetails {
-        try Self.templateDetails(try await templateCall(.get, key.id).body, key: key)
+        try Self.templateDetails(try await templateCall(.get, Self.templatePath(key)).body, key: key)
     }
 
     func templates(resourceGroup: String?) async throws -> [TemplateDetails] {
@@ -61,21 +65,21 @@ extension RemoteBackend {
     }
 
     func plan(_ key: TemplateKey) async throws -> TemplatePlan {
-        try Self.answer(TemplatePlan.self, try await templateCall(.get, key.id + "/plan"))
+        try Self.answer(TemplatePlan.self, try await templateCall(.get, Self.templatePath(key) + "/plan"))
     }
 
     func runLogText(_ key: TemplateKey) async throws -> String {
         struct Log: Decodable { var content: String }
-        return try Self.answer(Log.self, try await templateCall(.get, key.id + "/logs")).content
+        return try Self.answer(Log.self, try await templateCall(.get, Self.templatePath(key) + "/logs")).content
     }
 
     func deleteTemplate(_ key: TemplateKey) async throws {
         _ = try await templateDetails(key)
-        _ = try await templateCall(.delete, key.id)
+        _ = try await templateCall(.delete, Self.templatePath(key))
     }
 
     func cancelRun(_ key: TemplateKey) async throws -> TemplateRun {
-        _ = try await templateCall(.post, key.id + "/cancel")
+        _ = try await templateCall(.post, Self.templatePath(key) + "/cancel")
         guard let run = try await templateDetails(key).lastRun else {
             throw CLIFailure(message: "--name: image template '\(key.name)' has no run", exitCode: 2)
         }
@@ -83,7 +87,7 @@ extension RemoteBackend {
     }
 
     func runOutputs(_ key: TemplateKey) async throws -> [RunOutput] {
-        let r = try await templateCall(.get, key.id + "/runOutputs")
+        let r = try await templateCall(.get, Self.templatePath(key) + "/runOutputs")
         guard case .array(let items)? = (try? JSONParser.parse(String(decoding: r.body, as: UTF8.self)))?["value"] else {
             throw CLIFailure(message: "unexpected answer from the server: no value[]", exitCode: 1)
         }
@@ -102,7 +106,7 @@ extension RemoteBackend {
     /// Starts a run; without `wait`, returns it as recorded; with it, polls the run's
     /// operation until it ends and returns the run as it ended.
     func run(_ key: TemplateKey, wait: Bool) async throws -> TemplateRun {
-        let started = try await templateCall(.post, key.id + "/run")
+        let started = try await templateCall(.post, Self.templatePath(key) + "/run")
         if wait, let url = started.headers["azure-asyncoperation"] {
             while true {
                 let r: JSONRequest.Response
@@ -147,11 +151,7 @@ extension RemoteBackend {
         let system = members.first { $0.key == "systemData" }?.value
         members.removeAll { $0.key == "systemData" }
         func date(_ name: String) -> Date? {
-            guard let text = system?[name]?.stringValue else { return nil }
-            let f = ISO8601DateFormatter()
-            if let d = f.date(from: text) { return d }
-            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return f.date(from: text)
+            system?[name]?.stringValue.flatMap(ISO8601.date(from:))
         }
         let record = TemplateRecord(key: key, body: "", createdAt: date("createdAt") ?? Date(),
                                     createdBy: system?["createdBy"]?.stringValue, lastModifiedBy: system?["lastModifiedBy"]?.stringValue,
@@ -185,12 +185,11 @@ extension RemoteBackend {
     }
 
     static func run(_ s: JSONValue, key: TemplateKey) -> TemplateRun? {
-        let f = ISO8601DateFormatter()
-        guard let start = s["startTime"]?.stringValue.flatMap(f.date(from:)),
+        guard let start = s["startTime"]?.stringValue.flatMap(ISO8601.date(from:)),
               let state = s["runState"]?.stringValue.flatMap(RunState.init(rawValue:)) else { return nil }
         return TemplateRun(id: s["runId"]?.stringValue ?? "", template: key, state: state,
                            subState: s["runSubState"]?.stringValue.flatMap(RunSubState.init(rawValue:)),
                            message: s["message"]?.stringValue ?? "", startTime: start,
-                           endTime: s["endTime"]?.stringValue.flatMap(f.date(from:)), staging: s["stagingArea"]?.stringValue ?? "")
+                           endTime: s["endTime"]?.stringValue.flatMap(ISO8601.date(from:)), staging: s["stagingArea"]?.stringValue ?? "")
     }
 }

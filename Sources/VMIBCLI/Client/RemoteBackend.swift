@@ -51,11 +51,7 @@ struct RemoteBackend: VMIBBackend {
         let d = JSONDecoder()
         d.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
-            let f = ISO8601DateFormatter()
-            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            if let date = f.date(from: text) { return date }
-            f.formatOptions = [.withInternetDateTime]
-            if let date = f.date(from: text) { return date }
+            if let date = ISO8601.date(from: text) { return date }
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date: \(text)"))
         }
         return d

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VMIBCore
 import VMIBService
 
 struct ImageHistory: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct ImageHistory: AsyncParsableCommand {
         if global.output == .json { return try JSONOutput.print(entries) }
         var t = Table("ID", "KIND", "WHEN", "WHO", "FROM", "TO", "REGION", "FLAGS CHANGED", "UNDONE BY")
         for e in entries {
-            t.add("\(e.id)", e.kind.rawValue, ISO8601DateFormatter().string(from: e.at), e.principal, e.from?.description ?? "-",
+            t.add("\(e.id)", e.kind.rawValue, ISO8601.format(e.at), e.principal, e.from?.description ?? "-",
                   e.to.description, e.region ?? "all",
                   e.changes.map { "\($0.version)\($0.region.map { "@\($0)" } ?? ""):\($0.from)->\($0.to)" }.joined(separator: " "),
                   e.undoneBy.map { "#\($0)" } ?? "")

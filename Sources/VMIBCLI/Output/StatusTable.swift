@@ -5,10 +5,9 @@ import VMIBCore
 enum StatusTable {
     static func render(_ status: ReplicationStatus) -> String {
         var t = Table("REGION", "STATE", "PROGRESS", "REPLICAS", "LAST VERIFIED", "DETAILS")
-        let dates = ISO8601DateFormatter()
         for s in status.summary {
             t.add(s.region, s.state.rawValue, "\(s.progress)%", "\(s.replicasCompleted)/\(s.replicasDesired)",
-                  s.lastVerifiedAt.map { dates.string(from: $0) } ?? "-", s.details)
+                  s.lastVerifiedAt.map(ISO8601.format) ?? "-", s.details)
         }
         return t.rendered + "\naggregatedState: \(status.aggregatedState.rawValue)"
     }

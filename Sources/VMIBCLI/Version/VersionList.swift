@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VMIBCore
 import VMIBService
 
 struct VersionList: AsyncParsableCommand {
@@ -20,7 +21,7 @@ struct VersionList: AsyncParsableCommand {
                   v.provisioningState.rawValue, "\(p.targetRegions.count)",
                   "\(p.targetRegions.reduce(0) { $0 + $1.regionalReplicaCount })",
                   p.excludeFromLatest ? "yes" : (excludedIn.isEmpty ? "no" : "in " + excludedIn.joined(separator: ",")),
-                  p.endOfLifeDate.map { ISO8601DateFormatter().string(from: $0) } ?? "-",
+                  p.endOfLifeDate.map(ISO8601.format) ?? "-",
                   "\(v.storageProfile.sizeBytes)")
         }
         Terminal.out(t.rendered)

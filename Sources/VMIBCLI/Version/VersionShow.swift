@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VMIBCore
 import VMIBService
 
 struct VersionShow: AsyncParsableCommand {
@@ -24,7 +25,7 @@ struct VersionShow: AsyncParsableCommand {
             id: \(v.ref.id)
             provisioningState: \(v.provisioningState.rawValue)
             size: \(v.storageProfile.sizeBytes) bytes  sha256: \(v.storageProfile.sha256)
-            excludeFromLatest: \(v.publishingProfile.excludeFromLatest)  endOfLifeDate: \(v.publishingProfile.endOfLifeDate.map { ISO8601DateFormatter().string(from: $0) } ?? "none")
+            excludeFromLatest: \(v.publishingProfile.excludeFromLatest)  endOfLifeDate: \(v.publishingProfile.endOfLifeDate.map(ISO8601.format) ?? "none")
             lifecycle: \(v.lifecycle.state.rawValue)\(v.lifecycle.replacement.map { " (replacement \($0))" } ?? "")
             safetyProfile: allowDeletionOfReplicatedLocations=\(v.safetyProfile.allowDeletionOfReplicatedLocations) blockDeletionBeforeEndOfLife=\(v.safetyProfile.blockDeletionBeforeEndOfLife)
             targetRegions:

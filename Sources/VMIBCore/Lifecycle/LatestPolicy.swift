@@ -12,7 +12,7 @@ public enum LatestPolicy {
         if version.lifecycle.state != .Active { return "\(name) is \(version.lifecycle.state.rawValue)" }
         if version.publishingProfile.excludeFromLatest { return "\(name) is excluded from latest" }
         if let eol = version.publishingProfile.endOfLifeDate, eol <= now {
-            return "\(name) is past its end of life (\(ISO8601DateFormatter().string(from: eol)))"
+            return "\(name) is past its end of life (\(ISO8601.format(eol)))"
         }
         let regions: [TargetRegion]
         if let region {

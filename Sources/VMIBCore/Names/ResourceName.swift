@@ -15,6 +15,15 @@ public enum ResourceName {
                      allowedInside: "_-.", firstMustBeAlphanumeric: true, forbiddenLast: "-._")
     }
 
+    /// Image template names: Azure's `^[A-Za-z0-9-_.]{1,64}$` (the imageTemplateName path
+    /// parameter, Microsoft.VirtualMachineImages 2025-10-01), so a trailing `-`, `_` or `.` is
+    /// allowed. vmib also asks for a letter or digit first, as it always has: that keeps `.`
+    /// and `..` out of resource ids and names that read as options off the command line.
+    public static func validateTemplate(_ name: String, field: String = "--name") throws {
+        try validate(name, field: field, kind: "image template name", maxLength: 64,
+                     allowedInside: "-_.", firstMustBeAlphanumeric: true, forbiddenLast: "")
+    }
+
     /// Resource group names: 1–90 characters of letters, digits, `_`, `-`, `.`, `(`, `)`;
     /// not ending in `.`.
     public static func validateResourceGroup(_ name: String, field: String = "--resource-group") throws {

@@ -11,7 +11,6 @@ import VMIBService
 /// `run` (202; the operation ends when the run does), POST `cancel`, GET `runOutputs[/name]`.
 enum TemplateRoutes {
     static let path = "/subscriptions/:subscriptionId/resourceGroups/:resourceGroupName/providers/Microsoft.VirtualMachineImages/imageTemplates"
-    static let namePattern = #"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?$"#
     static let fields = ["--name": "imageTemplateName", "--resource-group": "resourceGroupName", "--run-id": "runId"]
 
     static func add(to router: Router<ARMRequestContext>, api: API) {
@@ -121,10 +120,8 @@ enum TemplateRoutes {
         let scope = try ScopeParams.check(request, context, api: api, access: access,
                                           action: "Microsoft.VirtualMachineImages/imageTemplates/\(access == .read ? "read" : "write")",
                                           apiVersions: APIVersion.imageBuilder)
+        // The name rule is the service's (ResourceName.validateTemplate), checked once there.
         let name = try context.parameters.require("imageTemplateName")
-        guard name.range(of: namePattern, options: .regularExpression) != nil else {
-            throw ARMError.invalidParameter("The image template name '\(name)' is invalid: 1-64 letters, digits, '-', '_', '.', starting with a letter or digit.", target: "imageTemplateName")
-        }
         return try templateCall { try api.service.templateKey(resourceGroup: scope.resourceGroup!, name: name, field: "imageTemplateName") }
     }
 
