@@ -157,8 +157,9 @@ public final class GuestVM: @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
                 let p = try Subprocess.spawn(["guestfish", "--", "add-drive-scratch", "16777216", ":", "run"],
+                                             // libguestfs's appliance cache stays where builds find it (/var/tmp).
                                              environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                                                           "LIBGUESTFS_BACKEND": "direct", "TMPDIR": workspace],
+                                                           "LIBGUESTFS_BACKEND": "direct"],
                                              output: workspace + "/probe.log")
                 let status = try await p.wait(deadline: .now + .seconds(60))
                 let seconds = (ContinuousClock.now - start).seconds

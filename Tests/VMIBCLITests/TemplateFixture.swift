@@ -39,7 +39,11 @@ final class TemplateFixture: @unchecked Sendable {
                                          "--os-state", "Generalized", "--publisher", "P", "--offer", "O", "--sku", "S"))
     }
 
-    deinit { ChildProcess.kill9(server) }
+    /// The server stops and the directory goes (work disks, VHDs: a grown disk is a GiB).
+    deinit {
+        ChildProcess.kill9(server)
+        try? FileManager.default.removeItem(at: dir)
+    }
 
     var base: String { "http://127.0.0.1:\(port)" }
 
