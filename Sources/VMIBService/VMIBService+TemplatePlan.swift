@@ -1,5 +1,6 @@
 import Foundation
 import VMIBCore
+import VMIBTransfer
 
 /// What a run of a template will do, worked out before it does it.
 public struct TemplatePlan: Sendable, Codable {
@@ -89,16 +90,9 @@ extension VMIBService {
             }
         }
         return TemplatePlan(template: key.id, buildRegion: t.location, buildTimeoutInMinutes: t.buildTimeoutInMinutes,
-                            source: .init(type: s.type, exact: s.exact, exactVersion: s.exactVersion, url: s.url.map(URLFetcherRedaction.redact),
+                            source: .init(type: s.type, exact: s.exact, exactVersion: s.exactVersion, url: s.url.map(URLFetcher.redacted),
                                           sizeBytes: s.sizeBytes, sha256: s.sha256, cached: cached),
                             customize: steps, distribute: outs, warnings: warnings)
     }
 }
 
-enum URLFetcherRedaction {
-    static func redact(_ url: String) -> String {
-        guard var c = URLComponents(string: url) else { return url }
-        c.query = nil; c.user = nil; c.password = nil
-        return c.string ?? url
-    }
-}

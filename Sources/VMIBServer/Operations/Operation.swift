@@ -18,16 +18,12 @@ public struct Operation: Sendable, Equatable {
 
     /// URL-safe, opaque to clients.
     public var id: String {
-        let text = "\(kind.rawValue)|\(Int(startTime.timeIntervalSince1970 * 1000))|\(version.id)"
-        return Data(text.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        OperationID.encode("\(kind.rawValue)|\(Int(startTime.timeIntervalSince1970 * 1000))|\(version.id)")
     }
 
     public init?(id: String) {
-        var b64 = id.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64) else { return nil }
-        let parts = String(decoding: data, as: UTF8.self).split(separator: "|", maxSplits: 2).map(String.init)
+        guard let text = OperationID.decode(id) else { return nil }
+        let parts = text.split(separator: "|", maxSplits: 2).map(String.init)
         guard parts.count == 3, let kind = Kind(rawValue: parts[0]), let ms = Int(parts[1]),
               let ref = VersionIDParser.parse(parts[2]) else { return nil }
         self.init(kind: kind, version: ref, startTime: Date(timeIntervalSince1970: Double(ms) / 1000))

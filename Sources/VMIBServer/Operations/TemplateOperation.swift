@@ -20,16 +20,12 @@ public struct TemplateOperation: Sendable, Equatable {
 
     /// URL-safe, opaque to clients.
     public var id: String {
-        let text = "tpl|\(kind.rawValue)|\(Int(startTime.timeIntervalSince1970 * 1000))|\(runID ?? "")|\(template.id)"
-        return Data(text.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        OperationID.encode("tpl|\(kind.rawValue)|\(Int(startTime.timeIntervalSince1970 * 1000))|\(runID ?? "")|\(template.id)")
     }
 
     public init?(id: String) {
-        var b64 = id.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64) else { return nil }
-        let parts = String(decoding: data, as: UTF8.self).split(separator: "|", maxSplits: 4, omittingEmptySubsequences: false).map(String.init)
+        guard let text = OperationID.decode(id) else { return nil }
+        let parts = text.split(separator: "|", maxSplits: 4, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5, parts[0] == "tpl", let kind = Kind(rawValue: parts[1]), let ms = Int(parts[2]) else { return nil }
         let p = parts[4].split(separator: "/").map(String.init)
         guard p.count == 8, p[0].lowercased() == "subscriptions", p[2].lowercased() == "resourcegroups",
