@@ -88,6 +88,19 @@ extension TemplateCLISuites {
             #expect(!(try await f.versions().contains("1.0")), "no version was published")
         }
 
+        @Test func autoRunStartsARunWhenTheTemplateIsCreated() async throws {
+            let f = try await TemplateFixture()
+            let body = TemplateFixture.body(customize: [], distribute: [["type": "VHD", "runOutputName": "v"]],
+                                            extra: ["autoRun": ["state": "Enabled"]])
+            let created = try await f.vmib.run("template", "create", "--name", "auto", "--file", try f.templateFile("auto", body))
+            #expect(created.exitCode == 0 && created.stdout.contains("autoRun: run "), "\(created.stdout)\(created.stderr)")
+            let ended = try await waitFor(f, "auto") { $0["runState"] as? String == "Succeeded" }
+            #expect(ended["runState"] as? String == "Succeeded", "\(ended)")
+            // The same body again is unchanged and starts nothing.
+            let again = try await f.vmib.run("template", "create", "--name", "auto", "--file", try f.templateFile("auto", body))
+            #expect(again.exitCode == 0 && !again.stdout.contains("autoRun"), "\(again.stdout)")
+        }
+
         @Test func theBuildTimeoutCoversTheSourceDownload() async throws {
             // A source server that accepts the connection and never answers; one "minute" is 3 s.
             let f = try await TemplateFixture(extraEnvironment: ["VMIB_BUILD_MINUTE_SECONDS": "3"])

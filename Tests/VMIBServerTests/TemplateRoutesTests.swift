@@ -27,6 +27,29 @@ import VMIBTestSupport
         }
     }
 
+    /// Azure's autoRun: Enabled starts a run when the template is created (and updated); the
+    /// 201 already shows it. Disabled, or no autoRun, starts nothing; a bad state is a 400.
+    @Test func autoRunStartsARunOnCreate() async throws {
+        let f = try ServerFixture()
+        defer { f.removeAll() }
+        let t = Self.base
+        @Sendable func body(_ autoRun: String) -> String {
+            Self.body(customize: "[]").replacingOccurrences(of: #""properties":{"#, with: #""properties":{"autoRun":\#(autoRun),"#)
+        }
+        try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
+            let created = try await client.call(.put, "\(t)/auto", body: body(#"{"state":"Enabled"}"#), apiVersion: "2025-10-01")
+            #expect(created.status == 201, "\(created.text)")
+            let status = (created.json["properties"] as? [String: Any])?["lastRunStatus"] as? [String: Any]
+            #expect(status?["runId"] != nil, "\(created.text)")
+            try await Self.waitForRunEnd(client, "\(t)/auto")
+            let off = try await client.call(.put, "\(t)/manual", body: body(#"{"state":"Disabled"}"#), apiVersion: "2025-10-01")
+            #expect(off.status == 201 && (off.json["properties"] as? [String: Any])?["lastRunStatus"] == nil, "\(off.text)")
+            let bad = try await client.call(.put, "\(t)/bad", body: body(#"{"state":"Sometimes"}"#), apiVersion: "2025-10-01")
+            #expect(bad.status == 400 && bad.errorTarget == "properties.autoRun.state", "\(bad.text)")
+            #expect(try await client.call(.get, "\(t)/bad", apiVersion: "2025-10-01").status == 404)
+        }
+    }
+
     @Test func createGetListRunAndDelete() async throws {
         let f = try ServerFixture()
         defer { f.removeAll() }

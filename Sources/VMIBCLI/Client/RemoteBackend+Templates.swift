@@ -105,7 +105,7 @@ extension RemoteBackend {
 
     /// Starts a run; without `wait`, returns it as recorded; with it, polls the run's
     /// operation until it ends and returns the run as it ended.
-    func run(_ key: TemplateKey, wait: Bool) async throws -> TemplateRun {
+    func runTemplate(_ key: TemplateKey, wait: Bool) async throws -> TemplateRun {
         let started = try await templateCall(.post, Self.templatePath(key) + "/run")
         if wait, let url = started.headers["azure-asyncoperation"] {
             while true {

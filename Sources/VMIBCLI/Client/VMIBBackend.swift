@@ -43,6 +43,9 @@ protocol VMIBBackend: Sendable {
     func templateDetails(_ key: TemplateKey) async throws -> TemplateDetails
     func templates(resourceGroup: String?) async throws -> [TemplateDetails]
     func deleteTemplate(_ key: TemplateKey) async throws
+    /// Starts a run: with `wait`, returns it as it ended; else as recorded (it goes on in a
+    /// worker process, or on the server).
+    func runTemplate(_ key: TemplateKey, wait: Bool) async throws -> TemplateRun
     func cancelRun(_ key: TemplateKey) async throws -> TemplateRun
     func runOutputs(_ key: TemplateKey) async throws -> [RunOutput]
     func plan(_ key: TemplateKey) async throws -> TemplatePlan
@@ -67,6 +70,19 @@ extension VMIBService: VMIBBackend {
     func servedRegions() -> (regions: [RegionInfo], topology: String) { (regions(), topology.name) }
 
     func runLogText(_ key: TemplateKey) throws -> String { try runLog(key).text }
+
+    func runTemplate(_ key: TemplateKey, wait: Bool) async throws -> TemplateRun {
+        guard wait else {
+            // A `vmib template run-worker` carries it out, so that this command can return.
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let state = configuration.stateDirectory, topology = configuration.topologyFile
+            return try startRunInBackground(key) { r in
+                [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (topology.map { ["--topology", $0] } ?? [])
+            }
+        }
+        let run = try startRun(key)
+        return run.state == .Running ? try await executeRun(id: run.id) : run
+    }
 }
 
 extension VMIBBackend {

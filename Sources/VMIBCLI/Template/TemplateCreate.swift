@@ -26,8 +26,14 @@ struct TemplateCreate: AsyncParsableCommand {
             }
             values[String(p[..<eq])] = String(p[p.index(after: eq)...])
         }
-        let result = try await service.createTemplate(CreateTemplateRequest(key: key, document: text, parameters: values))
+        var result = try await service.createTemplate(CreateTemplateRequest(key: key, document: text, parameters: values))
         for w in result.warnings { Terminal.warning(w) }
+        // autoRun Enabled: a new template runs at once (a server has started it already).
+        if result.created && result.details.template.autoRun && result.details.lastRun == nil {
+            let run = try await service.runTemplate(key, wait: false)
+            result.details = try await service.templateDetails(key)
+            if global.output != .json { Terminal.out("autoRun: run \(run.id) started") }
+        }
         if global.output == .json { return try TemplateView.print(result.details) }
         Terminal.out(result.created ? "created image template \(key.name)" : "image template \(key.name) exists with this body: unchanged")
         Terminal.out("id: \(key.id)")

@@ -15,22 +15,8 @@ struct TemplateRunCommand: AsyncParsableCommand {
     func run() async throws {
         let backend = try global.backend()
         let key = try template.key(backend)
-        var run: TemplateRun
-        if let remote = backend as? RemoteBackend {
-            // The server carries the run out; --no-wait returns once it is recorded.
-            run = try await remote.run(key, wait: !noWait)
-        } else if noWait {
-            let service = try global.service()
-            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            let state = ServiceConfiguration.stateDirectory(option: global.stateDirectory, environment: ProcessInfo.processInfo.environment)
-            run = try service.startRunInBackground(key) { r in
-                [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (global.topology.map { ["--topology", $0] } ?? [])
-            }
-        } else {
-            let service = try global.service()
-            run = try service.startRun(key)
-            if run.state == .Running { run = try await service.executeRun(id: run.id) }
-        }
+        // Embedded: this process or a worker carries it out; a server carries it out itself.
+        let run = try await backend.runTemplate(key, wait: !noWait)
         if global.output == .json {
             try TemplateView.printJSON(TemplateView.runStatus(run))
         } else {

@@ -16,17 +16,19 @@ public struct ImageTemplate: Sendable, Hashable {
     public var vmProfile: BuildVMProfile
     /// Validators run in the build VM after the customizers.
     public var validation: TemplateValidation
+    /// `autoRun.state` Enabled: a run starts when the template is created or updated.
+    public var autoRun: Bool
     /// The accepted resource body (type, apiVersion, location, tags, identity, properties).
     public var body: JSONValue
 
     public init(name: String, resourceGroup: String, location: String, tags: [String: String], source: TemplateSource,
                 customize: [TemplateCustomizer], distribute: [TemplateDistributor], buildTimeoutInMinutes: Int,
                 errorHandling: ErrorHandling, vmProfile: BuildVMProfile = .init(), validation: TemplateValidation = .init(),
-                body: JSONValue) {
+                autoRun: Bool = false, body: JSONValue) {
         self.name = name; self.resourceGroup = resourceGroup; self.location = location; self.tags = tags
         self.source = source; self.customize = customize; self.distribute = distribute
         self.buildTimeoutInMinutes = buildTimeoutInMinutes; self.errorHandling = errorHandling
-        self.vmProfile = vmProfile; self.validation = validation; self.body = body
+        self.vmProfile = vmProfile; self.validation = validation; self.autoRun = autoRun; self.body = body
     }
 
     public static let defaultBuildTimeoutInMinutes = 240

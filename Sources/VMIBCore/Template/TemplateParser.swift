@@ -41,7 +41,7 @@ public struct TemplateParser {
                                             // read-only properties, present when a template was exported from a GET
                                             "provisioningState", "provisioningError", "lastRunStatus", "exactStagingResourceGroup"]
     /// Accepted but with no effect here.
-    static let inertProperties: Set<String> = ["optimize", "stagingResourceGroup", "autoRun",
+    static let inertProperties: Set<String> = ["optimize", "stagingResourceGroup",
                                                "managedResourceTags", "additionalDataDisks"]
 
     mutating func template(_ body: JSONValue, name: String, resourceGroup: String) throws -> ImageTemplate {
@@ -105,9 +105,20 @@ public struct TemplateParser {
         }
         let profile = try vmProfile(props["vmProfile"])
         let validation = try validation(props["validate"], customize: customize)
+        var autoRun = false
+        if let a = props["autoRun"], a != .null {
+            guard a.objectValue != nil else { throw ProvisioningErrorCode.Other.error("properties.autoRun", "must be an object: {\"state\": \"Enabled\" | \"Disabled\"}") }
+            warnUnknown(a, known: ["state"], at: "properties.autoRun.")
+            if let s = a["state"], s != .null {
+                guard let state = s.stringValue, ["enabled", "disabled"].contains(state.lowercased()) else {
+                    throw ProvisioningErrorCode.Other.error("properties.autoRun.state", "must be one of: Enabled, Disabled")
+                }
+                autoRun = state.lowercased() == "enabled"
+            }
+        }
         return ImageTemplate(name: name, resourceGroup: resourceGroup, location: folded, tags: tags, source: source,
                              customize: customize, distribute: distribute, buildTimeoutInMinutes: timeout,
-                             errorHandling: handling, vmProfile: profile, validation: validation, body: body)
+                             errorHandling: handling, vmProfile: profile, validation: validation, autoRun: autoRun, body: body)
     }
 
     private func onError(_ v: JSONValue?, _ field: String) throws -> OnBuildError {

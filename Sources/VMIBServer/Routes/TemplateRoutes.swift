@@ -13,6 +13,14 @@ enum TemplateRoutes {
     static let path = "/subscriptions/:subscriptionId/resourceGroups/:resourceGroupName/providers/Microsoft.VirtualMachineImages/imageTemplates"
     static let fields = ["--name": "imageTemplateName", "--resource-group": "resourceGroupName", "--run-id": "runId"]
 
+    /// Azure's autoRun: a template whose `autoRun.state` is Enabled runs when it is created or
+    /// updated, as a POST …/run would start it.
+    static func autoRun(_ key: TemplateKey, api: API, context: ARMRequestContext) throws {
+        let run = try templateCall { try api.service.startRun(key) { try TemplateAuthorization.check($0, context: context) } }
+        api.metrics.runStarted()
+        if run.state == .Running { TemplateRunService.carryOut(run.id, api: api) } else { api.metrics.runEnded(state: run.state.rawValue) }
+    }
+
     static func add(to router: Router<ARMRequestContext>, api: API) {
         let one = RouterPath(path + "/:imageTemplateName")
         router.put(one) { request, context -> Response in
@@ -24,11 +32,15 @@ enum TemplateRoutes {
             _ = try body.required(body["properties"], "properties")
             _ = try body.stringMap("tags")
             try Preconditions.check(request, current: (try? api.service.templateDetails(key))?.record.generation)
-            let result = try templateCall {
+            var result = try templateCall {
                 try api.service.createTemplate(CreateTemplateRequest(key: key, document: body.value.text,
                                                                      principal: context.principal?.name)) {
                     try TemplateAuthorization.check($0, context: context)
                 }
+            }
+            if result.created && result.details.template.autoRun {
+                try autoRun(key, api: api, context: context)
+                result.details = try templateCall { try api.service.templateDetails(key) }
             }
             return try json(TemplateJSON.resource(result.details), status: result.created ? .created : .ok,
                             headers: [Preconditions.header(result.details.record.generation)])
@@ -43,10 +55,14 @@ enum TemplateRoutes {
                 try props.object(allowing: ["distribute", "vmProfile"], type: "ImageTemplateUpdateParametersProperties")
             }
             try Preconditions.check(request, current: try templateCall { try api.service.templateDetails(key) }.record.generation)
-            let details = try templateCall {
+            var details = try templateCall {
                 try api.service.updateTemplate(key, patch: body.value, principal: context.principal?.name) {
                     try TemplateAuthorization.check($0, context: context)
                 }
+            }
+            if details.template.autoRun {
+                try autoRun(key, api: api, context: context)
+                details = try templateCall { try api.service.templateDetails(key) }
             }
             return try json(TemplateJSON.resource(details), headers: [Preconditions.header(details.record.generation)])
         }
