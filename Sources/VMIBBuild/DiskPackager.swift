@@ -7,13 +7,13 @@ public enum DiskPackager {
     /// - Returns: the VHD's size in bytes.
     @discardableResult
     public static func fixedVHD(from raw: String, to destination: String) async throws -> Int64 {
-        let size = (try FileManager.default.attributesOfItem(atPath: raw)[.size] as? NSNumber)?.int64Value ?? 0
+        let size = ImageBuilder.fileSize(raw)
         let aligned = (size + (1 << 20) - 1) / (1 << 20) * (1 << 20)
         if aligned != size { try await Subprocess.run(["truncate", "-s", String(aligned), raw]) }
         try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let temp = destination + ".partial"
         try await Subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "vpc", "-o", "subformat=fixed,force_size=on", raw, temp])
         guard rename(temp, destination) == 0 else { throw BuildError(.tool, "cannot move the VHD to \(destination)") }
-        return (try FileManager.default.attributesOfItem(atPath: destination)[.size] as? NSNumber)?.int64Value ?? 0
+        return ImageBuilder.fileSize(destination)
     }
 }

@@ -27,7 +27,6 @@ public final class GuestVM: @unchecked Sendable {
     /// How the appliance came up: what the run's log records.
     public struct Started: Sendable {
         public var kernel: String
-        public var acceleration: BuildHost.Acceleration
         public var seconds: Double
     }
 
@@ -37,7 +36,6 @@ public final class GuestVM: @unchecked Sendable {
     private enum Stop: Int { case none = 0, timedOut = 1, canceled = 2 }
     private let stop = Atomic<Int>(0)
     private let deadline: ContinuousClock.Instant?
-    private let acceleration: BuildHost.Acceleration
     private let wrapper: String
 
     /// Prepares (does not start) a VM for `disk`, a raw disk image.
@@ -47,7 +45,6 @@ public final class GuestVM: @unchecked Sendable {
         self.g = g
         self.pidFile = workspace + "/vm.pid"
         self.deadline = deadline
-        self.acceleration = spec.acceleration
         // Errors are read with guestfs_last_error and reported by vmib, not printed by libguestfs.
         guestfs_set_error_handler(g, { _, _, _ in }, nil)
         // The wrapper lives at a short path: libguestfs 1.48 corrupts its heap in
@@ -97,7 +94,7 @@ public final class GuestVM: @unchecked Sendable {
             defer { guestfs_free_utsname(u) }
             return "\(String(cString: u.pointee.uts_sysname)) \(String(cString: u.pointee.uts_release)) \(String(cString: u.pointee.uts_machine))"
         }
-        return Started(kernel: kernel, acceleration: acceleration, seconds: (ContinuousClock.now - start).seconds)
+        return Started(kernel: kernel, seconds: (ContinuousClock.now - start).seconds)
     }
 
     /// Runs `body` on the VM's thread; a deadline or a cancel kills qemu and ends it.

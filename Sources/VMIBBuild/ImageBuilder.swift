@@ -203,7 +203,5 @@ extension ImageBuilder {
         return max(32, total >> 20) + 16
     }
 
-    static func fileSize(_ path: String) -> Int64 {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
-    }
+    static func fileSize(_ path: String) -> Int64 { RunCheckpoint.size(of: path) ?? 0 }
 }

@@ -49,8 +49,7 @@ extension ChildProcess {
         // posix_spawn, not Foundation's Process: Process.run on Linux (Swift 6.3.1) over-reads a
         // dirent of /proc/self/fd and crashes now and then in a process with many descriptors
         // (swift-corelibs-foundation PR #5472), as this test process has; seen here twice.
-        let exe = arguments[0].hasPrefix("/") ? arguments[0] : (ExecutableLookup.find(arguments[0]) ?? arguments[0])
-        let p = try Subprocess.spawn([exe] + arguments.dropFirst(), environment: environment, output: out.path, errors: err.path)
+        let p = try Subprocess.spawn(arguments, environment: environment, output: out.path, errors: err.path)
         let status = (try? await p.wait()) ?? -1
         return Output(status: status,
                       stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",

@@ -13,12 +13,19 @@ enum TemplateRoutes {
     static let path = "/subscriptions/:subscriptionId/resourceGroups/:resourceGroupName/providers/Microsoft.VirtualMachineImages/imageTemplates"
     static let fields = ["--name": "imageTemplateName", "--resource-group": "resourceGroupName", "--run-id": "runId"]
 
-    /// Azure's autoRun: a template whose `autoRun.state` is Enabled runs when it is created or
-    /// updated, as a POST …/run would start it.
-    static func autoRun(_ key: TemplateKey, api: API, context: ARMRequestContext) throws {
+    /// Starts a run of `key` for the caller: POST …/run, and Azure's autoRun (a template whose
+    /// `autoRun.state` is Enabled runs when it is created or updated).
+    @discardableResult
+    static func startRun(_ key: TemplateKey, api: API, context: ARMRequestContext) throws -> TemplateRun {
         let run = try templateCall { try api.service.startRun(key) { try TemplateAuthorization.check($0, context: context) } }
         api.metrics.runStarted()
-        if run.state == .Running { TemplateRunService.carryOut(run.id, api: api) } else { api.metrics.runEnded(state: run.state.rawValue) }
+        if run.state == .Running {
+            // The server's TemplateRunService builds it; the operation reads its progress from the store.
+            TemplateRunService.carryOut(run.id, api: api)
+        } else {
+            api.metrics.runEnded(state: run.state.rawValue)
+        }
+        return run
     }
 
     static func add(to router: Router<ARMRequestContext>, api: API) {
@@ -39,7 +46,7 @@ enum TemplateRoutes {
                 }
             }
             if result.created && result.details.template.autoRun {
-                try autoRun(key, api: api, context: context)
+                try startRun(key, api: api, context: context)
                 result.details = try templateCall { try api.service.templateDetails(key) }
             }
             return try json(TemplateJSON.resource(result.details), status: result.created ? .created : .ok,
@@ -61,7 +68,7 @@ enum TemplateRoutes {
                 }
             }
             if details.template.autoRun {
-                try autoRun(key, api: api, context: context)
+                try startRun(key, api: api, context: context)
                 details = try templateCall { try api.service.templateDetails(key) }
             }
             return try json(TemplateJSON.resource(details), headers: [Preconditions.header(details.record.generation)])
@@ -86,14 +93,7 @@ enum TemplateRoutes {
         }
         router.post(RouterPath(path + "/:imageTemplateName/run")) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .write)
-            let run = try templateCall { try api.service.startRun(key) { try TemplateAuthorization.check($0, context: context) } }
-            api.metrics.runStarted()
-            if run.state == .Running {
-                // The server's TemplateRunService builds it; the operation reads its progress from the store.
-                TemplateRunService.carryOut(run.id, api: api)
-            } else {
-                api.metrics.runEnded(state: run.state.rawValue)
-            }
+            let run = try startRun(key, api: api, context: context)
             let op = TemplateOperation(kind: .run, template: key, runID: run.id)
             return ARMResponse.empty(.accepted, headers: headers(for: op, request: request, api: api))
         }
