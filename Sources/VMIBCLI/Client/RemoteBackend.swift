@@ -1,5 +1,6 @@
 import Foundation
 import VMIBCore
+import VMIBReplication
 import VMIBService
 import VMIBTransfer
 
@@ -266,15 +267,26 @@ struct RemoteBackend: VMIBBackend {
         return try decodeVersion(try await call(.post, ref.id + "/deprecate", body: .object(m))).version
     }
 
-    /// Asks the server's controller to try the version's failed replicas again.
-    func requeueFailed(_ ref: VersionRef) async throws {
-        _ = try await call(.post, ref.id + "/reconcile")
+    /// The server's controller does the work; this polls the version until its desired
+    /// state is reached (or a region failed).
+    func replicate(_ ref: VersionRef, requeueFailed: Bool, progress: LiveProgress) async throws -> ReplicationEnd {
+        if requeueFailed {
+            if try await details(ref).version.provisioningState == .Deleting {
+                // An interrupted delete: the server's controller finishes it.
+                try await waitUntilGone(ref)
+                return .deleted
+            }
+            // Asks the server's controller to try the version's failed replicas again.
+            _ = try await call(.post, ref.id + "/reconcile")
+        }
+        return .settled(try await waitForReplication(ref))
     }
 
     /// Asks the server's controller to check the version's Completed replicas (`deep`: and
-    /// re-hash them); it re-makes the damaged ones.
-    func requestVerification(_ ref: VersionRef, deep: Bool) async throws {
+    /// re-hash them); it re-makes the damaged ones on its pass, which this follows.
+    func verify(_ ref: VersionRef, deep: Bool, progress: LiveProgress) async throws -> (findings: [ScrubFinding]?, end: ReplicationEnd) {
         _ = try await call(.post, ref.id + "/verify", query: deep ? "&deep=true" : "")
+        return (nil, try await replicate(ref, requeueFailed: false, progress: progress))
     }
 
     func servedRegions() async throws -> (regions: [RegionInfo], topology: String) {
@@ -304,7 +316,7 @@ struct RemoteBackend: VMIBBackend {
     }
 
     /// DELETE (202), then polls until the version is gone. `force`: `forceDeletion=true`.
-    func deleteVersion(_ ref: VersionRef, force: Bool, ifMatch: Int64? = nil) async throws {
+    func deleteVersion(_ ref: VersionRef, force: Bool, ifMatch: Int64?) async throws {
         _ = try await details(ref)
         _ = try await call(.delete, ref.id, query: force ? "&forceDeletion=true" : "", ifMatch: ifMatch)
         try await waitUntilGone(ref)

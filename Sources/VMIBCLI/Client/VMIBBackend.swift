@@ -1,5 +1,6 @@
 import Foundation
 import VMIBCore
+import VMIBReplication
 import VMIBService
 
 /// What the gallery, image and version commands need of vmib: the embedded service (this
@@ -31,6 +32,18 @@ protocol VMIBBackend: Sendable {
     func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) async throws -> RollbackEntry
     func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry]
     func deprecate(_ ref: VersionRef, state: String, replacement: String?) async throws -> ImageVersion
+    /// Deletes a version (its replicas in every region, then the record) and returns when it
+    /// is gone. `force`: even while it is the target of the latest rollback.
+    func deleteVersion(_ ref: VersionRef, force: Bool, ifMatch: Int64?) async throws
+
+    /// Brings a version to its desired state: embedded, the controller runs here (`progress`
+    /// shows it); against a server, its controller does the work and this polls. With
+    /// `requeueFailed`, failed replicas are tried again and an interrupted delete finishes.
+    func replicate(_ ref: VersionRef, requeueFailed: Bool, progress: LiveProgress) async throws -> ReplicationEnd
+    /// Re-verifies the version's Completed replicas and re-makes the missing or corrupt ones.
+    /// What each check found comes back when the checks ran here (embedded); a server's
+    /// controller checks on its own pass, and then only the version's end state is known.
+    func verify(_ ref: VersionRef, deep: Bool, progress: LiveProgress) async throws -> (findings: [ScrubFinding]?, end: ReplicationEnd)
 
     /// The regions served and the topology's name.
     func servedRegions() async throws -> (regions: [RegionInfo], topology: String)
@@ -53,7 +66,42 @@ protocol VMIBBackend: Sendable {
     func runLogText(_ key: TemplateKey) async throws -> String
 }
 
+/// How a version's replication ended, for a command to report.
+enum ReplicationEnd: Sendable {
+    /// The version was being deleted, and that delete finished.
+    case deleted
+    /// Every region is Completed or Failed: the version as it then is.
+    case settled(VersionDetails)
+}
+
 extension VMIBService: VMIBBackend {
+    func deleteVersion(_ ref: VersionRef, force: Bool, ifMatch: Int64?) async throws {
+        try beginDelete(ref, force: force, ifMatch: ifMatch)
+        try await purge(ref)
+    }
+
+    func replicate(_ ref: VersionRef, requeueFailed: Bool, progress: LiveProgress) async throws -> ReplicationEnd {
+        if try details(ref).version.provisioningState == .Deleting {
+            // An interrupted delete: finish it.
+            try await purge(ref)
+            return .deleted
+        }
+        let outcome = try await progress.watch(self, ref) {
+            try await self.reconcile(ref, requeueFailed: requeueFailed, observer: progress)
+        }
+        var settled = try details(ref)
+        settled.version.provisioningState = outcome.state
+        settled.status = outcome.status
+        return .settled(settled)
+    }
+
+    func verify(_ ref: VersionRef, deep: Bool, progress: LiveProgress) async throws -> (findings: [ScrubFinding]?, end: ReplicationEnd) {
+        let report = try await progress.watch(self, ref) {
+            try await self.verify(ref, deep: deep, observer: progress)
+        }
+        return (report.findings, .settled(try details(ref)))
+    }
+
     func latestVersion(of image: ImageRef, region: String?) throws -> ImageVersion { try latest(of: image, region: region) }
 
     func resolveVersion(_ image: ImageRef, version: String, region: String?) throws -> (version: ImageVersion, warning: String?) {

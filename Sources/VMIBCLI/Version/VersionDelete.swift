@@ -14,12 +14,7 @@ struct VersionDelete: AsyncParsableCommand {
     func run() async throws {
         let backend = try global.backend()
         let ref = try version.ref(backend)
-        if let remote = backend as? RemoteBackend {
-            try await remote.deleteVersion(ref, force: force, ifMatch: ifMatch)
-        } else if let service = backend as? VMIBService {
-            try service.beginDelete(ref, force: force, ifMatch: ifMatch)
-            try await service.purge(ref)
-        }
+        try await backend.deleteVersion(ref, force: force, ifMatch: ifMatch)
         if global.output == .json { return try JSONOutput.print(["deleted": ref.id]) }
         Terminal.out("deleted version \(ref.version) of \(ref.image.gallery.gallery)/\(ref.image.image) and its replicas in every region")
     }

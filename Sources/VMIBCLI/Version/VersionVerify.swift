@@ -21,26 +21,20 @@ struct VersionVerify: AsyncParsableCommand {
     func run() async throws {
         let backend = try global.backend()
         let ref = try version.ref(backend)
-        guard let service = backend as? VMIBService else {
-            guard let remote = backend as? RemoteBackend else { return }
-            // The server's controller checks and re-makes; this follows it like `version wait`.
-            try await remote.requestVerification(ref, deep: deep)
-            return try await ReplicationRun.follow(remote, ref, requeueFailed: false, output: global.output)
+        let (checked, end) = try await backend.verify(ref, deep: deep, progress: LiveProgress())
+        // A server's controller checked on its own pass: report it like `version wait`.
+        guard let findings = checked, case .settled(let details) = end else {
+            return try await ReplicationRun.report(end, backend, ref, output: global.output)
         }
-        let progress = LiveProgress()
-        let report = try await progress.watch(service, ref) {
-            try await service.verify(ref, deep: deep, observer: progress)
-        }
-        let details = try service.details(ref)
         if global.output == .json {
-            try JSONOutput.print(VerifyView(checks: report.findings.map(VerifyView.Check.init),
+            try JSONOutput.print(VerifyView(checks: findings.map(VerifyView.Check.init),
                                             version: VersionView(details.version, details: details)))
         } else {
-            Terminal.out(Self.table(report.findings))
+            Terminal.out(Self.table(findings))
             Terminal.out("version \(ref.version) of \(ref.image.gallery.gallery)/\(ref.image.image): provisioningState \(details.version.provisioningState.rawValue)")
             Terminal.out(StatusTable.render(details.status))
         }
-        let unchecked = report.findings.filter { if case .unchecked = $0.result { true } else { false } }
+        let unchecked = findings.filter { if case .unchecked = $0.result { true } else { false } }
         let unrepaired = details.status.summary.filter { $0.state != .Completed }
         if !unchecked.isEmpty || !unrepaired.isEmpty {
             let parts = unchecked.map { "\($0.region) replica \($0.index) not checked" }
