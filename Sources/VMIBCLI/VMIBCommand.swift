@@ -1,34 +1,35 @@
 import ArgumentParser
 
-/// `vmib`: the command-line tool. Embedded by default: it works on the state directory of
-/// this machine and runs the replication itself.
-public struct VMIBCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "vmib",
-        abstract: "Build VM images and replicate gallery image versions across regions.",
-        discussion: """
-            Exit codes: 0 success, 1 the operation ran and failed (e.g. a region failed), \
-            2 bad input or refusal (nothing was changed).
-            """,
-        subcommands: [RegionsCommand.self, GalleryCommand.self, ImageCommand.self, VersionCommand.self, TemplateCommand.self, ServeCommand.self,
-                      BuildVMCommand.self])
-
-    public init() {}
+/// `vmib`'s command tree: the root command (in the `vmib` executable, which adds `serve`,
+/// so that this library does not link the HTTP server) takes these as its subcommands.
+/// Embedded by default: the commands work on the state directory of this machine and run
+/// the replication themselves.
+public enum VMIBCommands {
+    public static let name = "vmib"
+    public static let abstract = "Build VM images and replicate gallery image versions across regions."
+    public static let discussion = """
+        Exit codes: 0 success, 1 the operation ran and failed (e.g. a region failed), \
+        2 bad input or refusal (nothing was changed).
+        """
+    /// Every command but `serve`.
+    public static let subcommands: [any ParsableCommand.Type] = [
+        RegionsCommand.self, GalleryCommand.self, ImageCommand.self, VersionCommand.self, TemplateCommand.self, BuildVMCommand.self,
+    ]
 }
 
-/// Runs `vmib` with these arguments and returns the process exit code.
+/// Runs a `vmib` root command with these arguments and returns the process exit code.
 public enum VMIBMain {
-    public static func run(_ arguments: [String]) async -> Int32 {
+    public static func run(_ root: any ParsableCommand.Type, _ arguments: [String]) async -> Int32 {
         let command: any ParsableCommand
         do {
-            command = try VMIBCommand.parseAsRoot(arguments)
+            command = try root.parseAsRoot(arguments)
         } catch {
-            let code = VMIBCommand.exitCode(for: error)
+            let code = root.exitCode(for: error)
             if code == .success {
-                print(VMIBCommand.fullMessage(for: error))
+                print(root.fullMessage(for: error))
                 return 0
             }
-            Terminal.error(VMIBCommand.message(for: error).components(separatedBy: "\n").first ?? "\(error)")
+            Terminal.error(root.message(for: error).components(separatedBy: "\n").first ?? "\(error)")
             return 2
         }
         do {
@@ -45,13 +46,13 @@ public enum VMIBMain {
             let failure = CLIFailure(error)
             if !failure.isOurs {
                 // Errors of the argument parser itself: help for a command group, validation.
-                let code = VMIBCommand.exitCode(for: error)
+                let code = root.exitCode(for: error)
                 if code == .success {
-                    print(VMIBCommand.fullMessage(for: error))
+                    print(root.fullMessage(for: error))
                     return 0
                 }
                 if code == .validationFailure {
-                    Terminal.error(VMIBCommand.message(for: error))
+                    Terminal.error(root.message(for: error))
                     return 2
                 }
             }

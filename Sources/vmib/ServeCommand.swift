@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VMIBCLI
 import VMIBServer
 import VMIBService
 

@@ -1,4 +1,12 @@
+import ArgumentParser
 import Foundation
 import VMIBCLI
 
-exit(await VMIBMain.run(Array(CommandLine.arguments.dropFirst())))
+/// `vmib`: the command-line tool, with `serve` (the only command that links the HTTP server).
+struct VMIBCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: VMIBCommands.name, abstract: VMIBCommands.abstract, discussion: VMIBCommands.discussion,
+        subcommands: VMIBCommands.subcommands + [ServeCommand.self])
+}
+
+exit(await VMIBMain.run(VMIBCommand.self, Array(CommandLine.arguments.dropFirst())))

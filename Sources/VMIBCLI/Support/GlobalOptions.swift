@@ -90,7 +90,7 @@ struct GlobalOptions: ParsableArguments {
 
 /// The options of `vmib serve`, which works on the local state directory and has a
 /// `--token-file` of its own (the tokens it accepts).
-struct ServeStateOptions: ParsableArguments {
+public struct ServeStateOptions: ParsableArguments {
     @Option(name: .customLong("state-dir"), help: "State directory (default: $VMIB_STATE_DIR or ~/.vmib).")
     var stateDirectory: String?
 
@@ -100,7 +100,9 @@ struct ServeStateOptions: ParsableArguments {
     @Option(name: .customLong("output"), help: "Output format: table or json.")
     var output: OutputFormat = .table
 
-    func service(outputRoots: [String]? = nil, sourceRoots: [String]? = nil) throws -> VMIBService {
+    public init() {}
+
+    public func service(outputRoots: [String]? = nil, sourceRoots: [String]? = nil) throws -> VMIBService {
         try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology, outputRoots: outputRoots,
                                           sourceRoots: sourceRoots, servesOthers: true)
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where output goes, and whether a person is watching (live redraws) or a script (plain lines).
-enum Terminal {
+public enum Terminal {
     static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb" }
 
     static func error(_ message: String) {
@@ -12,7 +12,7 @@ enum Terminal {
         FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
     }
 
-    static func out(_ text: String) {
+    public static func out(_ text: String) {
         FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 }
