@@ -30,6 +30,9 @@ let package = Package(
         .systemLibrary(name: "CGuestfs", path: "Sources/CGuestfs", pkgConfig: "libguestfs",
                        providers: [.apt(["libguestfs-dev"])]),
         .target(name: "VMIBCore", swiftSettings: swiftSettings),
+        // The wire contract: resources in Azure's shape and request bodies, Codable, one
+        // rendering that the server's routes, the CLI's client and its --output json share.
+        .target(name: "VMIBWire", dependencies: ["VMIBCore"], swiftSettings: swiftSettings),
         .target(name: "VMIBStore",
                 dependencies: ["VMIBCore", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: swiftSettings),
@@ -46,7 +49,7 @@ let package = Package(
                 dependencies: ["VMIBCore", "VMIBStore", "VMIBTransfer", "VMIBReplication", "VMIBBuild"],
                 swiftSettings: swiftSettings),
         .target(name: "VMIBServer",
-                dependencies: ["VMIBService", "VMIBCore",
+                dependencies: ["VMIBService", "VMIBCore", "VMIBWire",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdTLS", package: "hummingbird"),
                                .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -60,7 +63,7 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
         .target(name: "VMIBCLI",
-                dependencies: ["VMIBService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                dependencies: ["VMIBService", "VMIBWire", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: swiftSettings),
         // The executable adds `serve` to the CLI's commands: only it links the HTTP server.
         .executableTarget(name: "vmib",

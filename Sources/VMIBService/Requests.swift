@@ -69,9 +69,3 @@ public struct RegionInfo: Sendable, Codable, Hashable {
     public var limits: RegionLimits
 }
 
-/// A version with its replicas and the status derived from them.
-public struct VersionDetails: Sendable {
-    public var version: ImageVersion
-    public var replicas: [Replica]
-    public var status: ReplicationStatus
-}

@@ -3,6 +3,7 @@ import VMIBCore
 import VMIBReplication
 import VMIBService
 import VMIBTransfer
+import VMIBWire
 
 /// The commands' backend over HTTP: Azure Resource Manager requests to `vmib serve`, through
 /// libcurl. Resources come back with `properties.vmib` (vmib's own record), so the commands
@@ -48,37 +49,21 @@ struct RemoteBackend: VMIBBackend {
         return CLIFailure(message: text, exitCode: (400..<500).contains(r.status) ? 2 : 1)
     }
 
-    static let decoder: JSONDecoder = {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            if let date = ISO8601.date(from: text) { return date }
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date: \(text)"))
-        }
-        return d
-    }()
-
-    private struct Envelope<T: Decodable>: Decodable { struct P: Decodable { var vmib: T }; var properties: P }
-    private struct ListOf<T: Decodable>: Decodable { var value: [Envelope<T>] }
-    private struct VersionEnvelope: Decodable {
-        struct P: Decodable { struct X: Decodable { var version: ImageVersion; var replicas: [Replica]? }; var vmib: X }
-        var properties: P
-    }
-
     /// The answer's body as `T`; a body that is not one is a failure (exit 1) naming why.
     static func answer<T: Decodable>(_ type: T.Type, _ r: JSONRequest.Response) throws -> T {
-        do { return try decoder.decode(T.self, from: r.body) } catch {
+        do { return try WireJSON.decoder.decode(T.self, from: r.body) } catch {
             throw CLIFailure(message: "unexpected answer from the server: \(error)", exitCode: 1)
         }
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ r: JSONRequest.Response) throws -> T {
-        try Self.answer(Envelope<T>.self, r).properties.vmib
+    /// vmib's record of a resource the server rendered for the API (`properties.vmib`).
+    static func record<T>(_ value: T?) throws -> T {
+        guard let value else { throw CLIFailure(message: "unexpected answer from the server: no properties.vmib record", exitCode: 1) }
+        return value
     }
 
-    func decodeList<T: Decodable>(_ type: T.Type, _ r: JSONRequest.Response) throws -> [T] {
-        try Self.answer(ListOf<T>.self, r).value.map(\.properties.vmib)
-    }
+    func gallery(_ r: JSONRequest.Response) throws -> Gallery { try Self.record(try Self.answer(GalleryResource.self, r).properties.vmib) }
+    func image(_ r: JSONRequest.Response) throws -> ImageDefinition { try Self.record(try Self.answer(ImageResource.self, r).properties.vmib) }
 
     func path(_ g: GalleryRef) -> String { g.id }
 
@@ -92,15 +77,15 @@ struct RemoteBackend: VMIBBackend {
         var props: [(key: String, value: JSONValue)] = []
         if let description { props.append(("description", .string(description))) }
         let body = JSONValue.object([("location", .string(try await homeLocation())), ("properties", .object(props))])
-        return try decode(Gallery.self, try await call(.put, ref.id, body: body))
+        return try gallery(try await call(.put, ref.id, body: body))
     }
 
-    func gallery(_ ref: GalleryRef) async throws -> Gallery { try decode(Gallery.self, try await call(.get, ref.id)) }
+    func gallery(_ ref: GalleryRef) async throws -> Gallery { try gallery(try await call(.get, ref.id)) }
 
     func galleries(resourceGroup: String?) async throws -> [Gallery] {
         let path = resourceGroup.map { "/subscriptions/\(subscription)/resourceGroups/\($0)/providers/Microsoft.Compute/galleries" }
             ?? "/subscriptions/\(subscription)/providers/Microsoft.Compute/galleries"
-        return try decodeList(Gallery.self, try await call(.get, path))
+        return try Self.answer(ARMList<GalleryResource>.self, try await call(.get, path)).value.map { try Self.record($0.properties.vmib) }
     }
 
     func deleteGallery(_ ref: GalleryRef) async throws {
@@ -118,13 +103,13 @@ struct RemoteBackend: VMIBBackend {
         ]
         if let d = r.description { props.append(("description", .string(d))) }
         let body = JSONValue.object([("location", .string(try await homeLocation())), ("properties", .object(props))])
-        return try decode(ImageDefinition.self, try await call(.put, r.ref.id, body: body))
+        return try image(try await call(.put, r.ref.id, body: body))
     }
 
-    func image(_ ref: ImageRef) async throws -> ImageDefinition { try decode(ImageDefinition.self, try await call(.get, ref.id)) }
+    func image(_ ref: ImageRef) async throws -> ImageDefinition { try image(try await call(.get, ref.id)) }
 
     func images(in gallery: GalleryRef) async throws -> [ImageDefinition] {
-        try decodeList(ImageDefinition.self, try await call(.get, gallery.id + "/images"))
+        try Self.answer(ARMList<ImageResource>.self, try await call(.get, gallery.id + "/images")).value.map { try Self.record($0.properties.vmib) }
     }
 
     func deleteImage(_ ref: ImageRef) async throws {
@@ -214,19 +199,16 @@ struct RemoteBackend: VMIBBackend {
     }
 
     func versions(of image: ImageRef) async throws -> [ImageVersion] {
-        let r = try await call(.get, image.id + "/versions")
-        struct L: Decodable { var value: [VersionEnvelope] }
-        return try Self.answer(L.self, r).value.map(\.properties.vmib.version)
+        try Self.answer(ARMList<VersionResource>.self, try await call(.get, image.id + "/versions")).value
+            .map { try Self.record($0.details).version }
     }
 
     func details(_ ref: VersionRef) async throws -> VersionDetails {
-        let d = try decodeVersion(try await call(.get, ref.id, query: "&$expand=ReplicationStatus"))
-        return VersionDetails(version: d.version, replicas: d.replicas ?? [])
+        try decodeVersion(try await call(.get, ref.id, query: "&$expand=ReplicationStatus"))
     }
 
-    private func decodeVersion(_ r: JSONRequest.Response) throws -> (version: ImageVersion, replicas: [Replica]?) {
-        let x = try Self.answer(VersionEnvelope.self, r).properties.vmib
-        return (x.version, x.replicas)
+    private func decodeVersion(_ r: JSONRequest.Response) throws -> VersionDetails {
+        try Self.record(try Self.answer(VersionResource.self, r).details)
     }
 
     // MARK: latest, rollback (vmib's own routes beside Azure's)
@@ -237,9 +219,9 @@ struct RemoteBackend: VMIBBackend {
 
     func resolveVersion(_ image: ImageRef, version: String, region: String?) async throws -> (version: ImageVersion, warning: String?) {
         let r = try await call(.get, image.id + "/resolve", query: "&version=\(Self.query(version))" + (region.map { "&region=\(Self.query($0))" } ?? ""))
-        struct R: Decodable { var version: VersionEnvelope; var warning: String? }
+        struct R: Decodable { var version: VersionResource; var warning: String? }
         let x = try Self.answer(R.self, r)
-        return (x.version.properties.vmib.version, x.warning)
+        return (try Self.record(x.version.details).version, x.warning)
     }
 
     /// The server records its caller (the token's principal) as who rolled back.
@@ -252,9 +234,7 @@ struct RemoteBackend: VMIBBackend {
     }
 
     func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry] {
-        let r = try await call(.get, image.id + "/rollbackHistory")
-        struct L: Decodable { var value: [RollbackEntry] }
-        return try Self.answer(L.self, r).value
+        try Self.answer(ARMList<RollbackEntry>.self, try await call(.get, image.id + "/rollbackHistory")).value
     }
 
     static func query(_ s: String) -> String {

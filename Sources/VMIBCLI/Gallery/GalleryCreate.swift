@@ -1,5 +1,6 @@
 import ArgumentParser
 import VMIBService
+import VMIBWire
 
 struct GalleryCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a gallery.")
@@ -11,7 +12,7 @@ struct GalleryCreate: AsyncParsableCommand {
         let service = try global.backend()
         let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name, field: "--name")
         let g = try await service.createGallery(ref, description: description)
-        if global.output == .json { return try JSONOutput.print(GalleryView(g)) }
+        if global.output == .json { return try JSONOutput.print(GalleryResource(g, for: .cli)) }
         Terminal.out("created gallery \(g.ref.gallery) (\(g.ref.id))")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VMIBCore
+import VMIBWire
 import VMIBService
 
 struct ImageCreate: AsyncParsableCommand {
@@ -20,7 +21,7 @@ struct ImageCreate: AsyncParsableCommand {
         let image = try await service.createImage(ImageRequest(
             ref: try parent.ref(service).image(name), osType: osType, osState: osState,
             hyperVGeneration: hyperVGeneration, publisher: publisher, offer: offer, sku: sku, description: description))
-        if global.output == .json { return try JSONOutput.print(ImageView(image)) }
+        if global.output == .json { return try JSONOutput.print(ImageResource(image, for: .cli)) }
         Terminal.out("created image definition \(image.ref.image) (\(image.ref.id))")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VMIBService
+import VMIBWire
 
 struct ImageLatest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct ImageLatest: AsyncParsableCommand {
     func run() async throws {
         let service = try global.backend()
         let v = try await service.latestVersion(of: try image.ref(service), region: region)
-        if global.output == .json { return try JSONOutput.print(VersionView(v)) }
+        if global.output == .json { return try JSONOutput.print(VersionResource(v, for: .cli)) }
         Terminal.out(v.ref.version.description)
     }
 }

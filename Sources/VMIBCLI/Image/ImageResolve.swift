@@ -1,5 +1,6 @@
 import ArgumentParser
 import VMIBService
+import VMIBWire
 
 struct ImageResolve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct ImageResolve: AsyncParsableCommand {
         let service = try global.backend()
         let r = try await service.resolveVersion(try image.ref(service), version: version, region: region)
         if let warning = r.warning { Terminal.warning(warning) }
-        if global.output == .json { return try JSONOutput.print(VersionView(r.version)) }
+        if global.output == .json { return try JSONOutput.print(VersionResource(r.version, for: .cli)) }
         Terminal.out(r.version.ref.id)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VMIBService
+import VMIBWire
 
 struct ImageShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show an image definition.")
@@ -10,7 +11,7 @@ struct ImageShow: AsyncParsableCommand {
     func run() async throws {
         let service = try global.backend()
         let image = try await service.image(try parent.ref(service).image(name))
-        if global.output == .json { return try JSONOutput.print(ImageView(image)) }
+        if global.output == .json { return try JSONOutput.print(ImageResource(image, for: .cli)) }
         let versions = try await service.versions(of: image.ref)
         Terminal.out("""
             image \(image.ref.image)

@@ -1,4 +1,5 @@
 import VMIBCore
+import VMIBWire
 import VMIBService
 
 /// Follows a version's replication with live progress, prints the outcome and fails the
@@ -23,7 +24,7 @@ enum ReplicationRun {
 
     static func show(_ backend: any VMIBBackend, _ ref: VersionRef, output: OutputFormat) async throws {
         let details = try await backend.details(ref)
-        if output == .json { return try JSONOutput.print(VersionView(details.version, details: details)) }
+        if output == .json { return try JSONOutput.print(VersionResource(details.version, for: .cli, details: details)) }
         Terminal.out("version \(ref.version) of \(ref.image.gallery.gallery)/\(ref.image.image): provisioningState \(details.version.provisioningState.rawValue)")
         Terminal.out(StatusTable.render(details.status))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VMIBService
+import VMIBWire
 
 struct VersionDeprecate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,7 @@ struct VersionDeprecate: AsyncParsableCommand {
     func run() async throws {
         let backend = try global.backend()
         let v = try await backend.deprecate(try version.ref(backend), state: state, replacement: replacement)
-        if global.output == .json { return try JSONOutput.print(VersionView(v)) }
+        if global.output == .json { return try JSONOutput.print(VersionResource(v, for: .cli)) }
         Terminal.out("version \(v.ref.version) is \(v.lifecycle.state.rawValue)" + (v.lifecycle.replacement.map { "; replacement \($0)" } ?? ""))
     }
 }

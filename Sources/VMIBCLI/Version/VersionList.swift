@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VMIBCore
+import VMIBWire
 import VMIBService
 
 struct VersionList: AsyncParsableCommand {
@@ -11,7 +12,7 @@ struct VersionList: AsyncParsableCommand {
     func run() async throws {
         let service = try global.backend()
         let versions = try await service.versions(of: try image.ref(service))
-        if global.output == .json { return try JSONOutput.print(versions.map { VersionView($0) }) }
+        if global.output == .json { return try JSONOutput.print(versions.map { VersionResource($0, for: .cli) }) }
         var t = Table("VERSION", "STATE", "PROVISIONING", "REGIONS", "REPLICAS", "EXCLUDED", "END OF LIFE", "SIZE")
         for v in versions {
             let p = v.publishingProfile

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VMIBCore
+import VMIBWire
 import VMIBService
 
 struct VersionShow: AsyncParsableCommand {
@@ -17,7 +18,7 @@ struct VersionShow: AsyncParsableCommand {
         let details = try await service.details(try version.ref(service))
         let v = details.version
         if global.output == .json {
-            return try JSONOutput.print(VersionView(v, details: replicationStatus || replicas ? details : nil,
+            return try JSONOutput.print(VersionResource(v, for: .cli, details: replicationStatus || replicas ? details : nil,
                                                     includeReplicas: replicas))
         }
         Terminal.out("""

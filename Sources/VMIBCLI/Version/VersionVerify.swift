@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VMIBCore
+import VMIBWire
 import VMIBReplication
 import VMIBService
 
@@ -28,7 +29,7 @@ struct VersionVerify: AsyncParsableCommand {
         }
         if global.output == .json {
             try JSONOutput.print(VerifyView(checks: findings.map(VerifyView.Check.init),
-                                            version: VersionView(details.version, details: details)))
+                                            version: VersionResource(details.version, for: .cli, details: details)))
         } else {
             Terminal.out(Self.table(findings))
             Terminal.out("version \(ref.version) of \(ref.image.gallery.gallery)/\(ref.image.image): provisioningState \(details.version.provisioningState.rawValue)")
@@ -83,5 +84,5 @@ struct VerifyView: Encodable {
         }
     }
     var checks: [Check]
-    var version: VersionView
+    var version: VersionResource
 }

@@ -1,19 +1,12 @@
 import Foundation
 import VMIBCore
+import VMIBWire
 import HTTPTypes
 import Hummingbird
 
 /// JSON responses as Resource Manager writes them.
 enum ARMResponse {
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .custom { date, encoder in
-            var c = encoder.singleValueContainer()
-            try c.encode(ISO8601.formatFractional(date))
-        }
-        return e
-    }()
+    static let encoder = WireJSON.encoder(pretty: false)
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: [(String, String)] = []) throws -> Response {
         json(body: try encode(value), status: status, headers: headers)
@@ -41,9 +34,4 @@ enum ARMResponse {
         for (name, v) in headers { if let n = HTTPField.Name(name) { fields[n] = v } }
         return Response(status: status, headers: fields)
     }
-}
-
-/// A list of resources, `{"value": [...]}` (vmib returns every item in one page).
-struct ARMList<T: Encodable>: Encodable {
-    var value: [T]
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import VMIBCore
+import VMIBWire
 import VMIBService
 
 /// Microsoft.Compute/galleries: PUT, PATCH, GET, DELETE, list by resource group and subscription.
@@ -43,7 +44,7 @@ enum GalleryRoutes {
             let envelope = api.envelope(ref.id)
             return try api.cachedJSON(api.galleryRenders, .init(id: ref.id), at: RenderInputs(record: g, envelope: envelope),
                                       etag: Preconditions.etag(g.generation), request: request) {
-                GalleryResource(g, envelope: envelope)
+                GalleryResource(g, for: .api(envelope))
             }
         }
         router.delete(RouterPath(path + "/:galleryName")) { request, context in
@@ -58,7 +59,7 @@ enum GalleryRoutes {
             let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read")
             let list = try armCall { try api.service.galleries(resourceGroup: scope.resourceGroup) }
             let envelope = api.envelopes(under: "/subscriptions/\(scope.subscription)/resourceGroups/\(scope.resourceGroup!)")
-            return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, envelope: envelope($0.ref.id)) }))
+            return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, for: .api(envelope($0.ref.id))) }))
         }
         router.get("/subscriptions/:subscriptionId/providers/Microsoft.Compute/galleries") { request, context in
             _ = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read",
@@ -66,7 +67,7 @@ enum GalleryRoutes {
             let list = try armCall { try api.service.galleries(resourceGroup: nil) }
                 .filter { context.visible(resourceGroup: $0.ref.resourceGroup) }
             let envelope = api.envelopes(under: "/subscriptions/\(api.service.subscription)")
-            return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, envelope: envelope($0.ref.id)) }))
+            return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, for: .api(envelope($0.ref.id))) }))
         }
     }
 
@@ -83,7 +84,7 @@ enum GalleryRoutes {
     private static func answer(_ ref: GalleryRef, _ fallback: Gallery, _ envelope: ResourceEnvelope,
                                status: HTTPResponse.Status = .ok, api: API) throws -> Response {
         let g = (try? api.service.gallery(ref)) ?? fallback
-        return try ARMResponse.json(GalleryResource(g, envelope: envelope), status: status, headers: [Preconditions.header(g.generation)])
+        return try ARMResponse.json(GalleryResource(g, for: .api(envelope)), status: status, headers: [Preconditions.header(g.generation)])
     }
 
     /// The description a PUT or PATCH asks for.

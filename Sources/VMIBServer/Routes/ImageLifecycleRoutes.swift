@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import VMIBCore
+import VMIBWire
 import VMIBService
 
 /// vmib's own operations on an image definition, beside Azure's (which has no equivalent):
@@ -23,13 +24,13 @@ enum ImageLifecycleRoutes {
             let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
             let region = request.uri.queryParameters.get("region")
             let v = try armCall(fields) { try api.service.latest(of: image, region: region) }
-            return try ARMResponse.json(VersionResource(v, envelope: api.envelope(v.ref.id)))
+            return try ARMResponse.json(VersionResource(v, for: .api(api.envelope(v.ref.id))))
         }
         router.get(RouterPath(path + "/resolve")) { request, context in
             let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
             let version = request.uri.queryParameters.get("version") ?? "latest"
             let r = try armCall(fields) { try api.service.resolve(image, version: version, region: request.uri.queryParameters.get("region")) }
-            return try ARMResponse.json(Resolved(version: VersionResource(r.version, envelope: api.envelope(r.version.ref.id)), warning: r.warning))
+            return try ARMResponse.json(Resolved(version: VersionResource(r.version, for: .api(api.envelope(r.version.ref.id))), warning: r.warning))
         }
         router.post(RouterPath(path + "/rollback")) { request, context in
             let image = try ImageRoutes.imageRef(request, context, api: api, access: .write)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import VMIBCore
+import VMIBWire
 import VMIBService
 
 /// Microsoft.Compute/galleries/images: PUT, PATCH, GET, DELETE, list by gallery.
@@ -42,7 +43,7 @@ enum ImageRoutes {
             let envelope = api.envelope(ref.id)
             return try api.cachedJSON(api.imageRenders, .init(id: ref.id), at: RenderInputs(record: image, envelope: envelope),
                                       etag: Preconditions.etag(image.generation), request: request) {
-                ImageResource(image, envelope: envelope)
+                ImageResource(image, for: .api(envelope))
             }
         }
         router.delete(RouterPath(path + "/:galleryImageName")) { request, context in
@@ -57,7 +58,7 @@ enum ImageRoutes {
             let gallery = try GalleryRoutes.galleryRef(request, context, api: api, access: .read)
             let list = try armCall { try api.service.images(in: gallery) }
             let envelope = api.envelopes(under: gallery.id)
-            return try ARMResponse.json(ARMList(value: list.map { ImageResource($0, envelope: envelope($0.ref.id)) }))
+            return try ARMResponse.json(ARMList(value: list.map { ImageResource($0, for: .api(envelope($0.ref.id))) }))
         }
     }
 
@@ -65,7 +66,7 @@ enum ImageRoutes {
     private static func answer(_ ref: ImageRef, _ fallback: ImageDefinition, _ envelope: ResourceEnvelope,
                                status: HTTPResponse.Status = .ok, api: API) throws -> Response {
         let image = (try? api.service.image(ref)) ?? fallback
-        return try ARMResponse.json(ImageResource(image, envelope: envelope), status: status, headers: [Preconditions.header(image.generation)])
+        return try ARMResponse.json(ImageResource(image, for: .api(envelope)), status: status, headers: [Preconditions.header(image.generation)])
     }
 
     static func imageRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> ImageRef {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import VMIBCore
+import VMIBWire
 import VMIBService
 
 /// vmib's own operations on an image version, beside Azure's (which has no equivalent).
@@ -25,7 +26,7 @@ enum VersionLifecycleRoutes {
             let version = try armCall { try api.service.details(ref).version }
             // The server's controller picks the version up (Updating, or still Creating).
             let op = Operation(kind: .update, version: ref)
-            return try ARMResponse.json(VersionResource(version, envelope: api.envelope(ref.id)), status: .accepted,
+            return try ARMResponse.json(VersionResource(version, for: .api(api.envelope(ref.id))), status: .accepted,
                                         headers: OperationRoutes.headers(for: op, request: request, api: api, location: true))
         }
         router.post(RouterPath(path + "/verify")) { request, context in
@@ -35,7 +36,7 @@ enum VersionLifecycleRoutes {
             let version = try armCall { try api.service.details(ref).version }
             // Updating until the server's controller has checked and re-made what it found.
             let op = Operation(kind: .update, version: ref)
-            return try ARMResponse.json(VersionResource(version, envelope: api.envelope(ref.id)), status: .accepted,
+            return try ARMResponse.json(VersionResource(version, for: .api(api.envelope(ref.id))), status: .accepted,
                                         headers: OperationRoutes.headers(for: op, request: request, api: api, location: true))
         }
         router.post(RouterPath(path + "/deprecate")) { request, context in
@@ -45,7 +46,7 @@ enum VersionLifecycleRoutes {
             let state = try body.required(try body.string("state"), "state")
             let replacement = try body.string("replacement")
             let v = try armCall(fields) { try api.service.deprecate(ref, state: state, replacement: replacement) }
-            return try ARMResponse.json(VersionResource(v, envelope: api.envelope(ref.id)))
+            return try ARMResponse.json(VersionResource(v, for: .api(api.envelope(ref.id))))
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import VMIBCore
+import VMIBWire
 import VMIBService
 
 /// Microsoft.Compute/galleries/images/versions: PUT (201 Creating + Azure-AsyncOperation),
@@ -37,7 +38,7 @@ enum VersionRoutes {
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             version = (try? api.service.details(ref).version) ?? version
             let op = Operation(kind: .create, version: ref)
-            return try ARMResponse.json(VersionResource(version, envelope: envelope), status: .created,
+            return try ARMResponse.json(VersionResource(version, for: .api(envelope)), status: .created,
                                         headers: OperationRoutes.headers(for: op, request: request, api: api, location: false)
                                             + [etagHeader(version, api: api)])
         }
@@ -66,7 +67,7 @@ enum VersionRoutes {
             return try api.cachedJSON(api.versionRenders, .init(id: ref.id, variant: expand ? 1 : 0), at: tag,
                                       etag: Preconditions.etag(tag), request: request) {
                 let d = try armCall { try api.service.details(ref) }
-                return VersionResource(d.version, envelope: api.envelope(ref.id), expanded: expand ? d : nil)
+                return VersionResource(d.version, for: .api(api.envelope(ref.id)), details: expand ? d : nil)
             }
         }
         router.delete(RouterPath(path + "/:galleryImageVersionName")) { request, context in
@@ -83,7 +84,7 @@ enum VersionRoutes {
             let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
             let list = try armCall { try api.service.versions(of: image) }
             let envelope = api.envelopes(under: image.id)
-            return try ARMResponse.json(ARMList(value: list.map { VersionResource($0, envelope: envelope($0.ref.id)) }))
+            return try ARMResponse.json(ARMList(value: list.map { VersionResource($0, for: .api(envelope($0.ref.id))) }))
         }
     }
 
@@ -160,7 +161,7 @@ enum VersionRoutes {
         try armCall { try api.service.saveEnvelope(envelope, of: v.ref.id) }
         v = (try? api.service.details(v.ref).version) ?? v
         let op = Operation(kind: .update, version: v.ref)
-        return try ARMResponse.json(VersionResource(v, envelope: envelope),
+        return try ARMResponse.json(VersionResource(v, for: .api(envelope)),
                                     headers: OperationRoutes.headers(for: op, request: request, api: api, location: false)
                                         + [etagHeader(v, api: api)])
     }
