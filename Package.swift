@@ -76,6 +76,7 @@ let package = Package(
         .target(name: "VMIBTestSupport", dependencies: ["VMIBTransfer", "VMIBBuild"], path: "Tests/VMIBTestSupport",
                 swiftSettings: swiftSettings),
         .testTarget(name: "VMIBCoreTests", dependencies: ["VMIBCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VMIBWireTests", dependencies: ["VMIBWire", "VMIBCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VMIBStoreTests", dependencies: ["VMIBStore"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "VMIBTransferTests", dependencies: ["VMIBTransfer", "VMIBTestSupport"], swiftSettings: swiftSettings),

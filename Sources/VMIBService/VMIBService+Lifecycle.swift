@@ -26,57 +26,7 @@ extension VMIBService {
         guard v.provisioningState != .Deleting else {
             throw DomainError(.refused, field: "--version", "version \(r.ref.version) is being deleted")
         }
-        var p = v.publishingProfile
-        if let allow = r.allowDeletionOfReplicatedLocations { v.safetyProfile.allowDeletionOfReplicatedLocations = allow }
-        if let block = r.blockDeletionBeforeEndOfLife { v.safetyProfile.blockDeletionBeforeEndOfLife = block }
-
-        for name in r.removeRegions {
-            let region = try catalog.region(named: name, field: "--remove-region").name
-            guard p.targetRegions.contains(where: { $0.name == region }) else {
-                throw DomainError.invalid("--remove-region", "region '\(region)' is not a target region of \(r.ref.version); targets: \(p.targetRegions.map(\.name).joined(separator: ", "))")
-            }
-            guard v.safetyProfile.allowDeletionOfReplicatedLocations else {
-                throw DomainError(.refused, field: "--remove-region", "removing '\(region)' would delete its replicas, and version \(r.ref.version) has safetyProfile.allowDeletionOfReplicatedLocations false; set it with --allow-deletion-of-replicated-locations true")
-            }
-            p.targetRegions.removeAll { $0.name == region }
-        }
-        let set = try validate(r.setRegions, defaultCount: p.replicaCount, field: "--target-region", allowEmpty: true)
-        for (t, given) in zip(set, r.setRegions) {
-            if let i = p.targetRegions.firstIndex(where: { $0.name == t.name }) {
-                if given.regionalReplicaCount != nil { p.targetRegions[i].regionalReplicaCount = t.regionalReplicaCount; p.targetRegions[i].countBasis = .explicit }
-                if given.storageAccountType != nil { p.targetRegions[i].storageAccountType = t.storageAccountType }
-            } else {
-                p.targetRegions.append(t)
-            }
-        }
-        for d in try expected(r.expectedDeployments) {
-            if let j = p.targetRegions.firstIndex(where: { $0.name == d.name }) {
-                p.targetRegions[j].regionalReplicaCount = d.regionalReplicaCount
-                p.targetRegions[j].countBasis = d.countBasis
-            } else {
-                p.targetRegions.append(d)
-            }
-        }
-        for (names, value, field) in [(r.excludeRegionsFromLatest, true, "--exclude-region-from-latest"),
-                                      (r.includeRegionsInLatest, false, "--include-region-in-latest")] {
-            for name in names {
-                let region = try catalog.region(named: name, field: field).name
-                guard let i = p.targetRegions.firstIndex(where: { $0.name == region }) else {
-                    throw DomainError.invalid(field, "region '\(region)' is not a target region of \(r.ref.version)")
-                }
-                p.targetRegions[i].excludeFromLatest = value
-            }
-        }
-        if let exclude = r.excludeFromLatest { p.excludeFromLatest = exclude }
-        if let eol = r.endOfLifeDate {
-            p.endOfLifeDate = eol.lowercased() == "none" ? nil : try ISO8601.parse(eol, field: "--end-of-life")
-        }
-        guard !p.targetRegions.isEmpty else {
-            throw DomainError.invalid("--remove-region", "a version needs at least one target region")
-        }
-        let replicasChange = p.targetRegions.map { [$0.name, "\($0.regionalReplicaCount)", $0.storageAccountType.rawValue] }
-            != v.publishingProfile.targetRegions.map { [$0.name, "\($0.regionalReplicaCount)", $0.storageAccountType.rawValue] }
-        v.publishingProfile = p
+        let replicasChange = try targetRegionRules.merge(r, into: &v)
         do {
             return try store.updateVersion(v, ifGeneration: v.generation, provisioningState: replicasChange ? .Updating : nil)
         } catch let e as StoreError where e.code == .conflict && r.ifMatch != nil {
@@ -89,21 +39,6 @@ extension VMIBService {
         guard let ifMatch, ifMatch != generation else { return }
         throw DomainError(.preconditionFailed, field: "--if-match",
                           "version \(ref.version) is at generation \(generation), not \(ifMatch); read it again and retry")
-    }
-
-    /// Target regions whose counts come from expected concurrent deployments.
-    func expected(_ items: [(region: String, deployments: Int)]) throws -> [TargetRegion] {
-        let per = configuration.deploymentsPerReplica
-        return try items.map { item in
-            guard item.deployments >= 1 else {
-                throw DomainError.invalid("--expected-deployments", "\(item.region): \(item.deployments) is out of range; allowed: a positive number of concurrent VM deployments")
-            }
-            let base = try validate([TargetRegionRequest(name: item.region, regionalReplicaCount: 1)], defaultCount: 1,
-                                    field: "--expected-deployments")[0]
-            return TargetRegion(name: base.name, regionalReplicaCount: ReplicaCountBasis.replicas(forDeployments: item.deployments, perReplica: per),
-                                storageAccountType: base.storageAccountType,
-                                countBasis: .expectedDeployments(item.deployments, perReplica: per))
-        }
     }
 
     // MARK: latest and resolution

@@ -20,14 +20,7 @@ extension VMIBService {
         guard TargetRegion.replicaCountRange.contains(replicaCount) else {
             throw DomainError.invalid("--replica-count", "\(replicaCount) is out of range; allowed: 1…100")
         }
-        var targets = try validate(request.targetRegions, defaultCount: replicaCount,
-                                   allowEmpty: !request.expectedDeployments.isEmpty)
-        for d in try expected(request.expectedDeployments) {
-            guard !targets.contains(where: { $0.name == d.name }) else {
-                throw DomainError.invalid("--expected-deployments", "region '\(d.name)' also has a --target-region count; give one or the other")
-            }
-            targets.append(d)
-        }
+        let targets = try targetRegionRules.targets(of: request, replicaCount: replicaCount)
         let givenEndOfLife = try request.endOfLifeDate.map { try ISO8601.parse($0, field: "--end-of-life") }
         try checkReadableFile(request.disk)
 
@@ -71,33 +64,9 @@ extension VMIBService {
         return c
     }()
 
-    /// Target regions as given, checked against the catalog and this deployment.
-    func validate(_ requests: [TargetRegionRequest], defaultCount: Int, field: String = "--target-region",
-                  allowEmpty: Bool = false) throws -> [TargetRegion] {
-        guard allowEmpty || !requests.isEmpty else {
-            throw DomainError.invalid(field, "at least one is required (REGION[=COUNT[:STORAGE_TYPE]]); served regions: \(topology.regions.map(\.name).joined(separator: ", "))")
-        }
-        var seen = Set<String>()
-        return try requests.map { r in
-            let known = try catalog.region(named: r.name, field: field)
-            guard let served = topology[known.name] else {
-                throw DomainError.invalid(field, "region '\(known.name)' is not served by this deployment (topology '\(topology.name)'); served: \(topology.regions.map(\.name).joined(separator: ", "))")
-            }
-            guard seen.insert(known.name).inserted else {
-                throw DomainError.invalid(field, "region '\(known.name)' is given twice")
-            }
-            let count = r.regionalReplicaCount ?? defaultCount
-            guard TargetRegion.replicaCountRange.contains(count) else {
-                throw DomainError.invalid(field, "\(known.name): regionalReplicaCount \(count) is out of range; allowed: 1…100")
-            }
-            let type = try r.storageAccountType.map { try StorageAccountType(parsing: $0, field: field) } ?? served.defaultStorageType
-            guard served.spec(for: type) != nil else {
-                throw DomainError.invalid(field, "region '\(known.name)' does not offer \(type.rawValue); it offers: \(served.offeredTypes.map(\.rawValue).joined(separator: ", "))")
-            }
-            return TargetRegion(name: known.name, regionalReplicaCount: count, storageAccountType: type,
-                                excludeFromLatest: r.excludeFromLatest,
-                                countBasis: r.regionalReplicaCount == nil ? .defaultReplicaCount : .explicit)
-        }
+    /// The target-region rules of this deployment (Core's, applied to this topology).
+    var targetRegionRules: TargetRegionRules {
+        TargetRegionRules(catalog: catalog, topology: topology, deploymentsPerReplica: configuration.deploymentsPerReplica)
     }
 
     private func checkReadableFile(_ path: String) throws {

@@ -27,10 +27,21 @@ struct RemoteBackend: VMIBBackend {
     /// Answers decoded, or the server's Azure error as a CLI failure (exit 2 for refusals).
     func call(_ method: JSONRequest.Method, _ path: String, query: String = "", body: JSONValue? = nil,
               apiVersion: String = Self.computeAPI, ifMatch: Int64? = nil) async throws -> JSONRequest.Response {
+        try await send(method, path, query: query, body: body.map { Data($0.text.utf8) }, apiVersion: apiVersion, ifMatch: ifMatch)
+    }
+
+    /// The same with one of the wire's request bodies.
+    func call(_ method: JSONRequest.Method, _ path: String, query: String = "", payload: some Payload,
+              ifMatch: Int64? = nil) async throws -> JSONRequest.Response {
+        try await send(method, path, query: query, body: try payload.encoded(), apiVersion: Self.computeAPI, ifMatch: ifMatch)
+    }
+
+    private func send(_ method: JSONRequest.Method, _ path: String, query: String, body: Data?,
+                      apiVersion: String, ifMatch: Int64?) async throws -> JSONRequest.Response {
         let url = server + path + "?api-version=\(apiVersion)" + query
         let r: JSONRequest.Response
         do {
-            r = try await JSONRequest.send(method, url, body: body.map { Data($0.text.utf8) }, bearer: token, insecure: insecure,
+            r = try await JSONRequest.send(method, url, body: body, bearer: token, insecure: insecure,
                                            extraHeaders: ifMatch.map { ["If-Match: \"\($0)\""] } ?? [])
         } catch {
             throw CLIFailure(message: "cannot reach the vmib server \(server): \(error)", exitCode: 1)
@@ -74,10 +85,8 @@ struct RemoteBackend: VMIBBackend {
         if (try? await gallery(ref)) != nil {
             throw CLIFailure(message: "--name: gallery '\(ref.gallery)' already exists in resource group '\(ref.resourceGroup)'", exitCode: 2)
         }
-        var props: [(key: String, value: JSONValue)] = []
-        if let description { props.append(("description", .string(description))) }
-        let body = JSONValue.object([("location", .string(try await homeLocation())), ("properties", .object(props))])
-        return try gallery(try await call(.put, ref.id, body: body))
+        let body = ResourcePayload(location: try await homeLocation(), properties: GalleryProperties(description: description))
+        return try gallery(try await call(.put, ref.id, payload: body))
     }
 
     func gallery(_ ref: GalleryRef) async throws -> Gallery { try gallery(try await call(.get, ref.id)) }
@@ -97,13 +106,8 @@ struct RemoteBackend: VMIBBackend {
         if (try? await image(r.ref)) != nil {
             throw CLIFailure(message: "--name: image definition '\(r.ref.image)' already exists in gallery '\(r.ref.gallery.gallery)'", exitCode: 2)
         }
-        var props: [(key: String, value: JSONValue)] = [
-            ("osType", .string(r.osType)), ("osState", .string(r.osState)), ("hyperVGeneration", .string(r.hyperVGeneration)),
-            ("identifier", .object([("publisher", .string(r.publisher)), ("offer", .string(r.offer)), ("sku", .string(r.sku))])),
-        ]
-        if let d = r.description { props.append(("description", .string(d))) }
-        let body = JSONValue.object([("location", .string(try await homeLocation())), ("properties", .object(props))])
-        return try image(try await call(.put, r.ref.id, body: body))
+        let body = ResourcePayload(location: try await homeLocation(), properties: ImageProperties(r))
+        return try image(try await call(.put, r.ref.id, payload: body))
     }
 
     func image(_ ref: ImageRef) async throws -> ImageDefinition { try image(try await call(.get, ref.id)) }
@@ -128,36 +132,8 @@ struct RemoteBackend: VMIBBackend {
         // Where its gallery and image are (the CLI makes them at the server's home, as Azure
         // keeps a version in its gallery's region); a bad target region is then named as such.
         let location = try await homeLocation()
-        var profile: [(key: String, value: JSONValue)] = []
-        if !request.targetRegions.isEmpty { profile.append(("targetRegions", .array(request.targetRegions.map(Self.targetRegion)))) }
-        if let n = request.replicaCount { profile.append(("replicaCount", .number(Double(n)))) }
-        if request.excludeFromLatest { profile.append(("excludeFromLatest", .bool(true))) }
-        if let eol = request.endOfLifeDate { profile.append(("endOfLifeDate", .string(eol))) }
-        let body = JSONValue.object([
-            ("location", .string(location)),
-            ("properties", .object([
-                ("publishingProfile", .object(profile)),
-                ("storageProfile", .object([("source", .object([("uri", .string("file://" + disk))]))])),
-                ("safetyProfile", .object([
-                    ("allowDeletionOfReplicatedLocations", .bool(request.safetyProfile.allowDeletionOfReplicatedLocations)),
-                    ("blockDeletionBeforeEndOfLife", .bool(request.safetyProfile.blockDeletionBeforeEndOfLife))])),
-            ] + Self.vmibExtension(request.expectedDeployments))),
-        ])
-        return try decodeVersion(try await call(.put, ref.id, body: body)).version
-    }
-
-    /// `properties.vmib.expectedDeployments`, vmib's extension for `--expected-deployments`.
-    static func vmibExtension(_ expected: [(region: String, deployments: Int)]) -> [(key: String, value: JSONValue)] {
-        guard !expected.isEmpty else { return [] }
-        return [("vmib", .object([("expectedDeployments", .object(expected.map { ($0.region, .number(Double($0.deployments))) }))]))]
-    }
-
-    static func targetRegion(_ t: TargetRegionRequest) -> JSONValue {
-        var m: [(key: String, value: JSONValue)] = [("name", .string(t.name))]
-        if let n = t.regionalReplicaCount { m.append(("regionalReplicaCount", .number(Double(n)))) }
-        if let s = t.storageAccountType { m.append(("storageAccountType", .string(s))) }
-        m.append(("excludeFromLatest", .bool(t.excludeFromLatest)))
-        return .object(m)
+        let body = ResourcePayload(location: location, properties: VersionProperties(publish: request, diskPath: disk))
+        return try decodeVersion(try await call(.put, ref.id, payload: body)).version
     }
 
     /// A PATCH that asks the server to merge the region changes into whatever the version
@@ -165,37 +141,8 @@ struct RemoteBackend: VMIBBackend {
     /// clients changing different regions at once both keep their change; with `--if-match`
     /// it applies only to the generation the caller saw.
     func update(_ r: UpdateRequest) async throws -> ImageVersion {
-        var profile: [(key: String, value: JSONValue)] = []
-        if let e = r.excludeFromLatest { profile.append(("excludeFromLatest", .bool(e))) }
-        if let eol = r.endOfLifeDate { profile.append(("endOfLifeDate", eol.lowercased() == "none" ? .null : .string(eol))) }
-        var safety: [(key: String, value: JSONValue)] = []
-        if let a = r.allowDeletionOfReplicatedLocations { safety.append(("allowDeletionOfReplicatedLocations", .bool(a))) }
-        if let b = r.blockDeletionBeforeEndOfLife { safety.append(("blockDeletionBeforeEndOfLife", .bool(b))) }
-        var props: [(key: String, value: JSONValue)] = []
-        if !profile.isEmpty { props.append(("publishingProfile", .object(profile))) }
-        if !safety.isEmpty { props.append(("safetyProfile", .object(safety))) }
-        var vmib: [(key: String, value: JSONValue)] = []
-        if !r.expectedDeployments.isEmpty {
-            vmib.append(("expectedDeployments", .object(r.expectedDeployments.map { ($0.region, .number(Double($0.deployments))) })))
-        }
-        var changes: [(key: String, value: JSONValue)] = []
-        if !r.setRegions.isEmpty { changes.append(("set", .array(r.setRegions.map(Self.regionChange)))) }
-        for (key, names) in [("remove", r.removeRegions), ("excludeFromLatest", r.excludeRegionsFromLatest),
-                             ("includeInLatest", r.includeRegionsInLatest)] where !names.isEmpty {
-            changes.append((key, .array(names.map { .string($0) })))
-        }
-        if !changes.isEmpty { vmib.append(("targetRegionChanges", .object(changes))) }
-        if !vmib.isEmpty { props.append(("vmib", .object(vmib))) }
-        return try decodeVersion(try await call(.patch, r.ref.id, body: .object([("properties", .object(props))]),
-                                                ifMatch: r.ifMatch)).version
-    }
-
-    /// One `targetRegionChanges.set` entry: only what the user gave.
-    static func regionChange(_ t: TargetRegionRequest) -> JSONValue {
-        var m: [(key: String, value: JSONValue)] = [("name", .string(t.name))]
-        if let n = t.regionalReplicaCount { m.append(("regionalReplicaCount", .number(Double(n)))) }
-        if let s = t.storageAccountType { m.append(("storageAccountType", .string(s))) }
-        return .object(m)
+        let body = ResourcePayload<VersionProperties>(properties: VersionProperties(update: r))
+        return try decodeVersion(try await call(.patch, r.ref.id, payload: body, ifMatch: r.ifMatch)).version
     }
 
     func versions(of image: ImageRef) async throws -> [ImageVersion] {
@@ -226,11 +173,7 @@ struct RemoteBackend: VMIBBackend {
 
     /// The server records its caller (the token's principal) as who rolled back.
     func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) async throws -> RollbackEntry {
-        var m: [(key: String, value: JSONValue)] = []
-        if undo { m.append(("undo", .bool(true))) }
-        if let to { m.append(("to", .string(to))) }
-        if let region { m.append(("region", .string(region))) }
-        return try Self.answer(RollbackEntry.self, try await call(.post, image.id + "/rollback", body: .object(m)))
+        try Self.answer(RollbackEntry.self, try await call(.post, image.id + "/rollback", payload: RollbackPayload(to: to, region: region, undo: undo)))
     }
 
     func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry] {
@@ -242,9 +185,7 @@ struct RemoteBackend: VMIBBackend {
     }
 
     func deprecate(_ ref: VersionRef, state: String, replacement: String?) async throws -> ImageVersion {
-        var m: [(key: String, value: JSONValue)] = [("state", .string(state))]
-        if let replacement { m.append(("replacement", .string(replacement))) }
-        return try decodeVersion(try await call(.post, ref.id + "/deprecate", body: .object(m))).version
+        try decodeVersion(try await call(.post, ref.id + "/deprecate", payload: DeprecatePayload(state: state, replacement: replacement))).version
     }
 
     /// The server's controller does the work; this polls the version until its desired

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import VMIBCore
+import VMIBWire
 
 /// A request body (or a part of it) with its JSON path, read strictly: a member of the wrong
 /// type, or one the resource does not have, is a 400 naming the path, as Azure's Compute
@@ -85,6 +86,51 @@ struct JSONBody {
             out[k] = s
         }
         return out
+    }
+
+    /// This object as one of the wire's request bodies: only its members, each of the type
+    /// the payload declares (a 400 naming the member otherwise).
+    /// - Parameter azureType: Azure's name for the object's type, for the message.
+    func decode<T: Payload>(_ type: T.Type, as azureType: String) throws -> T {
+        try object(allowing: T.members, type: azureType)
+        do {
+            return try WireJSON.decoder.decode(T.self, from: Data(value.text.utf8))
+        } catch let DecodingError.keyNotFound(key, context) {
+            let member = member(at: context.codingPath + [key])
+            throw ARMError.invalidParameter("Required parameter '\(member.path)' is missing (null).", target: member.path)
+        } catch let DecodingError.valueNotFound(_, context) {
+            let member = member(at: context.codingPath)
+            throw ARMError.invalidParameter("Required parameter '\(member.path)' is missing (null).", target: member.path)
+        } catch let DecodingError.typeMismatch(expected, context) {
+            throw member(at: context.codingPath).wrongType(Self.describe(expected))
+        } catch let DecodingError.dataCorrupted(context) {
+            throw member(at: context.codingPath).wrongType("a value of the member's type")
+        }
+    }
+
+    /// The member a decoding error's path names (as far as it exists in the document).
+    private func member(at path: [any CodingKey]) -> JSONBody {
+        var here = self
+        for key in path {
+            if let i = key.intValue, case .array(let items) = here.value, items.indices.contains(i) {
+                here = JSONBody(value: items[i], path: "\(here.path)[\(i)]")
+            } else if let next = here.value[key.stringValue] {
+                here = JSONBody(value: next, path: here.child(key.stringValue))
+            } else {
+                return JSONBody(value: .null, path: here.child(key.stringValue))
+            }
+        }
+        return here
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is [Any].Type: "an array"
+        default: "an object"
+        }
     }
 
     func required<T>(_ value: T?, _ key: String) throws -> T {

@@ -1,68 +1,62 @@
 import Foundation
+import VMIBCore
 import VMIBService
+import VMIBWire
 
-/// What a version PUT or PATCH body asks for, read strictly (unknown members and wrong
-/// types are 400s naming the JSON path).
+/// What a version PUT or PATCH body asks for: the wire's `VersionProperties`, read strictly
+/// first (unknown members and wrong types are 400s naming the JSON path), then decoded.
 struct VersionBody {
     enum Source {
         case uri(String, target: String)
         case versionID(String, target: String)
     }
 
+    var payload = VersionProperties()
     var source: Source?
-    var targetRegions: [TargetRegionRequest]?
     /// Regions (as written) whose excludeFromLatest the body set explicitly.
     var explicitExclude: Set<String> = []
-    var replicaCount: Int?
-    var excludeFromLatest: Bool?
-    var endOfLifeDate: String?
-    var storageAccountType: String?
-    var allowDeletionOfReplicatedLocations: Bool?
-    var blockDeletionBeforeEndOfLife: Bool?
-    /// vmib's extension `properties.vmib.expectedDeployments` (`{"westus": 50}`): replica
-    /// counts from expected concurrent VM deployments, as `--expected-deployments`.
+    /// `properties.vmib.expectedDeployments` in the order written (JSONDecoder would not
+    /// keep it, and target regions are added in this order).
     var expectedDeployments: [(region: String, deployments: Int)] = []
-    /// vmib's extension `properties.vmib.targetRegionChanges`: region edits merged into the
-    /// version's target regions as they are when the request arrives (Azure's
-    /// `targetRegions` replaces the whole list instead).
-    var targetRegionChanges: TargetRegionChanges?
 
-    struct TargetRegionChanges {
-        var set: [TargetRegionRequest] = []
-        var remove: [String] = []
-        var excludeFromLatest: [String] = []
-        var includeInLatest: [String] = []
+    var targetRegions: [TargetRegionRequest]? { payload.targetRegionRequests }
+    var hasTargetRegionChanges: Bool { payload.vmib?.targetRegionChanges != nil }
+    var replicaCount: Int? { payload.publishingProfile?.replicaCount }
+    var excludeFromLatest: Bool? { payload.publishingProfile?.excludeFromLatest }
+    /// As `UpdateRequest` takes it: a PATCH's null clears it ("none").
+    var endOfLifeDate: String? { payload.publishingProfile?.endOfLifeDate?.request }
+    /// A new version's end of life (null: none given).
+    var endOfLifeDateOnCreate: String? {
+        if case .date(let d) = payload.publishingProfile?.endOfLifeDate { return d }
+        return nil
     }
+    var storageAccountType: String? { payload.publishingProfile?.storageAccountType }
+    var allowDeletionOfReplicatedLocations: Bool? { payload.safetyProfile?.allowDeletionOfReplicatedLocations }
+    var blockDeletionBeforeEndOfLife: Bool? { payload.safetyProfile?.blockDeletionBeforeEndOfLife }
 
     static func read(_ body: JSONBody, update: Bool) throws -> VersionBody {
-        try body.object(allowing: GalleryRoutes.topKeys, type: update ? "GalleryImageVersionUpdate" : "GalleryImageVersion")
+        typealias P = VersionProperties
+        try body.object(allowing: ResourcePayload<P>.members, type: update ? "GalleryImageVersionUpdate" : "GalleryImageVersion")
         if !update { _ = try body.required(try body.string("location"), "location") }
         var out = VersionBody()
         let props = update ? body["properties"] : try body.required(body["properties"], "properties")
         guard let props else { return out }
-        try props.object(allowing: ["publishingProfile", "storageProfile", "safetyProfile", "provisioningState", "replicationStatus", "vmib"],
-                         type: "GalleryImageVersionProperties")
+        try props.object(allowing: P.members, type: "GalleryImageVersionProperties")
         if let x = props["vmib"] {
-            // `version` and `replicas` are what a GET returns there; a body sent back unchanged is fine.
-            try x.object(allowing: ["expectedDeployments", "targetRegionChanges", "version", "replicas"], type: "VmibVersionExtension")
+            try x.object(allowing: P.Extension.members, type: "VmibVersionExtension")
             if let c = x["targetRegionChanges"] {
                 guard update else { throw c.invalid("is allowed only when changing an existing version (PATCH).", member: nil) }
-                try c.object(allowing: ["set", "remove", "excludeFromLatest", "includeInLatest"], type: "VmibTargetRegionChanges")
-                var changes = TargetRegionChanges()
-                changes.set = try (try c.array("set") ?? []).map { r in
-                    try r.object(allowing: ["name", "regionalReplicaCount", "storageAccountType"], type: "VmibTargetRegionChange")
-                    return TargetRegionRequest(name: try r.required(try r.string("name"), "name"),
-                                               regionalReplicaCount: try r.int("regionalReplicaCount"),
-                                               storageAccountType: try r.string("storageAccountType"))
+                try c.object(allowing: P.TargetRegionChanges.members, type: "VmibTargetRegionChanges")
+                for r in try c.array("set") ?? [] {
+                    try r.object(allowing: P.TargetRegionChanges.Set_.members, type: "VmibTargetRegionChange")
+                    _ = try r.required(try r.string("name"), "name")
+                    _ = try r.int("regionalReplicaCount"); _ = try r.string("storageAccountType")
                 }
-                for (member, path) in [("remove", \TargetRegionChanges.remove), ("excludeFromLatest", \.excludeFromLatest),
-                                       ("includeInLatest", \.includeInLatest)] {
-                    changes[keyPath: path] = try (try c.array(member) ?? []).map { item in
-                        guard case .string(let name) = item.value else { throw item.wrongType("a region name") }
-                        return name
+                for member in ["remove", "excludeFromLatest", "includeInLatest"] {
+                    for item in try c.array(member) ?? [] {
+                        guard case .string = item.value else { throw item.wrongType("a region name") }
                     }
                 }
-                out.targetRegionChanges = changes
             }
             if let e = x["expectedDeployments"] {
                 guard case .object(let members) = e.value else { throw e.wrongType("an object of region names to deployment counts") }
@@ -72,34 +66,27 @@ struct VersionBody {
             }
         }
         if let p = props["publishingProfile"] {
-            try p.object(allowing: ["targetRegions", "replicaCount", "excludeFromLatest", "endOfLifeDate", "storageAccountType", "publishedDate"],
-                         type: "GalleryImageVersionPublishingProfile")
-            out.replicaCount = try p.int("replicaCount")
-            out.excludeFromLatest = try p.bool("excludeFromLatest")
-            out.endOfLifeDate = try p.string("endOfLifeDate")
-            out.storageAccountType = try p.string("storageAccountType")
-            if let regions = try p.array("targetRegions") {
-                out.targetRegions = try regions.map { r in
-                    try r.object(allowing: ["name", "regionalReplicaCount", "storageAccountType", "excludeFromLatest"], type: "TargetRegion")
-                    let name = try r.required(try r.string("name"), "name")
-                    if let e = try r.bool("excludeFromLatest") { out.explicitExclude.insert(name); _ = e }
-                    return TargetRegionRequest(name: name, regionalReplicaCount: try r.int("regionalReplicaCount"),
-                                               storageAccountType: try r.string("storageAccountType") ?? out.storageAccountType,
-                                               excludeFromLatest: try r.bool("excludeFromLatest") ?? false)
-                }
+            try p.object(allowing: P.PublishingProfile.members, type: "GalleryImageVersionPublishingProfile")
+            _ = try p.int("replicaCount"); _ = try p.bool("excludeFromLatest"); _ = try p.string("storageAccountType")
+            _ = try p.string("endOfLifeDate")
+            for r in try p.array("targetRegions") ?? [] {
+                try r.object(allowing: P.TargetRegion.members, type: "TargetRegion")
+                let name = try r.required(try r.string("name"), "name")
+                _ = try r.int("regionalReplicaCount"); _ = try r.string("storageAccountType")
+                if try r.bool("excludeFromLatest") != nil { out.explicitExclude.insert(name) }
             }
         }
         if let s = props["storageProfile"] {
-            try s.object(allowing: ["source", "osDiskImage"], type: "GalleryImageVersionStorageProfile")
+            try s.object(allowing: P.StorageProfile.members, type: "GalleryImageVersionStorageProfile")
             if let src = s["source"] {
-                try src.object(allowing: ["id", "uri"], type: "GalleryArtifactVersionFullSource")
+                try src.object(allowing: P.Source.members, type: "GalleryArtifactVersionFullSource")
                 if let id = try src.string("id") { out.source = .versionID(id, target: src.path + ".id") }
                 else if let uri = try src.string("uri") { out.source = .uri(uri, target: src.path + ".uri") }
             }
             if let os = s["osDiskImage"] {
-                try os.object(allowing: ["source", "hostCaching", "sizeInGB"], type: "GalleryOSDiskImage")
+                try os.object(allowing: P.StorageProfile.OSDiskImage.members, type: "GalleryOSDiskImage")
                 if let src = os["source"] {
-                    try src.object(allowing: ["id", "uri", "storageAccountId"], type: "GalleryDiskImageSource")
+                    try src.object(allowing: P.StorageProfile.OSDiskImage.Source.members, type: "GalleryDiskImageSource")
                     if out.source == nil, let uri = try src.string("uri") { out.source = .uri(uri, target: src.path + ".uri") }
                 }
                 if let caching = try os.string("hostCaching"), !["None", "ReadOnly", "ReadWrite"].contains(caching) {
@@ -108,14 +95,18 @@ struct VersionBody {
             }
         }
         if let sp = props["safetyProfile"] {
-            try sp.object(allowing: ["allowDeletionOfReplicatedLocations", "blockDeletionBeforeEndOfLife", "reportedForPolicyViolation", "policyViolations"],
-                          type: "GalleryImageVersionSafetyProfile")
-            out.allowDeletionOfReplicatedLocations = try sp.bool("allowDeletionOfReplicatedLocations")
-            out.blockDeletionBeforeEndOfLife = try sp.bool("blockDeletionBeforeEndOfLife")
+            try sp.object(allowing: P.SafetyProfile.members, type: "GalleryImageVersionSafetyProfile")
+            _ = try sp.bool("allowDeletionOfReplicatedLocations"); _ = try sp.bool("blockDeletionBeforeEndOfLife")
         }
-        if out.targetRegionChanges != nil, out.targetRegions != nil, let x = props["vmib"] {
+        if props["vmib"]?["targetRegionChanges"] != nil, props["publishingProfile"]?["targetRegions"] != nil, let x = props["vmib"] {
             throw x.invalid("give either properties.publishingProfile.targetRegions (the whole list) or properties.vmib.targetRegionChanges (a merge), not both.",
                             member: "targetRegionChanges")
+        }
+        // The shape is right: what remains is decoding (members of other types are ignored).
+        do {
+            out.payload = try WireJSON.decoder.decode(P.self, from: Data(props.value.text.utf8))
+        } catch {
+            throw ARMError.invalidContent("The request content could not be read: \(error).", target: props.path)
         }
         return out
     }

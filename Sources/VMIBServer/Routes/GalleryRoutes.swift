@@ -7,8 +7,6 @@ import VMIBService
 /// Microsoft.Compute/galleries: PUT, PATCH, GET, DELETE, list by resource group and subscription.
 enum GalleryRoutes {
     static let path = "/subscriptions/:subscriptionId/resourceGroups/:resourceGroupName/providers/Microsoft.Compute/galleries"
-    static let topKeys: Set<String> = ["location", "tags", "properties", "id", "name", "type"]
-    static let propertyKeys: Set<String> = ["description", "identifier", "provisioningState"]
 
     static func add(to router: Router<ARMRequestContext>, api: API) {
         router.put(RouterPath(path + "/:galleryName")) { request, context in
@@ -89,10 +87,10 @@ enum GalleryRoutes {
 
     /// The description a PUT or PATCH asks for.
     private static func read(_ body: JSONBody, requireLocation: Bool) throws -> String? {
-        try body.object(allowing: topKeys, type: requireLocation ? "Gallery" : "GalleryUpdate")
+        try body.object(allowing: ResourcePayload<GalleryProperties>.members, type: requireLocation ? "Gallery" : "GalleryUpdate")
         if requireLocation { _ = try body.required(try body.string("location"), "location") }
         guard let props = body["properties"] else { return nil }
-        try props.object(allowing: propertyKeys, type: "GalleryProperties")
+        try props.object(allowing: GalleryProperties.members, type: "GalleryProperties")
         return try props.string("description")
     }
 

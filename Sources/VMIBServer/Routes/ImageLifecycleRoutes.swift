@@ -35,8 +35,8 @@ enum ImageLifecycleRoutes {
         router.post(RouterPath(path + "/rollback")) { request, context in
             let image = try ImageRoutes.imageRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
-            try body.object(allowing: ["to", "region", "undo"], type: "RollbackRequest")
-            let to = try body.string("to"), region = try body.string("region"), undo = try body.bool("undo") ?? false
+            let wanted = try body.decode(RollbackPayload.self, as: "RollbackRequest")
+            let to = wanted.to, region = wanted.region, undo = wanted.undo ?? false
             if undo && (to != nil || region != nil) {
                 throw ARMError.invalidParameter("'undo' takes neither 'to' nor 'region': it reverts the last rollback as recorded.", target: "undo")
             }

@@ -7,7 +7,6 @@ import VMIBService
 /// Microsoft.Compute/galleries/images: PUT, PATCH, GET, DELETE, list by gallery.
 enum ImageRoutes {
     static let path = GalleryRoutes.path + "/:galleryName/images"
-    static let propertyKeys: Set<String> = ["osType", "osState", "hyperVGeneration", "identifier", "description", "provisioningState"]
 
     static func add(to router: Router<ARMRequestContext>, api: API) {
         router.put(RouterPath(path + "/:galleryImageName")) { request, context in
@@ -77,13 +76,13 @@ enum ImageRoutes {
     }
 
     private static func read(_ body: JSONBody, ref: ImageRef, update: Bool, current: ImageDefinition? = nil) throws -> ImageRequest {
-        try body.object(allowing: GalleryRoutes.topKeys, type: update ? "GalleryImageUpdate" : "GalleryImage")
+        try body.object(allowing: ResourcePayload<ImageProperties>.members, type: update ? "GalleryImageUpdate" : "GalleryImage")
         if !update { _ = try body.required(try body.string("location"), "location") }
         let props = try body.required(body["properties"], "properties")
-        try props.object(allowing: propertyKeys, type: "GalleryImageProperties")
+        try props.object(allowing: ImageProperties.members, type: "GalleryImageProperties")
         var identifier = current?.identifier
         if let id = props["identifier"] {
-            try id.object(allowing: ["publisher", "offer", "sku"], type: "GalleryImageIdentifier")
+            try id.object(allowing: ImageProperties.Identifier.members, type: "GalleryImageIdentifier")
             identifier = .init(publisher: try id.required(try id.string("publisher"), "publisher"),
                                offer: try id.required(try id.string("offer"), "offer"),
                                sku: try id.required(try id.string("sku"), "sku"))

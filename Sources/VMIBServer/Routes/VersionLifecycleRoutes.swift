@@ -42,9 +42,8 @@ enum VersionLifecycleRoutes {
         router.post(RouterPath(path + "/deprecate")) { request, context in
             let ref = try VersionRoutes.versionRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
-            try body.object(allowing: ["state", "replacement"], type: "LifecycleRequest")
-            let state = try body.required(try body.string("state"), "state")
-            let replacement = try body.string("replacement")
+            let wanted = try body.decode(DeprecatePayload.self, as: "LifecycleRequest")
+            let state = wanted.state, replacement = wanted.replacement
             let v = try armCall(fields) { try api.service.deprecate(ref, state: state, replacement: replacement) }
             return try ARMResponse.json(VersionResource(v, for: .api(api.envelope(ref.id))))
         }

@@ -30,7 +30,7 @@ enum VersionRoutes {
                 targetRegions: spec.targetRegions
                     ?? (spec.expectedDeployments.isEmpty ? [TargetRegionRequest(name: envelope.location, storageAccountType: spec.storageAccountType)] : []),
                 replicaCount: spec.replicaCount, excludeFromLatest: spec.excludeFromLatest ?? false,
-                endOfLifeDate: spec.endOfLifeDate, endOfLifeMonthsAfterPublishing: defaults.endOfLifeMonthsAfterPublishing,
+                endOfLifeDate: spec.endOfLifeDateOnCreate, endOfLifeMonthsAfterPublishing: defaults.endOfLifeMonthsAfterPublishing,
                 expectedDeployments: spec.expectedDeployments,
                 safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: spec.allowDeletionOfReplicatedLocations ?? false,
                                              blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? defaults.blockDeletionBeforeEndOfLife))
@@ -136,12 +136,7 @@ enum VersionRoutes {
                 if g.excludeFromLatest { r.excludeRegionsFromLatest.append(name) } else { r.includeRegionsInLatest.append(name) }
             }
         }
-        if let changes = spec.targetRegionChanges {
-            r.setRegions = changes.set
-            r.removeRegions = changes.remove
-            r.excludeRegionsFromLatest = changes.excludeFromLatest
-            r.includeRegionsInLatest = changes.includeInLatest
-        }
+        spec.payload.applyChanges(to: &r)
         if let count = spec.replicaCount, count != existing.publishingProfile.replicaCount {
             throw ARMError(.conflict, code: "PropertyChangeNotAllowed",
                            "Changing 'replicaCount' of an existing version is not supported by vmib; set regionalReplicaCount per target region.",

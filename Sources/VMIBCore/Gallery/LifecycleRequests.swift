@@ -27,4 +27,6 @@ public struct Resolution: Sendable {
     public var version: ImageVersion
     /// Set when the version is Deprecated (still usable, with a warning).
     public var warning: String?
+
+    public init(version: ImageVersion, warning: String? = nil) { self.version = version; self.warning = warning }
 }

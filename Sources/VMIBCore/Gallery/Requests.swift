@@ -67,5 +67,11 @@ public struct RegionInfo: Sendable, Codable, Hashable {
     public var storageAccountTypes: [StorageAccountType]
     public var defaultStorageAccountType: StorageAccountType
     public var limits: RegionLimits
+
+    public init(name: String, displayName: String, geography: String, buildRegion: Bool, storageAccountTypes: [StorageAccountType],
+                defaultStorageAccountType: StorageAccountType, limits: RegionLimits) {
+        self.name = name; self.displayName = displayName; self.geography = geography; self.buildRegion = buildRegion
+        self.storageAccountTypes = storageAccountTypes; self.defaultStorageAccountType = defaultStorageAccountType; self.limits = limits
+    }
 }
 

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import VMIBTestSupport
+
+/// What the CLI sends a server is what it means embedded: request bodies come from the
+/// wire's payload types (VMIBWire), so a map's order and a cleared date survive the trip.
+@Suite struct ClientWireTests {
+    @Test func expectedDeploymentsKeepTheirOrderAndEndOfLifeNoneClearsThroughAServer() async throws {
+        let dir = try TestFiles.directory("vmib-client-wire")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let disk = dir.appendingPathComponent("disk.raw").resolvingSymlinksInPath().path
+        try TestFiles.random(URL(fileURLWithPath: disk), bytes: 100_000)
+        let hash = try await ChildProcess.run(["sh", "-c", "printf %s wire-token | sha256sum"]).stdout.prefix(64)
+        let tokens = dir.appendingPathComponent("tokens.json").path
+        try #"{"tokens":[{"sha256":"\#(hash)","principal":"cli","role":"Contributor","scope":"/subscriptions/00000000-0000-0000-0000-000000000000"}]}"#
+            .write(toFile: tokens, atomically: true, encoding: .utf8)
+        let tokenFile = dir.appendingPathComponent("token").path
+        try "wire-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let server = VMIBProcess(stateDirectory: dir.appendingPathComponent("server-state").path)
+        let served = try await server.serve(["--token-file", tokens, "--source-root", dir.path],
+                                            stdout: dir.appendingPathComponent("serve.out"), stderr: dir.appendingPathComponent("serve.err"))
+        defer { ChildProcess.kill9(served.process) }
+        try await HTTPReadiness.wait(for: "http://127.0.0.1:\(served.port)/readyz")
+
+        let embedded = VMIBProcess(stateDirectory: dir.appendingPathComponent("embedded-state").path)
+        let client = VMIBProcess(stateDirectory: dir.appendingPathComponent("client-state").path)
+        let remote = ["--server", "http://127.0.0.1:\(served.port)", "--token-file", tokenFile]
+        let version = ["--gallery", "G", "--image", "I", "--version", "1.0.0"]
+        let steps: [[String]] = [
+            ["gallery", "create", "--name", "G"],
+            ["image", "create", "--gallery", "G", "--name", "I", "--os-type", "Linux", "--os-state", "Generalized",
+             "--publisher", "P", "--offer", "O", "--sku", "S"],
+            // westus before eastus: not the order a sorted map would give.
+            ["version", "publish"] + version + ["--disk", disk, "--expected-deployments", "westus=50",
+                                                "--expected-deployments", "eastus=30", "--end-of-life", "2031-01-01"],
+            ["version", "update"] + version + ["--end-of-life", "none"],
+            ["version", "show"] + version + ["--output", "json"],
+        ]
+        var shown: [String] = []
+        for step in steps {
+            let e = try await embedded.run(step)
+            let r = try await client.run(step + remote)
+            #expect(e.exitCode == 0 && r.exitCode == 0, "\(step): embedded \(e.stderr) / server \(r.stderr)")
+            shown = [e.stdout, r.stdout]
+        }
+        #expect(ClientModeTests.normalized(shown[0]) == ClientModeTests.normalized(shown[1]), "--- embedded\n\(shown[0])\n--- server\n\(shown[1])")
+        for text in shown {
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let profile = try #require((json["properties"] as? [String: Any])?["publishingProfile"] as? [String: Any])
+            let regions = try #require(profile["targetRegions"] as? [[String: Any]])
+            #expect(regions.compactMap { $0["name"] as? String } == ["westus", "eastus"], "the order given: \(text)")
+            #expect(regions.compactMap { $0["regionalReplicaCount"] as? Int } == [3, 2])
+            #expect(profile["endOfLifeDate"] == nil, "'none' cleared the end of life: \(text)")
+        }
+    }
+}
