@@ -87,6 +87,7 @@ let package = Package(
                     dependencies: ["VMIBServer", "VMIBService", "VMIBTestSupport",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: swiftSettings),
+        .testTarget(name: "VMIBServiceTests", dependencies: ["VMIBService", "VMIBTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "VMIBCLITests", dependencies: ["VMIBService", "VMIBTransfer", "VMIBTestSupport"],
                     swiftSettings: swiftSettings),
     ]
