@@ -43,7 +43,7 @@ public enum VMIBMain {
         } catch let exit as ExitCode {
             return exit.rawValue
         } catch {
-            let failure = CLIFailure(error)
+            let failure = CLIFailure(error, command: type(of: command) as? any ParsableCommandNaming.Type)
             if !failure.isOurs {
                 // Errors of the argument parser itself: help for a command group, validation.
                 let code = root.exitCode(for: error)

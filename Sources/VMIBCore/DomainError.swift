@@ -1,5 +1,6 @@
-/// Why a request to the domain was refused. Errors name the field concerned and what is
-/// allowed, so that every edge (CLI, HTTP) can print one clear line.
+/// Why a request to the domain was refused. Errors name the field concerned (semantically:
+/// each edge, the CLI and the HTTP API, renders it in its own words) and what is allowed,
+/// so that every edge can print one clear line.
 public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, Equatable {
         /// A value is malformed or out of range.
@@ -16,24 +17,99 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var code: Code
-    /// The field or option concerned (`--target-region`, `regionalReplicaCount`), if any.
-    public var field: String?
+    /// The field concerned, if any.
+    public var field: Field?
     public var message: String
 
-    public init(_ code: Code, field: String? = nil, _ message: String) {
+    public init(_ code: Code, field: Field? = nil, _ message: String) {
         self.code = code; self.field = field; self.message = message
     }
 
-    public static func invalid(_ field: String, _ message: String) -> DomainError {
+    public static func invalid(_ field: Field, _ message: String) -> DomainError {
         DomainError(.invalidArgument, field: field, message)
     }
 
-    public static func notFound(_ field: String, _ message: String) -> DomainError {
+    public static func notFound(_ field: Field, _ message: String) -> DomainError {
         DomainError(.notFound, field: field, message)
     }
 
+    /// For logs and run messages: the field by its neutral name.
     public var description: String {
         if let field { return "\(field): \(message)" }
         return message
+    }
+}
+
+/// What a refusal is about. The CLI renders a field as its option (`--target-region`), the
+/// API as the request's parameter or member (`properties.publishingProfile.targetRegions`);
+/// neither edge's words live in the domain.
+public enum Field: Hashable, Sendable, CustomStringConvertible {
+    // The resources a request addresses.
+    case subscription, resourceGroup, location, gallery, image, version, template, runID
+    // An image definition.
+    case osType, osState, hyperVGeneration, publisher, offer, sku
+    // A version.
+    case disk, targetRegions, removeRegions, excludeRegionsFromLatest, includeRegionsInLatest, replicaCount, endOfLife
+    case expectedDeployments, ifMatch
+    // Latest, rollback and lifecycle.
+    case region, rollbackTarget, undo, lifecycleState, replacement
+    // A template given as a deployment template, and its parameters.
+    case templateDocument, templateParameter
+    // This deployment's configuration.
+    case topology
+    /// A member of a document by its path (`properties.customize[0].inline`, a topology's
+    /// `regions[1].storage`), or a setting only one edge has: both edges show it as it is.
+    case named(String)
+
+    /// Every field but `named`.
+    public static let semantic: [Field] = [
+        .subscription, .resourceGroup, .location, .gallery, .image, .version, .template, .runID,
+        .osType, .osState, .hyperVGeneration, .publisher, .offer, .sku,
+        .disk, .targetRegions, .removeRegions, .excludeRegionsFromLatest, .includeRegionsInLatest, .replicaCount, .endOfLife,
+        .expectedDeployments, .ifMatch, .region, .rollbackTarget, .undo, .lifecycleState, .replacement,
+        .templateDocument, .templateParameter, .topology,
+    ]
+
+    /// A neutral name (for logs, and for the wire, where `init(name:)` reads it back).
+    public var description: String {
+        switch self {
+        case .subscription: "subscription"
+        case .resourceGroup: "resourceGroup"
+        case .location: "location"
+        case .gallery: "gallery"
+        case .image: "image"
+        case .version: "version"
+        case .template: "template"
+        case .runID: "runId"
+        case .osType: "osType"
+        case .osState: "osState"
+        case .hyperVGeneration: "hyperVGeneration"
+        case .publisher: "publisher"
+        case .offer: "offer"
+        case .sku: "sku"
+        case .disk: "disk"
+        case .targetRegions: "targetRegions"
+        case .removeRegions: "removeRegions"
+        case .excludeRegionsFromLatest: "excludeRegionsFromLatest"
+        case .includeRegionsInLatest: "includeRegionsInLatest"
+        case .replicaCount: "replicaCount"
+        case .endOfLife: "endOfLife"
+        case .expectedDeployments: "expectedDeployments"
+        case .ifMatch: "ifMatch"
+        case .region: "region"
+        case .rollbackTarget: "rollbackTarget"
+        case .undo: "undo"
+        case .lifecycleState: "lifecycleState"
+        case .replacement: "replacement"
+        case .templateDocument: "templateDocument"
+        case .templateParameter: "templateParameter"
+        case .topology: "topology"
+        case .named(let name): name
+        }
+    }
+
+    /// The field a neutral name stands for (any other name is `named`).
+    public init(name: String) {
+        self = Self.semantic.first { $0.description == name } ?? .named(name)
     }
 }

@@ -10,15 +10,15 @@ enum Credentials {
                 return (access, secret)
             }
             if spec.credentialsFile == nil {
-                throw DomainError.invalid("topology: \(region).storage", "credentials missing: set the environment variables \(a) and \(s)")
+                throw DomainError.invalid(.named("topology: \(region).storage"), "credentials missing: set the environment variables \(a) and \(s)")
             }
         }
         guard let file = spec.credentialsFile else {
-            throw DomainError.invalid("topology: \(region).storage", "no credentials configured")
+            throw DomainError.invalid(.named("topology: \(region).storage"), "no credentials configured")
         }
         let path = file.hasPrefix("/") ? file : config.stateDirectory + "/" + file
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw DomainError.invalid("topology: \(region).storage.credentialsFile", "cannot read \(path)")
+            throw DomainError.invalid(.named("topology: \(region).storage.credentialsFile"), "cannot read \(path)")
         }
         var values: [String: String] = [:]
         for line in text.split(whereSeparator: \.isNewline) {
@@ -26,7 +26,7 @@ enum Credentials {
             if parts.count == 2 { values[parts[0]] = parts[1] }
         }
         guard let access = values["accessKey"], let secret = values["secretKey"] else {
-            throw DomainError.invalid("topology: \(region).storage.credentialsFile", "\(path) needs accessKey=… and secretKey=… lines")
+            throw DomainError.invalid(.named("topology: \(region).storage.credentialsFile"), "\(path) needs accessKey=… and secretKey=… lines")
         }
         return (access, secret)
     }

@@ -18,11 +18,11 @@ struct OriginStore: Sendable {
         let staging = "\(root)/.ingest-\(UUID().uuidString)"
         let digest: ObjectDigest
         do { digest = try FileDigest.copy(file, to: staging) } catch let e as TransferError {
-            throw DomainError.invalid("--disk", e.message)
+            throw DomainError.invalid(.disk, e.message)
         }
         guard digest.size > 0 else {
             unlink(staging)
-            throw DomainError.invalid("--disk", "'\(file)' is empty")
+            throw DomainError.invalid(.disk, "'\(file)' is empty")
         }
         guard rename(staging, path(for: digest.sha256)) == 0 else {
             unlink(staging)

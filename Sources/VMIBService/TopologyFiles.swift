@@ -24,13 +24,13 @@ enum TopologyFiles {
 
     static func catalog(_ config: ServiceConfiguration) throws -> RegionCatalog {
         guard let path = config.catalogFile ?? directory(environment: config.environment).map({ $0 + "/azure-public.json" }) else {
-            throw DomainError.invalid("catalog", "cannot find topology/azure-public.json; set VMIB_TOPOLOGY_DIR to the folder that holds it")
+            throw DomainError.invalid(.named("catalog"), "cannot find topology/azure-public.json; set VMIB_TOPOLOGY_DIR to the folder that holds it")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DomainError.invalid("catalog", "cannot read \(path)")
+            throw DomainError.invalid(.named("catalog"), "cannot read \(path)")
         }
         do { return try RegionCatalog(json: data) } catch {
-            throw DomainError.invalid("catalog", "\(path) is not a region catalog: \(error)")
+            throw DomainError.invalid(.named("catalog"), "\(path) is not a region catalog: \(error)")
         }
     }
 
@@ -42,7 +42,7 @@ enum TopologyFiles {
         let path = explicit ?? directory(environment: config.environment).map { $0 + "/local.json" }
         if let path, explicit != nil || FileManager.default.fileExists(atPath: path) {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw DomainError.invalid("--topology", "cannot read topology file \(path)")
+                throw DomainError.invalid(.topology, "cannot read topology file \(path)")
             }
             return try TopologyParser.parse(text, catalog: catalog, file: "--topology \(path)")
         }

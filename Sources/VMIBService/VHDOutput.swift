@@ -17,7 +17,7 @@ struct VHDOutput {
 
     /// Refuses a `file://` destination outside the roots, at template create or update.
     /// - Throws: `DomainError` naming `field`.
-    func check(_ uri: String, field: String) throws {
+    func check(_ uri: String, field: Field) throws {
         guard let roots else { return }
         let path = PathRoots.path(of: uri)
         // Where the directory really is: through any symbolic link on the way.
@@ -45,15 +45,15 @@ struct VHDOutput {
         for component in String(parent.dropFirst(existing.count)).split(separator: "/") {
             current += (current.hasSuffix("/") ? "" : "/") + component
             if mkdir(current, 0o755) != 0 && errno != EEXIST {
-                throw DomainError(.refused, field: "uri", "cannot create \(current): \(String(cString: strerror(errno)))")
+                throw DomainError(.refused, field: .named("uri"), "cannot create \(current): \(String(cString: strerror(errno)))")
             }
             guard PathRoots.inside(PathRoots.real(current), allowed) else { throw outside(destination, allowed) }
         }
         var info = stat()
         if lstat(destination, &info) == 0 {
             switch info.st_mode & S_IFMT {
-            case S_IFLNK: throw DomainError(.refused, field: "uri", "'\(destination)' is a symbolic link; a VHD distributor never writes through one")
-            case S_IFDIR: throw DomainError(.refused, field: "uri", "'\(destination)' is a directory; a VHD distributor never replaces one")
+            case S_IFLNK: throw DomainError(.refused, field: .named("uri"), "'\(destination)' is a symbolic link; a VHD distributor never writes through one")
+            case S_IFDIR: throw DomainError(.refused, field: .named("uri"), "'\(destination)' is a directory; a VHD distributor never replaces one")
             default: break
             }
         }
@@ -67,12 +67,12 @@ struct VHDOutput {
         guard rename(temporary, destination) == 0 else {
             let why = String(cString: strerror(errno))
             unlink(temporary)
-            throw DomainError(.refused, field: "uri", "cannot write \(destination): \(why)")
+            throw DomainError(.refused, field: .named("uri"), "cannot write \(destination): \(why)")
         }
         return destination
     }
 
     private func outside(_ destination: String, _ allowed: [String]) -> DomainError {
-        DomainError(.refused, field: "uri", "'\(destination)' is outside the directories VHDs may be written to: \(allowed.joined(separator: ", "))")
+        DomainError(.refused, field: .named("uri"), "'\(destination)' is outside the directories VHDs may be written to: \(allowed.joined(separator: ", "))")
     }
 }

@@ -41,7 +41,7 @@ extension VMIBService {
             }
         }
         if !specialized.isEmpty && !generalized.isEmpty {
-            throw DomainError.invalid("properties.distribute",
+            throw DomainError.invalid(.named("properties.distribute"),
                 "'\(specialized.joined(separator: "', '"))' publish to a Specialized image definition and '\(generalized.joined(separator: "', '"))' need a generalized image; one run makes one image: split them into two templates")
         }
         return specialized.isEmpty

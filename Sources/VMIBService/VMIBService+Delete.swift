@@ -15,12 +15,12 @@ extension VMIBService {
         if v.safetyProfile.blockDeletionBeforeEndOfLife {
             guard let eol = v.publishingProfile.endOfLifeDate, eol <= now else {
                 let when = v.publishingProfile.endOfLifeDate.map { "before its end of life \(ISO8601.format($0))" } ?? "(it has no endOfLifeDate)"
-                throw DomainError(.refused, field: "--version", "version \(ref.version) has safetyProfile.blockDeletionBeforeEndOfLife set and cannot be deleted \(when)")
+                throw DomainError(.refused, field: .version, "version \(ref.version) has safetyProfile.blockDeletionBeforeEndOfLife set and cannot be deleted \(when)")
             }
         }
         if !force, let last = try store.rollbacks(of: ref.image).last(where: { $0.kind == .rollback && $0.undoneBy == nil }),
            last.to == ref.version {
-            throw DomainError(.refused, field: "--version", "version \(ref.version) is the target of the latest rollback (#\(last.id)); undo it first or pass --force")
+            throw DomainError(.refused, field: .version, "version \(ref.version) is the target of the latest rollback (#\(last.id)); undo it first or pass --force")
         }
         // A new generation: a pass that read the version before cannot record its outcome
         // over the delete.
@@ -32,7 +32,7 @@ extension VMIBService {
     public func purge(_ ref: VersionRef) async throws {
         let v = try details(ref).version
         guard v.provisioningState == .Deleting else {
-            throw DomainError(.refused, field: "--version", "version \(ref.version) is not being deleted")
+            throw DomainError(.refused, field: .version, "version \(ref.version) is not being deleted")
         }
         // The controller's pass over a Deleting version stops its transfers, deletes its
         // objects under the regions' budgets, then the record and the origin's reference.
@@ -43,7 +43,7 @@ extension VMIBService {
     public func deleteImage(_ ref: ImageRef) throws {
         _ = try image(ref)
         do { try store.deleteImage(ref) } catch let e as StoreError where e.code == .refused {
-            throw DomainError(.refused, field: "--name", e.message)
+            throw DomainError(.refused, field: .image, e.message)
         }
     }
 }

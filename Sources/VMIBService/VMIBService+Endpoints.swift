@@ -46,7 +46,7 @@ extension VMIBService {
         case .s3(let s3):
             let keys = try Credentials.resolve(s3, region: region, config: configuration)
             guard let url = URL(string: s3.endpoint) else {
-                throw DomainError.invalid("topology: \(region).storage.endpoint", "'\(s3.endpoint)' is not a URL")
+                throw DomainError.invalid(.named("topology: \(region).storage.endpoint"), "'\(s3.endpoint)' is not a URL")
             }
             return S3BlobStore(config: S3Config(endpoint: url, bucket: s3.bucket, signingRegion: s3.signingRegion,
                                                 accessKey: keys.access, secretKey: keys.secret,

@@ -9,29 +9,29 @@ extension VMIBService {
     /// - Throws: `DomainError` naming the reason (a single version, a target that is excluded,
     ///   past end of life, missing or not Completed); nothing changes then.
     public func rollback(_ image: ImageRef, to: String?, region: String?, principal: String, now: Date = Date()) throws -> RollbackEntry {
-        let region = try region.map { try catalog.region(named: $0, field: "--region").name }
+        let region = try region.map { try catalog.region(named: $0, field: .region).name }
         let all = try versions(of: image)
-        let number = try to.map { try VersionNumber(parsing: $0, field: "--to") }
+        let number = try to.map { try VersionNumber(parsing: $0, field: .rollbackTarget) }
         if let number, !all.contains(where: { $0.ref.version == number }) {
-            throw DomainError.invalid("--to", "version \(number) of image '\(image.image)' does not exist (deleted, or never published)")
+            throw DomainError.invalid(.rollbackTarget, "version \(number) of image '\(image.image)' does not exist (deleted, or never published)")
         }
         guard all.count > 1 else {
-            throw DomainError(.refused, field: "--image", "image '\(image.image)' has \(all.count) version\(all.count == 1 ? "" : "s"): there is nothing to roll back to")
+            throw DomainError(.refused, field: .image, "image '\(image.image)' has \(all.count) version\(all.count == 1 ? "" : "s"): there is nothing to roll back to")
         }
         let current = try? latest(of: image, region: region, now: now)
         let target: ImageVersion
         if let number, let v = all.first(where: { $0.ref.version == number }) {
             if let current, current.ref.version == number {
-                throw DomainError(.refused, field: "--to", "version \(number) is already latest\(region.map { " in \($0)" } ?? "")")
+                throw DomainError(.refused, field: .rollbackTarget, "version \(number) is already latest\(region.map { " in \($0)" } ?? "")")
             }
             // Judge the target as it will be once newer versions are excluded.
             if let why = LatestPolicy.disqualification(of: v, completed: try store.completedReplicaCounts(of: v.ref), region: region, now: now) {
-                throw DomainError(.refused, field: "--to", "cannot roll back to it: \(why)")
+                throw DomainError(.refused, field: .rollbackTarget, "cannot roll back to it: \(why)")
             }
             target = v
         } else {
             guard let current else {
-                throw DomainError(.refused, field: "--image", "no version of '\(image.image)' is latest\(region.map { " in \($0)" } ?? ""), so there is no previous one; name one with --to")
+                throw DomainError(.refused, field: .image, "no version of '\(image.image)' is latest\(region.map { " in \($0)" } ?? ""), so there is no previous one; name one with --to")
             }
             var previous: ImageVersion?
             var reasons: [String] = []
@@ -41,7 +41,7 @@ extension VMIBService {
                 } else { previous = v; break }
             }
             guard let previous else {
-                throw DomainError(.refused, field: "--image", "no version older than \(current.ref.version) can be latest: " + (reasons.isEmpty ? "there is none" : reasons.joined(separator: "; ")))
+                throw DomainError(.refused, field: .image, "no version older than \(current.ref.version) can be latest: " + (reasons.isEmpty ? "there is none" : reasons.joined(separator: "; ")))
             }
             target = previous
         }
@@ -55,7 +55,7 @@ extension VMIBService {
     public func undoRollback(_ image: ImageRef, principal: String, now: Date = Date()) throws -> RollbackEntry {
         _ = try self.image(image)
         guard let last = try store.rollbacks(of: image).last(where: { $0.kind == .rollback && $0.undoneBy == nil }) else {
-            throw DomainError(.refused, field: "--undo", "image '\(image.image)' has no rollback to undo")
+            throw DomainError(.refused, field: .undo, "image '\(image.image)' has no rollback to undo")
         }
         let existing = Set(try versions(of: image).map(\.ref.version))
         let changes = last.changes.filter { existing.contains($0.version) }.map(\.reversed)

@@ -102,7 +102,7 @@ extension VMIBService {
             let existing = try versions(of: s.image).map(\.ref.version)
             let sourceVersion = source.exactVersion.flatMap { try? VersionNumber(parsing: $0) }
             guard let next = s.versioning.next(existing: existing, sourceVersion: sourceVersion) else {
-                throw DomainError.invalid("versioning", "Source versioning needs a Major.Minor.Patch source version; the source's is '\(source.exactVersion ?? "none")'")
+                throw DomainError.invalid(.named("versioning"), "Source versioning needs a Major.Minor.Patch source version; the source's is '\(source.exactVersion ?? "none")'")
             }
             number = next
             try checkpoint.update { $0.published[name] = number.description }

@@ -35,7 +35,7 @@ extension VMIBService {
     }
 
     public func run(id: String) throws -> TemplateRun {
-        guard let r = try templateStore.run(id: id) else { throw DomainError.notFound("--run-id", "run '\(id)' does not exist") }
+        guard let r = try templateStore.run(id: id) else { throw DomainError.notFound(.runID, "run '\(id)' does not exist") }
         return r
     }
 
@@ -245,7 +245,7 @@ extension VMIBService {
     public func cancelRun(_ key: TemplateKey) throws -> TemplateRun {
         let details = try templateDetails(key)
         guard let run = details.lastRun, run.state.isActive else {
-            throw DomainError(.refused, field: "--name", "image template '\(key.name)' has no run in progress")
+            throw DomainError(.refused, field: .template, "image template '\(key.name)' has no run in progress")
         }
         if !workerAlive(run) { return try finishAbandoned(run, canceled: true) }
         _ = try templateStore.requestCancel(runID: run.id, message: "cancel requested")
@@ -276,7 +276,7 @@ extension VMIBService {
     /// The last run's customization.log.
     public func runLog(_ key: TemplateKey) throws -> (run: TemplateRun, text: String) {
         guard let run = try templateDetails(key).lastRun else {
-            throw DomainError(.refused, field: "--name", "image template '\(key.name)' has not been run")
+            throw DomainError(.refused, field: .template, "image template '\(key.name)' has not been run")
         }
         return (run, (try? String(contentsOfFile: run.staging + "/customization.log", encoding: .utf8)) ?? "")
     }

@@ -25,9 +25,9 @@ extension VMIBService {
         guard let path = candidates.compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             return MarketplaceCatalog(entries: [])
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw DomainError.invalid("marketplace", "cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw DomainError.invalid(.named("marketplace"), "cannot read \(path)") }
         do { return try MarketplaceCatalog(json: data) } catch {
-            throw DomainError.invalid("marketplace", "\(path) is not a marketplace catalog: \(error)")
+            throw DomainError.invalid(.named("marketplace"), "\(path) is not a marketplace catalog: \(error)")
         }
     }
 
@@ -43,20 +43,20 @@ extension VMIBService {
                                   url: url, localPath: nil, sha256: e.sha256.lowercased(), sizeBytes: e.sizeBytes, osType: e.osType)
         case .managedImage(let id):
             guard let m = try templateStore.managedImage(id) else {
-                throw ProvisioningErrorCode.BadManagedImageSource.error("properties.source.imageId", "managed image '\(id.id)' does not exist (ManagedImage distributors of earlier runs make them)")
+                throw ProvisioningErrorCode.BadManagedImageSource.error(.named("properties.source.imageId"), "managed image '\(id.id)' does not exist (ManagedImage distributors of earlier runs make them)")
             }
             return ResolvedSource(type: "ManagedImage", exact: id.id, exactVersion: nil, url: nil, localPath: m.path,
                                   sha256: m.sha256, sizeBytes: m.sizeBytes, osType: nil)
         case .sharedImageVersion(let imageRef, let version):
             let code = ProvisioningErrorCode.BadSharedImageVersionSource
             guard let definition = try store.image(imageRef) else {
-                throw code.error("properties.source.imageVersionId", "image definition '\(imageRef.image)' does not exist in gallery '\(imageRef.gallery.gallery)'")
+                throw code.error(.named("properties.source.imageVersionId"), "image definition '\(imageRef.image)' does not exist in gallery '\(imageRef.gallery.gallery)'")
             }
             let versions = try store.versions(of: imageRef)
             let chosen = version.map { v in versions.first { $0.ref.version == v } }
                 ?? versions.first { !$0.publishingProfile.excludeFromLatest && $0.provisioningState == .Succeeded }
             guard let v = chosen else {
-                throw code.error("properties.source.imageVersionId", version.map { "version \($0) of '\(imageRef.image)' does not exist" } ?? "image '\(imageRef.image)' has no version usable as latest")
+                throw code.error(.named("properties.source.imageVersionId"), version.map { "version \($0) of '\(imageRef.image)' does not exist" } ?? "image '\(imageRef.image)' has no version usable as latest")
             }
             return ResolvedSource(type: "SharedImageVersion", exact: v.ref.id, exactVersion: v.ref.version.description, url: nil,
                                   localPath: origin.path(for: v.storageProfile.sha256), sha256: v.storageProfile.sha256,

@@ -4,9 +4,9 @@ import VMIBStore
 
 extension VMIBService {
     /// The key of a template, its names checked.
-    public func templateKey(resourceGroup: String, name: String, field: String = "--name") throws -> TemplateKey {
+    public func templateKey(resourceGroup: String, name: String) throws -> TemplateKey {
         try ResourceName.validateResourceGroup(resourceGroup)
-        try ResourceName.validateTemplate(name, field: field)
+        try ResourceName.validateTemplate(name)
         return TemplateKey(subscription: subscription, resourceGroup: resourceGroup, name: name)
     }
 
@@ -45,7 +45,7 @@ extension VMIBService {
         if let existing = try templateStore.template(request.key) {
             // Equal up to member order: a body re-serialised by a tool is the same template.
             guard (try? JSONParser.parse(existing.body))?.canonical == resource.canonical else {
-                throw DomainError(.refused, field: "--name", "image template '\(request.key.name)' exists with a different body; templates cannot be updated by a create (an update changes only tags, identity, properties.distribute and properties.vmProfile): delete it, or create one under a new name")
+                throw DomainError(.refused, field: .template, "image template '\(request.key.name)' exists with a different body; templates cannot be updated by a create (an update changes only tags, identity, properties.distribute and properties.vmProfile): delete it, or create one under a new name")
             }
             return CreateTemplateResult(details: try templateDetails(request.key), created: false, warnings: parsed.warnings)
         }
@@ -72,25 +72,25 @@ extension VMIBService {
                                authorize: (ImageTemplate) throws -> Void) throws -> TemplateDetails {
         let record = try templateDetails(key).record
         guard case .object(var members) = try JSONParser.parse(record.body), let changes = patch.objectValue else {
-            throw DomainError.invalid("body", "an update is a JSON object (tags, identity, properties.distribute, properties.vmProfile)")
+            throw DomainError.invalid(.named("body"), "an update is a JSON object (tags, identity, properties.distribute, properties.vmProfile)")
         }
         func put(_ key: String, _ value: JSONValue, into list: inout [(key: String, value: JSONValue)]) {
             if let i = list.firstIndex(where: { $0.key == key }) { list[i].value = value } else { list.append((key, value)) }
         }
         for (name, value) in changes {
             if name == "properties" {
-                guard let props = value.objectValue else { throw DomainError.invalid("properties", "must be an object") }
+                guard let props = value.objectValue else { throw DomainError.invalid(.named("properties"), "must be an object") }
                 var stored = members.first { $0.key == "properties" }?.value.objectValue ?? []
                 for (p, v) in props {
                     guard Self.updatableTemplateMembers.properties.contains(p) else {
-                        throw DomainError(.refused, field: "properties.\(p)", "image template property '\(p)' cannot be updated; only properties.distribute and properties.vmProfile can (and tags, identity)")
+                        throw DomainError(.refused, field: .named("properties.\(p)"), "image template property '\(p)' cannot be updated; only properties.distribute and properties.vmProfile can (and tags, identity)")
                     }
                     put(p, v, into: &stored)
                 }
                 put("properties", .object(stored), into: &members)
             } else {
                 guard Self.updatableTemplateMembers.top.contains(name) else {
-                    throw DomainError(.refused, field: name, "'\(name)' cannot be updated; an update changes tags, identity, properties.distribute and properties.vmProfile")
+                    throw DomainError(.refused, field: .named(name), "'\(name)' cannot be updated; an update changes tags, identity, properties.distribute and properties.vmProfile")
                 }
                 put(name, value, into: &members)
             }
@@ -118,7 +118,7 @@ extension VMIBService {
             guard uri.lowercased().hasPrefix("file://") else { continue }
             let path = PathRoots.real(PathRoots.path(of: uri).removingPercentEncoding ?? "")
             guard PathRoots.inside(path, real) else {
-                throw DomainError.invalid("properties.customize[\(i)].\(member)", "'\(uri)' is outside the directories this server reads files from (vmib serve --source-root): \(roots.isEmpty ? "none; use an https URL" : roots.joined(separator: ", "))")
+                throw DomainError.invalid(.named("properties.customize[\(i)].\(member)"), "'\(uri)' is outside the directories this server reads files from (vmib serve --source-root): \(roots.isEmpty ? "none; use an https URL" : roots.joined(separator: ", "))")
             }
         }
     }
@@ -129,15 +129,15 @@ extension VMIBService {
         try checkFileSources(t)
         let outputs = VHDOutput(roots: configuration.outputRoots)
         for (i, d) in t.distribute.enumerated() {
-            if case .vhd(_, let uri?) = d { try outputs.check(uri, field: "properties.distribute[\(i)].uri") }
+            if case .vhd(_, let uri?) = d { try outputs.check(uri, field: .named("properties.distribute[\(i)].uri")) }
             guard case .sharedImage(_, let s) = d else { continue }
             for (j, r) in s.targetRegions.enumerated() {
                 guard let served = topology[r.name] else {
-                    throw ProvisioningErrorCode.BadSharedImageDistribute.error("properties.distribute[\(i)].targetRegions[\(j)].name",
+                    throw ProvisioningErrorCode.BadSharedImageDistribute.error(.named("properties.distribute[\(i)].targetRegions[\(j)].name"),
                         "region '\(r.name)' is not served by this deployment (topology '\(topology.name)'); served: \(topology.regions.map(\.name).joined(separator: ", "))")
                 }
                 if let type = r.storageAccountType, served.spec(for: type) == nil {
-                    throw ProvisioningErrorCode.BadSharedImageDistribute.error("properties.distribute[\(i)].targetRegions[\(j)].storageAccountType",
+                    throw ProvisioningErrorCode.BadSharedImageDistribute.error(.named("properties.distribute[\(i)].targetRegions[\(j)].storageAccountType"),
                         "region '\(r.name)' does not offer \(type.rawValue); it offers: \(served.offeredTypes.map(\.rawValue).joined(separator: ", "))")
                 }
             }
@@ -146,7 +146,7 @@ extension VMIBService {
 
     public func templateDetails(_ key: TemplateKey) throws -> TemplateDetails {
         guard let record = try templateStore.template(key) else {
-            throw DomainError.notFound("--name", "image template '\(key.name)' does not exist in resource group '\(key.resourceGroup)'")
+            throw DomainError.notFound(.template, "image template '\(key.name)' does not exist in resource group '\(key.resourceGroup)'")
         }
         let body = try JSONParser.parse(record.body)
         // A stored template is read as accepted: sizes and networks are checked again when a run starts.

@@ -11,17 +11,17 @@ extension VMIBService {
     /// - Throws: `DomainError` naming the field for bad input; nothing is recorded then.
     public func publish(_ request: PublishRequest) throws -> ImageVersion {
         _ = try image(request.image)
-        let number = try VersionNumber(parsing: request.version, field: "--version")
+        let number = try VersionNumber(parsing: request.version, field: .version)
         let ref = request.image.version(number)
         if try store.version(ref) != nil {
-            throw DomainError(.alreadyExists, field: "--version", "version \(number) of image '\(request.image.image)' already exists; versions are immutable, publish a new number")
+            throw DomainError(.alreadyExists, field: .version, "version \(number) of image '\(request.image.image)' already exists; versions are immutable, publish a new number")
         }
         let replicaCount = request.replicaCount ?? 1
         guard TargetRegion.replicaCountRange.contains(replicaCount) else {
-            throw DomainError.invalid("--replica-count", "\(replicaCount) is out of range; allowed: 1…100")
+            throw DomainError.invalid(.replicaCount, "\(replicaCount) is out of range; allowed: 1…100")
         }
         let targets = try targetRegionRules.targets(of: request, replicaCount: replicaCount)
-        let givenEndOfLife = try request.endOfLifeDate.map { try ISO8601.parse($0, field: "--end-of-life") }
+        let givenEndOfLife = try request.endOfLifeDate.map { try ISO8601.parse($0, field: .endOfLife) }
         try checkReadableFile(request.disk)
 
         var storage = try origin.ingest(request.disk)
@@ -51,7 +51,7 @@ extension VMIBService {
                 version.storageProfile = storage
             }
         }
-        throw DomainError(.refused, field: "--disk", "the origin copy of '\(request.disk)' kept disappearing under concurrent deletes; try again")
+        throw DomainError(.refused, field: .disk, "the origin copy of '\(request.disk)' kept disappearing under concurrent deletes; try again")
     }
 
     private struct OriginGone: Error {}
@@ -72,10 +72,10 @@ extension VMIBService {
     private func checkReadableFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DomainError.invalid("--disk", "'\(path)' does not exist")
+            throw DomainError.invalid(.disk, "'\(path)' does not exist")
         }
-        guard !isDirectory.boolValue else { throw DomainError.invalid("--disk", "'\(path)' is a directory, not a disk image file") }
-        guard FileManager.default.isReadableFile(atPath: path) else { throw DomainError.invalid("--disk", "'\(path)' is not readable") }
+        guard !isDirectory.boolValue else { throw DomainError.invalid(.disk, "'\(path)' is a directory, not a disk image file") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw DomainError.invalid(.disk, "'\(path)' is not readable") }
     }
 
     public func versions(of image: ImageRef) throws -> [ImageVersion] {
@@ -87,7 +87,7 @@ extension VMIBService {
     public func details(_ ref: VersionRef) throws -> VersionDetails {
         _ = try image(ref.image)
         guard let v = try store.version(ref) else {
-            throw DomainError.notFound("--version", "version \(ref.version) of image '\(ref.image.image)' does not exist")
+            throw DomainError.notFound(.version, "version \(ref.version) of image '\(ref.image.image)' does not exist")
         }
         let replicas = try store.replicas(of: ref)
         return VersionDetails(version: v, replicas: replicas,

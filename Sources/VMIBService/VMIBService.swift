@@ -44,15 +44,14 @@ public final class VMIBService: Sendable {
 
     // MARK: galleries
 
-    /// - Parameter field: the option that named the gallery, for errors.
-    public func galleryRef(resourceGroup: String, name: String, field: String = "--gallery") throws -> GalleryRef {
+    public func galleryRef(resourceGroup: String, name: String) throws -> GalleryRef {
         try ResourceName.validateResourceGroup(resourceGroup)
-        try ResourceName.validateGallery(name, field: field)
+        try ResourceName.validateGallery(name)
         return GalleryRef(subscription: subscription, resourceGroup: resourceGroup, gallery: name)
     }
 
     public func createGallery(_ ref: GalleryRef, description: String? = nil) throws -> Gallery {
-        try ResourceName.validateGallery(ref.gallery, field: "--name")
+        try ResourceName.validateGallery(ref.gallery, field: .gallery)
         let g = Gallery(ref: ref, description: description, createdAt: Date())
         try store.createGallery(g)
         return g
@@ -64,7 +63,7 @@ public final class VMIBService: Sendable {
 
     public func gallery(_ ref: GalleryRef) throws -> Gallery {
         guard let g = try store.gallery(ref) else {
-            throw DomainError.notFound("--gallery", "gallery '\(ref.gallery)' does not exist in resource group '\(ref.resourceGroup)'")
+            throw DomainError.notFound(.gallery, "gallery '\(ref.gallery)' does not exist in resource group '\(ref.resourceGroup)'")
         }
         return g
     }
@@ -72,22 +71,22 @@ public final class VMIBService: Sendable {
     /// Deletes a gallery that has no image definitions.
     public func deleteGallery(_ ref: GalleryRef) throws {
         do { try store.deleteGallery(ref) } catch let e as StoreError where e.code == .refused || e.code == .notFound {
-            throw DomainError(e.code == .refused ? .refused : .notFound, field: "--name", e.message)
+            throw DomainError(e.code == .refused ? .refused : .notFound, field: .gallery, e.message)
         }
     }
 
     // MARK: images
 
     public func createImage(_ r: ImageRequest) throws -> ImageDefinition {
-        try ResourceName.validateImage(r.ref.image, field: "--name")
+        try ResourceName.validateImage(r.ref.image, field: .image)
         _ = try gallery(r.ref.gallery)
         let image = ImageDefinition(
             ref: r.ref,
-            osType: try parse(r.osType, field: "--os-type"),
-            osState: try parse(r.osState, field: "--os-state"),
-            hyperVGeneration: try parse(r.hyperVGeneration, field: "--hyper-v-generation"),
-            identifier: .init(publisher: try nonEmpty(r.publisher, "--publisher"), offer: try nonEmpty(r.offer, "--offer"),
-                              sku: try nonEmpty(r.sku, "--sku")),
+            osType: try parse(r.osType, field: .osType),
+            osState: try parse(r.osState, field: .osState),
+            hyperVGeneration: try parse(r.hyperVGeneration, field: .hyperVGeneration),
+            identifier: .init(publisher: try nonEmpty(r.publisher, .publisher), offer: try nonEmpty(r.offer, .offer),
+                              sku: try nonEmpty(r.sku, .sku)),
             description: r.description, createdAt: Date())
         try store.createImage(image)
         return image
@@ -101,17 +100,17 @@ public final class VMIBService: Sendable {
     public func image(_ ref: ImageRef) throws -> ImageDefinition {
         _ = try gallery(ref.gallery)
         guard let i = try store.image(ref) else {
-            throw DomainError.notFound("--image", "image definition '\(ref.image)' does not exist in gallery '\(ref.gallery.gallery)'")
+            throw DomainError.notFound(.image, "image definition '\(ref.image)' does not exist in gallery '\(ref.gallery.gallery)'")
         }
         return i
     }
 
-    private func parse<T: RawRepresentable & CaseIterable>(_ text: String, field: String) throws -> T where T.RawValue == String {
+    private func parse<T: RawRepresentable & CaseIterable>(_ text: String, field: Field) throws -> T where T.RawValue == String {
         if let v = T(rawValue: text) ?? T.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) { return v }
         throw DomainError.invalid(field, "'\(text)' is not allowed; allowed: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
     }
 
-    private func nonEmpty(_ s: String, _ field: String) throws -> String {
+    private func nonEmpty(_ s: String, _ field: Field) throws -> String {
         guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw DomainError.invalid(field, "must not be empty") }
         return s
     }

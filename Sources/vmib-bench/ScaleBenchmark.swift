@@ -51,7 +51,7 @@ struct ScaleBenchmark {
     /// Times each operation `--repeat` times and prints the median and the slowest, in ms.
     func time() async throws {
         let repeats = arguments.int("repeat", default: 5), replicas = arguments.int("replicas", default: 100)
-        let ref = image.version(try VersionNumber(parsing: arguments.string("version"), field: "--version"))
+        let ref = image.version(try VersionNumber(parsing: arguments.string("version"), field: .version))
         let before = try service.details(ref)
         guard before.status.aggregatedState == .Completed else {
             BenchArguments.fail("version \(ref.version) is \(before.status.aggregatedState), expected Completed (seed and complete first)")

@@ -44,6 +44,16 @@ import VMIBTestSupport
             shown = [e.stdout, r.stdout]
         }
         #expect(ClientModeTests.normalized(shown[0]) == ClientModeTests.normalized(shown[1]), "--- embedded\n\(shown[0])\n--- server\n\(shown[1])")
+        // A refusal names the CLI's option either way: the server sends the domain's field
+        // (additionalInfo), not only its own member name.
+        for refused in [["version", "update"] + version + ["--remove-region", "westeurope"],
+                        ["version", "update"] + version + ["--expected-deployments", "eastus=0"],
+                        ["image", "show", "--gallery", "G", "--name", "nope"]] {
+            let e = try await embedded.run(refused)
+            let r = try await client.run(refused + remote)
+            #expect(e.exitCode == 2 && r.exitCode == 2, "\(refused): \(e.stderr) / \(r.stderr)")
+            #expect(e.stderr == r.stderr, "\(refused): embedded \(e.stderr) / server \(r.stderr)")
+        }
         for text in shown {
             let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
             let profile = try #require((json["properties"] as? [String: Any])?["publishingProfile"] as? [String: Any])

@@ -105,15 +105,15 @@ import Testing
     }
 
     @Test(arguments: [
-        (["replicaCount": "two"], "--parameter", "parameter 'replicaCount' is an int; 'two' is not an integer"),
-        (["replicaCount": "4"], "--parameter", "parameter 'replicaCount': 4 is more than its maxValue 3"),
-        (["storage": "Ultra_LRS"], "--parameter", #"parameter 'storage': "Ultra_LRS" is not allowed; allowed: "Standard_LRS", "Standard_ZRS", "Premium_LRS""#),
-        (["regions": #"{"a": 1}"#], "--parameter", #"parameter 'regions' is of type array; the value {"a":1} is an object"#),
-        (["regions": "eastus"], "--parameter", "parameter 'regions' is an array; 'eastus' is not JSON"),
-        (["colour": "red"], "--parameter", "'colour' is not a parameter of this template"),
-        ([:], "--parameter", "parameter 'imageTemplateName' has no defaultValue; give it with --parameter imageTemplateName=VALUE"),
+        (["replicaCount": "two"], Field.templateParameter, "parameter 'replicaCount' is an int; 'two' is not an integer"),
+        (["replicaCount": "4"], .templateParameter, "parameter 'replicaCount': 4 is more than its maxValue 3"),
+        (["storage": "Ultra_LRS"], .templateParameter, #"parameter 'storage': "Ultra_LRS" is not allowed; allowed: "Standard_LRS", "Standard_ZRS", "Premium_LRS""#),
+        (["regions": #"{"a": 1}"#], .templateParameter, #"parameter 'regions' is of type array; the value {"a":1} is an object"#),
+        (["regions": "eastus"], .templateParameter, "parameter 'regions' is an array; 'eastus' is not JSON"),
+        (["colour": "red"], .templateParameter, "'colour' is not a parameter of this template"),
+        ([:], .templateParameter, "parameter 'imageTemplateName' has no defaultValue; give it with --parameter imageTemplateName=VALUE"),
     ])
-    func badOverridesNameTheParameter(overrides: [String: String], field: String, message: String) {
+    func badOverridesNameTheParameter(overrides: [String: String], field: Field, message: String) {
         var given = overrides
         if !overrides.isEmpty { given["imageTemplateName"] = "t" }
         do {
@@ -131,19 +131,19 @@ import Testing
             do { _ = try armEvaluate(expression, parameters: parameters, variables: variables); return nil } catch { return error as? DomainError }
         }
         let typed = refusal(#"{"a": {"type": "int", "defaultValue": "[concat('1', '2')]"}}"#)
-        #expect(typed?.field == "parameters.a.defaultValue" && typed?.message.contains(#"of type int; the value "12" is a string"#) == true, "\(String(describing: typed))")
+        #expect(typed?.field == Field.named("parameters.a.defaultValue") && typed?.message.contains(#"of type int; the value "12" is a string"#) == true, "\(String(describing: typed))")
         let variables = refusal(#"{"a": {"type": "string", "defaultValue": "[variables('v')]"}}"#, variables: #"{"v": "x"}"#)
-        #expect(variables?.field == "parameters.a.defaultValue" && variables?.message.contains("variables() cannot be used in a parameter's defaultValue") == true)
+        #expect(variables?.field == Field.named("parameters.a.defaultValue") && variables?.message.contains("variables() cannot be used in a parameter's defaultValue") == true)
         let cycle = refusal(#"{"a": {"type": "string", "defaultValue": "[parameters('b')]"}, "b": {"type": "string", "defaultValue": "[parameters('a')]"}}"#)
         #expect(cycle?.message.contains("refers to itself through parameters.a → parameters.b → parameters.a") == true, "\(String(describing: cycle))")
         let variableCycle = refusal("{}", variables: #"{"v": "[variables('w')]", "w": "[concat(variables('v'))]"}"#, "[variables('v')]")
-        #expect(variableCycle?.field == "variables.v" && variableCycle?.message.contains("variables.v → variables.w → variables.v") == true)
+        #expect(variableCycle?.field == Field.named("variables.v") && variableCycle?.message.contains("variables.v → variables.w → variables.v") == true)
         let badType = refusal(#"{"a": {"type": "float", "defaultValue": 1}}"#)
-        #expect(badType?.field == "parameters.a.type" && badType?.message.contains("string, securestring, int, bool, object, secureobject, array") == true)
+        #expect(badType?.field == Field.named("parameters.a.type") && badType?.message.contains("string, securestring, int, bool, object, secureobject, array") == true)
         let short = refusal(#"{"a": {"type": "string", "defaultValue": "ab", "minLength": 3}}"#)
         #expect(short?.message.contains("shorter (2) than its minLength 3") == true)
         let undeclared = refusal("{}")
-        #expect(undeclared?.field == "resources[0].properties.x" && undeclared?.message.contains("parameters('a') is not declared") == true)
+        #expect(undeclared?.field == Field.named("resources[0].properties.x") && undeclared?.message.contains("parameters('a') is not declared") == true)
     }
 
     @Test func aResourceConditionIsHonouredAndCopyLoopsAreRefused() throws {
@@ -152,7 +152,7 @@ import Testing
         }
         let deployed = try Self.resolve(document(#""condition": "[parameters('build')]","#), [:])
         #expect(deployed["condition"] == nil)
-        #expect(throws: DomainError.invalid("resources[0].condition", "is false: the template deploys no imageTemplate")) {
+        #expect(throws: DomainError.invalid(.named("resources[0].condition"), "is false: the template deploys no imageTemplate")) {
             try Self.resolve(document(#""condition": "[not(parameters('build'))]","#), [:])
         }
         #expect(throws: DomainError.self) { try Self.resolve(document(#""copy": {"name": "c", "count": 2},"#), [:]) }

@@ -43,7 +43,7 @@ import Testing
     ])
     func badAccessesAndDeploymentCallsNameWhatIsWrongAndWhere(expression: String, offset: Int, message: String) {
         guard let e = Self.refusal(expression) else { return }
-        #expect(e.field == "resources[0].properties.x")
+        #expect(e.field == Field.named("resources[0].properties.x"))
         #expect(e.message == "\(message) (at character \(offset) of \"\(expression)\")", "\(e.message)")
     }
 
@@ -65,9 +65,9 @@ import Testing
 
     @Test func undeclaredNamesListWhatIsDeclared() {
         let variable = Self.refusal("[variables('nope')]", variables: #"{"a": "x", "b": "y"}"#)
-        #expect(variable == DomainError.invalid("resources[0].properties.x", "variables('nope') is not declared; variables: a, b"))
+        #expect(variable == DomainError.invalid(.named("resources[0].properties.x"), "variables('nope') is not declared; variables: a, b"))
         let parameter = Self.refusal("[parameters('nope')]", parameters: #"{"p": {"type": "string", "defaultValue": "x"}}"#)
-        #expect(parameter == DomainError.invalid("resources[0].properties.x", "parameters('nope') is not declared; parameters: p"))
+        #expect(parameter == DomainError.invalid(.named("resources[0].properties.x"), "parameters('nope') is not declared; parameters: p"))
     }
 
     @Test func namesIgnoreCaseAndAValueIsReadThroughVariables() throws {
@@ -83,23 +83,23 @@ import Testing
         #expect(try armEvaluate("[concat('a', 'b')]", parameters: parameters, variables: variables) == .string("ab"))
         // Used, they are refused, naming where the expression is.
         let variable = Self.refusal("[variables('principal')]", variables: variables)
-        #expect(variable?.field == "variables.principal" && variable?.message.hasPrefix("the function 'reference' is not supported by vmib") == true,
+        #expect(variable?.field == Field.named("variables.principal") && variable?.message.hasPrefix("the function 'reference' is not supported by vmib") == true,
                 "\(String(describing: variable))")
         let parameter = Self.refusal("[parameters('when')]", parameters: parameters)
-        #expect(parameter?.field == "parameters.when.defaultValue" && parameter?.message.hasPrefix("the function 'utcNow' is not supported by vmib") == true,
+        #expect(parameter?.field == Field.named("parameters.when.defaultValue") && parameter?.message.hasPrefix("the function 'utcNow' is not supported by vmib") == true,
                 "\(String(describing: parameter))")
     }
 
     @Test func errorsNameTheirPathInsideValues() throws {
         let nested = Self.refusal("[variables('v')]", variables: #"{"v": {"tags": ["ok", "[toLower(1)]"]}}"#)
-        #expect(nested?.field == "variables.v.tags[1]", "\(String(describing: nested))")
+        #expect(nested?.field == Field.named("variables.v.tags[1]"), "\(String(describing: nested))")
         let document = try JSONParser.parse(#"""
             {"resources": [{"type": "Microsoft.Storage/storageAccounts"},
                            {"type": "Microsoft.VirtualMachineImages/imageTemplates",
                             "properties": {"distribute": [{"type": "VHD", "runOutputName": "[concat('a']"}]}}]}
             """#)
         let e = #expect(throws: DomainError.self) { try ARMDeployment.imageTemplateResource(document, overrides: [:], scope: armScope) }
-        #expect(e?.field == "resources[1].properties.distribute[0].runOutputName", "\(String(describing: e))")
+        #expect(e?.field == Field.named("resources[1].properties.distribute[0].runOutputName"), "\(String(describing: e))")
         #expect(e?.message.hasPrefix("syntax error at character 12 of \"[concat('a']\"") == true, "\(String(describing: e))")
     }
 
@@ -113,27 +113,27 @@ import Testing
         #expect(r["tags"] == .object([("tier", .string("gold")), ("[literal]", .string("[kept]")), ("plain", .string("text"))]))
 
         let notAString = try JSONParser.parse(#"{"resources": [{"type": "Microsoft.VirtualMachineImages/imageTemplates", "tags": {"[createArray()]": "x"}}]}"#)
-        #expect(throws: DomainError.invalid("resources[0].tags.[createArray()]", "a member name that is an expression must evaluate to a string")) {
+        #expect(throws: DomainError.invalid(.named("resources[0].tags.[createArray()]"), "a member name that is an expression must evaluate to a string")) {
             try ARMDeployment.imageTemplateResource(notAString, overrides: [:], scope: armScope)
         }
     }
 
     @Test(arguments: [
         (#"{"a": {"type": "string", "defaultValue": "x", "allowedValues": ["y", "z"]}}"#, [String: String](),
-         "parameters.a.defaultValue", #"parameter 'a': "x" is not allowed; allowed: "y", "z""#),
-        (#"{"a": {"type": "int", "defaultValue": 0, "minValue": 1}}"#, [:], "parameters.a.defaultValue", "parameter 'a': 0 is less than its minValue 1"),
-        (#"{"a": {"type": "int", "defaultValue": 1.5}}"#, [:], "parameters.a.defaultValue", "parameter 'a' is of type int; the value 1.5 is a number"),
-        (#"{"a": {"type": "string", "defaultValue": "abcd", "maxLength": 3}}"#, [:], "parameters.a.defaultValue", "parameter 'a' is longer (4) than its maxLength 3"),
-        (#"{"a": {"type": "array", "defaultValue": [], "minLength": 1}}"#, [:], "parameters.a.defaultValue", "parameter 'a' is shorter (0) than its minLength 1"),
-        (#"{"a": {"type": "array", "defaultValue": [1, 2], "maxLength": 1}}"#, [:], "parameters.a.defaultValue", "parameter 'a' is longer (2) than its maxLength 1"),
-        (#"{"a": {"type": "bool"}}"#, ["a": "yes"], "--parameter", "parameter 'a' is a bool; allowed: true, false"),
-        (#"{"a": {"type": "object"}}"#, ["a": "{nope"], "--parameter", "parameter 'a' is an object; '{nope' is not JSON"),
-        (#"{"a": {"type": "object"}}"#, ["a": "[1]"], "--parameter", "parameter 'a' is of type object; the value [1] is an array"),
-        (#"{"a": {"type": "string", "minLength": 2}}"#, ["a": "x"], "--parameter", "parameter 'a' is shorter (1) than its minLength 2"),
-        (#"{"a": "string"}"#, [:], "parameters.a", "must be an object with a type"),
-        (#"{"a": {"defaultValue": "x"}}"#, [:], "parameters.a.type", "must be one of: string, securestring, int, bool, object, secureobject, array"),
+         Field.named("parameters.a.defaultValue"), #"parameter 'a': "x" is not allowed; allowed: "y", "z""#),
+        (#"{"a": {"type": "int", "defaultValue": 0, "minValue": 1}}"#, [:], .named("parameters.a.defaultValue"), "parameter 'a': 0 is less than its minValue 1"),
+        (#"{"a": {"type": "int", "defaultValue": 1.5}}"#, [:], .named("parameters.a.defaultValue"), "parameter 'a' is of type int; the value 1.5 is a number"),
+        (#"{"a": {"type": "string", "defaultValue": "abcd", "maxLength": 3}}"#, [:], .named("parameters.a.defaultValue"), "parameter 'a' is longer (4) than its maxLength 3"),
+        (#"{"a": {"type": "array", "defaultValue": [], "minLength": 1}}"#, [:], .named("parameters.a.defaultValue"), "parameter 'a' is shorter (0) than its minLength 1"),
+        (#"{"a": {"type": "array", "defaultValue": [1, 2], "maxLength": 1}}"#, [:], .named("parameters.a.defaultValue"), "parameter 'a' is longer (2) than its maxLength 1"),
+        (#"{"a": {"type": "bool"}}"#, ["a": "yes"], .templateParameter, "parameter 'a' is a bool; allowed: true, false"),
+        (#"{"a": {"type": "object"}}"#, ["a": "{nope"], .templateParameter, "parameter 'a' is an object; '{nope' is not JSON"),
+        (#"{"a": {"type": "object"}}"#, ["a": "[1]"], .templateParameter, "parameter 'a' is of type object; the value [1] is an array"),
+        (#"{"a": {"type": "string", "minLength": 2}}"#, ["a": "x"], .templateParameter, "parameter 'a' is shorter (1) than its minLength 2"),
+        (#"{"a": "string"}"#, [:], .named("parameters.a"), "must be an object with a type"),
+        (#"{"a": {"defaultValue": "x"}}"#, [:], .named("parameters.a.type"), "must be one of: string, securestring, int, bool, object, secureobject, array"),
     ])
-    func parameterValuesAreCheckedAsAzureChecksThem(parameters: String, overrides: [String: String], field: String, message: String) {
+    func parameterValuesAreCheckedAsAzureChecksThem(parameters: String, overrides: [String: String], field: Field, message: String) {
         let e = Self.refusal("[parameters('a')]", parameters: parameters, overrides: overrides)
         #expect(e == DomainError.invalid(field, message), "\(String(describing: e))")
     }
@@ -142,7 +142,7 @@ import Testing
         let e = Self.refusal("[parameters('used')]",
                              parameters: #"{"used": {"type": "string", "defaultValue": "x"}, "unused": {"type": "int", "maxValue": 3}}"#,
                              overrides: ["unused": "5"])
-        #expect(e == DomainError.invalid("--parameter", "parameter 'unused': 5 is more than its maxValue 3"), "\(String(describing: e))")
+        #expect(e == DomainError.invalid(.templateParameter, "parameter 'unused': 5 is more than its maxValue 3"), "\(String(describing: e))")
     }
 
     @Test func aDeploymentHoldsExactlyOneImageTemplateWhoseTypeIgnoresCase() throws {
@@ -154,7 +154,7 @@ import Testing
         #expect(one["properties"]?["k"] == .string("v"))
         for (types, found) in [([], 0), (["Microsoft.Storage/storageAccounts"], 0),
                                (["Microsoft.VirtualMachineImages/imageTemplates", "Microsoft.VirtualMachineImages/imageTemplates"], 2)] {
-            #expect(throws: DomainError.invalid("resources", "a deployment template must hold exactly one resource of type Microsoft.VirtualMachineImages/imageTemplates; found \(found)")) {
+            #expect(throws: DomainError.invalid(.named("resources"), "a deployment template must hold exactly one resource of type Microsoft.VirtualMachineImages/imageTemplates; found \(found)")) {
                 try ARMDeployment.imageTemplateResource(try resources(types), overrides: [:], scope: armScope)
             }
         }
@@ -173,10 +173,10 @@ import Testing
         func document(_ member: String) throws -> JSONValue {
             try JSONParser.parse(#"{"resources": [{"type": "Microsoft.VirtualMachineImages/imageTemplates", \#(member)}]}"#)
         }
-        #expect(throws: DomainError.invalid("resources[0].condition", "must be a boolean, got a string")) {
+        #expect(throws: DomainError.invalid(.named("resources[0].condition"), "must be a boolean, got a string")) {
             try ARMDeployment.imageTemplateResource(try document(#""condition": "yes""#), overrides: [:], scope: armScope)
         }
-        #expect(throws: DomainError.invalid("resources[0].copy", "resource copy loops are not supported: a template is one imageTemplate")) {
+        #expect(throws: DomainError.invalid(.named("resources[0].copy"), "resource copy loops are not supported: a template is one imageTemplate")) {
             try ARMDeployment.imageTemplateResource(try document(#""copy": {"name": "c", "count": 2}"#), overrides: [:], scope: armScope)
         }
     }
@@ -187,8 +187,8 @@ import Testing
         #expect(!ARMDeployment.isDeployment(try JSONParser.parse(#"{"resources": {}}"#)))
         #expect(!ARMDeployment.isDeployment(try JSONParser.parse(#"{"properties": {}}"#)))
         let notJSON = #expect(throws: DomainError.self) { try ARMDeployment.resolveImageTemplate("{", parameters: [:], scope: armScope) }
-        #expect(notJSON?.field == "--file" && notJSON?.message.hasPrefix("not JSON: ") == true, "\(String(describing: notJSON))")
-        #expect(throws: DomainError.invalid("--parameter", "only a deployment template (with parameters and resources[]) takes parameters")) {
+        #expect(notJSON?.field == Field.templateDocument && notJSON?.message.hasPrefix("not JSON: ") == true, "\(String(describing: notJSON))")
+        #expect(throws: DomainError.invalid(.templateParameter, "only a deployment template (with parameters and resources[]) takes parameters")) {
             try ARMDeployment.resolveImageTemplate(#"{"location": "eastus", "properties": {}}"#, parameters: ["a": "b"], scope: armScope)
         }
     }

@@ -38,7 +38,7 @@ import Testing
             _ = try armEvaluate(text)
             Issue.record("accepted \(text)")
         } catch let e as DomainError {
-            #expect(e.field == "resources[0].properties.x")
+            #expect(e.field == Field.named("resources[0].properties.x"))
             #expect(e.message.contains("syntax error at character \(offset) of \"\(text)\"") && e.message.contains(message), "\(e.message)")
         } catch {
             Issue.record("\(error)")
@@ -54,7 +54,7 @@ import Testing
                 _ = try armEvaluate(text)
                 Issue.record("accepted \(text)")
             } catch let e as DomainError {
-                #expect(e.field == "resources[0].properties.x")
+                #expect(e.field == Field.named("resources[0].properties.x"))
                 #expect(e.message.hasPrefix("the function '\(name)' is not supported by vmib; supported: add, and,"), "\(e.message)")
                 #expect(e.message.contains("resourceId") && e.message.hasSuffix("(at character \(offset) of \"\(text)\")"), "\(e.message)")
             } catch {

@@ -139,7 +139,7 @@ func armEvaluate(_ expression: String, parameters: String = "{}", variables: Str
             let v = try armEvaluate(expression)
             Issue.record("\(expression) gave \(v.text)")
         } catch let e as DomainError {
-            #expect(e.field == "resources[0].properties.x")
+            #expect(e.field == Field.named("resources[0].properties.x"))
             #expect(e.message.contains(message), "\(e.message)")
             #expect(e.message.contains("(at character 2 of \"\(expression)\")"), "\(e.message)")
         } catch {

@@ -49,7 +49,7 @@ import Testing
                 _ = try topology(builds)
                 Issue.record("accepted \(builds)")
             } catch let e as DomainError {
-                #expect(e.field == field && e.message.contains(says), "\(builds): \(e.field): \(e.message)")
+                #expect(e.field == .named(field) && e.message.contains(says), "\(builds): \(e.field): \(e.message)")
             }
         }
     }
@@ -86,7 +86,7 @@ import Testing
                 _ = try parse(props)
                 Issue.record("accepted \(props)")
             } catch let e as DomainError {
-                #expect(e.field == field && e.message.contains(says), "\(props): \(e.field): \(e.message)")
+                #expect(e.field == .named(field) && e.message.contains(says), "\(props): \(e.field): \(e.message)")
             }
         }
     }

@@ -23,9 +23,9 @@ import Testing
     }
 
     @Test func parsesAPlainDateAsMidnightUTCAndNamesTheFieldOtherwise() throws {
-        #expect(try ISO8601.parse("2027-12-31", field: "--end-of-life") == Date(timeIntervalSince1970: 1_830_211_200))
-        #expect(throws: DomainError.invalid("--end-of-life", "'31/12/2027' is not an ISO 8601 date; expected e.g. 2027-12-31 or 2027-12-31T00:00:00Z")) {
-            try ISO8601.parse("31/12/2027", field: "--end-of-life")
+        #expect(try ISO8601.parse("2027-12-31", field: .endOfLife) == Date(timeIntervalSince1970: 1_830_211_200))
+        #expect(throws: DomainError.invalid(.endOfLife, "'31/12/2027' is not an ISO 8601 date; expected e.g. 2027-12-31 or 2027-12-31T00:00:00Z")) {
+            try ISO8601.parse("31/12/2027", field: .endOfLife)
         }
     }
 

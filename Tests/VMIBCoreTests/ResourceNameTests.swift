@@ -27,10 +27,10 @@ import Testing
 
     @Test func templateNameErrorNamesTheField() {
         #expect {
-            try ResourceName.validateTemplate("bad!name", field: "imageTemplateName")
+            try ResourceName.validateTemplate("bad!name")
         } throws: { error in
             let e = error as? DomainError
-            return e?.field == "imageTemplateName" && e?.message.contains("'!' is not allowed") == true
+            return e?.field == Field.template && e?.message.contains("'!' is not allowed") == true
         }
     }
 

@@ -49,7 +49,7 @@ import Testing
         r.removeRegions = ["westus"]
         r.excludeFromLatest = true
         let e = #expect(throws: DomainError.self) { try rules.merge(r, into: &v) }
-        #expect(e?.field == "--remove-region" && e?.code == .refused)
+        #expect(e?.field == Field.removeRegions && e?.code == .refused)
         #expect(v == before, "a refused merge changes nothing")
         r.allowDeletionOfReplicatedLocations = true
         #expect(try rules.merge(r, into: &v) == true)
@@ -86,7 +86,7 @@ import Testing
         var r = UpdateRequest(ref: v.ref)
         r.setRegions = [TargetRegionRequest(name: "westeurope")]
         let notServed = #expect(throws: DomainError.self) { try rules.merge(r, into: &v) }
-        #expect(notServed?.field == "--target-region" && notServed?.message.contains("served: eastus, westus") == true)
+        #expect(notServed?.field == Field.targetRegions && notServed?.message.contains("served: eastus, westus") == true)
         r.setRegions = [TargetRegionRequest(name: "westus", storageAccountType: "Premium_LRS")]
         let notOffered = #expect(throws: DomainError.self) { try rules.merge(r, into: &v) }
         #expect(notOffered?.message.contains("it offers: Standard_LRS") == true)
@@ -96,7 +96,7 @@ import Testing
         r.setRegions = []
         r.expectedDeployments = [("westus", 0)]
         let deployments = #expect(throws: DomainError.self) { try rules.merge(r, into: &v) }
-        #expect(deployments?.field == "--expected-deployments")
+        #expect(deployments?.field == Field.expectedDeployments)
     }
 
     @Test func aPublishRefusesARegionGivenBothWays() throws {
@@ -104,7 +104,7 @@ import Testing
         let r = PublishRequest(image: image, version: "1.0.0", disk: "/d", targetRegions: [TargetRegionRequest(name: "westus")],
                                expectedDeployments: [("westus", 40)])
         let e = #expect(throws: DomainError.self) { try rules.targets(of: r, replicaCount: 1) }
-        #expect(e?.field == "--expected-deployments")
+        #expect(e?.field == Field.expectedDeployments)
         let ok = PublishRequest(image: image, version: "1.0.0", disk: "/d", targetRegions: [TargetRegionRequest(name: "eastus")],
                                 expectedDeployments: [("westus", 40)])
         #expect(try rules.targets(of: ok, replicaCount: 2).map(\.regionalReplicaCount) == [2, 2])

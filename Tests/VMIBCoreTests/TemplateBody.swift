@@ -49,7 +49,7 @@ enum TemplateBody {
                               sourceLocation: SourceLocation = #_sourceLocation) {
         guard let e = refusal(text, sourceLocation: sourceLocation) else { return }
         #expect(e.code == .invalidArgument, sourceLocation: sourceLocation)
-        #expect(e.field == field, "\(e)", sourceLocation: sourceLocation)
+        #expect(e.field == .named(field), "\(e)", sourceLocation: sourceLocation)
         #expect(e.message.hasPrefix("\(code.rawValue): "), "\(e)", sourceLocation: sourceLocation)
         #expect(e.message.contains(says), "\(e)", sourceLocation: sourceLocation)
     }

@@ -15,7 +15,7 @@ private let gallery = TemplateBody.galleryImage
         let d = try distribute(#"[{"type": "SharedImage", "runOutputName": "sig", "galleryImageId": "\#(gallery)", \#(members)}]"#, source: source)
         guard case .sharedImage(let name, let shared) = try #require(d.first) else {
             Issue.record("not a SharedImage distributor: \(d)")
-            throw DomainError.invalid("test", "not a SharedImage distributor")
+            throw DomainError.invalid(.named("test"), "not a SharedImage distributor")
         }
         #expect(name == "sig")
         return shared

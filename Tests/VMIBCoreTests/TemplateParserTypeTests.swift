@@ -34,7 +34,7 @@ import Testing
                 _ = try Self.parse(top)
                 Issue.record("accepted \(top)")
             } catch let e as DomainError {
-                #expect(e.field == field && e.message.contains(message), "\(e)")
+                #expect(e.field == .named(field) && e.message.contains(message), "\(e)")
             } catch {
                 Issue.record("\(error)")
             }
@@ -68,7 +68,7 @@ import Testing
                 _ = try parse(#"[{"type": "File", "sourceUri": "https://example.com/f", "destination": "\#(destination)"}]"#)
                 Issue.record("accepted \(destination)")
             } catch let e as DomainError {
-                #expect(e.field == "properties.customize[0].destination" && e.message.contains(says), "\(destination): \(e.message)")
+                #expect(e.field == Field.named("properties.customize[0].destination") && e.message.contains(says), "\(destination): \(e.message)")
             }
         }
     }

@@ -87,7 +87,7 @@ import Testing
                              (#"{"templates": {"fetchEverything": true}, "regions": \#(region)}"#, "templates.fetchEverything"),
                              (#"{"templates": [], "regions": \#(region)}"#, "templates")] {
             let error = #expect(throws: DomainError.self) { try TopologyParser.parse(bad, catalog: catalog) }
-            #expect(error?.field?.hasSuffix(field) == true, "\(bad): \(String(describing: error))")
+            #expect(error?.field?.description.hasSuffix(field) == true, "\(bad): \(String(describing: error))")
         }
     }
 

@@ -12,7 +12,7 @@ import Testing
     func refusesMalformedVersions(text: String) {
         #expect(throws: DomainError.self) { try VersionNumber(parsing: text) }
         do { _ = try VersionNumber(parsing: text) } catch let e as DomainError {
-            #expect(e.field == "version")
+            #expect(e.field == Field.version)
             #expect(e.message.contains("Major.Minor.Patch"))
         } catch { Issue.record("unexpected \(error)") }
     }

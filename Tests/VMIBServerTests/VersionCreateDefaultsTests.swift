@@ -117,7 +117,7 @@ import VMIBCore
             let dated = try await client.call(.put, "\(v)/1.0.0", body: body(publishing: #""endOfLifeDate":"2031-01-15T00:00:00Z""#),
                                               apiVersion: Self.new)
             #expect(dated.status == 201, "\(dated.text)")
-            #expect(try Self.date(Self.profiles(dated).publishing["endOfLifeDate"]) == (try ISO8601.parse("2031-01-15", field: "t")))
+            #expect(try Self.date(Self.profiles(dated).publishing["endOfLifeDate"]) == (try ISO8601.parse("2031-01-15", field: .named("t"))))
             #expect(Self.profiles(dated).safety["blockDeletionBeforeEndOfLife"] as? Bool == true)
 
             // Deletion explicitly allowed: kept (the end of life is still defaulted), and the delete goes ahead.

@@ -38,7 +38,7 @@ import VMIBService
         let changed = #expect(throws: DomainError.self) {
             try f.service.createTemplate(CreateTemplateRequest(key: key, document: Self.body.replacingOccurrences(of: #""colour": "blue""#, with: #""buildTimeoutInMinutes": 30"#)))
         }
-        #expect(changed?.code == .refused && changed?.field == "--name", "\(String(describing: changed))")
+        #expect(changed?.code == .refused && changed?.field == Field.template, "\(String(describing: changed))")
         #expect(changed?.message.contains("templates cannot be updated by a create") == true, "\(String(describing: changed))")
         #expect(try f.storedTemplates() == before)
     }
@@ -70,7 +70,7 @@ import VMIBService
             let e = #expect(throws: DomainError.self) {
                 try f.service.createTemplate(CreateTemplateRequest(key: try f.key("Arm2", resourceGroup: "images"), document: deployment, parameters: parameters))
             }
-            #expect(e?.field == "--parameter" && e?.message.contains(message) == true, "\(String(describing: e))")
+            #expect(e?.field == Field.templateParameter && e?.message.contains(message) == true, "\(String(describing: e))")
         }
         #expect(try f.storedTemplates() == before)
     }
@@ -82,7 +82,7 @@ import VMIBService
         let e = #expect(throws: DomainError.self) {
             try f.service.createTemplate(CreateTemplateRequest(key: try f.key("T"), document: Self.sharedImage("Brazil South")))
         }
-        #expect(e?.field == "properties.distribute[0].targetRegions[0].name", "\(String(describing: e))")
+        #expect(e?.field == Field.named("properties.distribute[0].targetRegions[0].name"), "\(String(describing: e))")
         #expect(e?.message.hasPrefix("BadSharedImageDistribute: region 'brazilsouth' is not served by this deployment (topology 'local'); served: eastus,") == true,
                 "\(String(describing: e))")
         #expect(try f.storedTemplates().isEmpty)
@@ -103,10 +103,10 @@ import VMIBService
         #expect(updated.record.generation > created.details.record.generation)
 
         let before = try f.storedTemplates()
-        for (patch, code, field) in [(#"{"properties": {"buildTimeoutInMinutes": 30}}"#, DomainError.Code.refused, "properties.buildTimeoutInMinutes"),
-                                     (#"{"location": "westus"}"#, .refused, "location"),
-                                     (#"{"properties": {"distribute": []}}"#, .invalidArgument, "properties.distribute"),
-                                     (#"["tags"]"#, .invalidArgument, "body")] {
+        for (patch, code, field) in [(#"{"properties": {"buildTimeoutInMinutes": 30}}"#, DomainError.Code.refused, Field.named("properties.buildTimeoutInMinutes")),
+                                     (#"{"location": "westus"}"#, .refused, .named("location")),
+                                     (#"{"properties": {"distribute": []}}"#, .invalidArgument, .named("properties.distribute")),
+                                     (#"["tags"]"#, .invalidArgument, .named("body"))] {
             let e = #expect(throws: DomainError.self, "\(patch)") { try f.service.updateTemplate(key, patch: try JSONParser.parse(patch)) }
             #expect(e?.code == code && e?.field == field, "\(patch): \(String(describing: e))")
         }

@@ -10,7 +10,7 @@ extension RemoteBackend {
     /// The template's name is the server's to check (`ResourceName.validateTemplate`); it is
     /// only percent-encoded into the request path (`templatePath`), so any name reaches it
     /// (but `.` and `..`, which the URL resolves away and the server answers 404, a refusal too).
-    func templateKey(resourceGroup: String, name: String, field: String) throws -> TemplateKey {
+    func templateKey(resourceGroup: String, name: String) throws -> TemplateKey {
         try ResourceName.validateResourceGroup(resourceGroup)
         return TemplateKey(subscription: subscription, resourceGroup: resourceGroup, name: name)
     }

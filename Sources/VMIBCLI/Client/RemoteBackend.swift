@@ -16,9 +16,9 @@ struct RemoteBackend: VMIBBackend {
     let insecure: Bool
     let subscription: String
 
-    func galleryRef(resourceGroup: String, name: String, field: String) throws -> GalleryRef {
+    func galleryRef(resourceGroup: String, name: String) throws -> GalleryRef {
         try ResourceName.validateResourceGroup(resourceGroup)
-        try ResourceName.validateGallery(name, field: field)
+        try ResourceName.validateGallery(name)
         return GalleryRef(subscription: subscription, resourceGroup: resourceGroup, gallery: name)
     }
 
@@ -50,14 +50,26 @@ struct RemoteBackend: VMIBBackend {
         return r
     }
 
-    /// The server's `{"error": {code, message, target}}` as one line; 4xx is a refusal (2),
-    /// anything else a failure (1).
-    static func failure(_ r: JSONRequest.Response) -> CLIFailure {
-        let error = (try? JSONSerialization.jsonObject(with: r.body) as? [String: Any])?["error"] as? [String: Any]
-        let message = error?["message"] as? String ?? String(decoding: r.body.prefix(300), as: UTF8.self)
-        let target = error?["target"] as? String
-        let text = target.map { "\($0): \(message)" } ?? message
-        return CLIFailure(message: text, exitCode: (400..<500).contains(r.status) ? 2 : 1)
+    /// The server's `{"error": {code, message, target, additionalInfo}}`: a refusal (4xx) as
+    /// the domain's error on the field the server named (the command prints it in its own
+    /// words, as embedded), or on its `target`; anything else a failure (exit 1).
+    static func failure(_ r: JSONRequest.Response) -> any Error {
+        struct Body: Decodable {
+            struct E: Decodable { var code: String?; var message: String?; var target: String?; var additionalInfo: [ErrorInfo]? }
+            var error: E
+        }
+        let e = (try? JSONDecoder().decode(Body.self, from: r.body))?.error
+        let message = e?.message ?? String(decoding: r.body.prefix(300), as: UTF8.self)
+        guard (400..<500).contains(r.status) else {
+            return CLIFailure(message: e?.target.map { "\($0): \(message)" } ?? message, exitCode: 1)
+        }
+        let code: DomainError.Code = switch r.status {
+        case 404: .notFound
+        case 409: .refused
+        case 412: .preconditionFailed
+        default: .invalidArgument
+        }
+        return DomainError(code, field: ErrorInfo.field(in: e?.additionalInfo) ?? e?.target.map { .named($0) }, message)
     }
 
     /// The answer's body as `T`; a body that is not one is a failure (exit 1) naming why.
@@ -124,7 +136,7 @@ struct RemoteBackend: VMIBBackend {
     // MARK: versions
 
     func publish(_ request: PublishRequest) async throws -> ImageVersion {
-        let ref = request.image.version(try VersionNumber(parsing: request.version, field: "--version"))
+        let ref = request.image.version(try VersionNumber(parsing: request.version, field: .version))
         if (try? await details(ref)) != nil {
             throw CLIFailure(message: "--version: version \(ref.version) of image '\(ref.image.image)' already exists", exitCode: 2)
         }
@@ -246,7 +258,7 @@ struct RemoteBackend: VMIBBackend {
     /// Polls until the version no longer exists (a delete the server carries out).
     func waitUntilGone(_ ref: VersionRef) async throws {
         while true {
-            do { _ = try await details(ref) } catch let f as CLIFailure where f.message.contains("ResourceNotFound") || f.exitCode == 2 { return }
+            do { _ = try await details(ref) } catch is DomainError { return }
             try await Task.sleep(for: .milliseconds(200))
         }
     }

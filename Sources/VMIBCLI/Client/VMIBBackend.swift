@@ -9,7 +9,7 @@ import VMIBService
 protocol VMIBBackend: Sendable {
     var subscription: String { get }
     /// Checks the names locally (bad input never reaches a server).
-    func galleryRef(resourceGroup: String, name: String, field: String) throws -> GalleryRef
+    func galleryRef(resourceGroup: String, name: String) throws -> GalleryRef
 
     func createGallery(_ ref: GalleryRef, description: String?) async throws -> Gallery
     func gallery(_ ref: GalleryRef) async throws -> Gallery
@@ -49,7 +49,7 @@ protocol VMIBBackend: Sendable {
     func servedRegions() async throws -> (regions: [RegionInfo], topology: String)
 
     /// Checks the names locally.
-    func templateKey(resourceGroup: String, name: String, field: String) throws -> TemplateKey
+    func templateKey(resourceGroup: String, name: String) throws -> TemplateKey
     func createTemplate(_ request: CreateTemplateRequest) async throws -> CreateTemplateResult
     /// Azure's template update (tags, identity, properties.distribute, properties.vmProfile).
     func updateTemplate(_ key: TemplateKey, patch: JSONValue) async throws -> TemplateDetails
@@ -130,16 +130,5 @@ extension VMIBService: VMIBBackend {
         }
         let run = try startRun(key)
         return run.state == .Running ? try await executeRun(id: run.id) : run
-    }
-}
-
-extension VMIBBackend {
-    func templateKey(resourceGroup: String, name: String) throws -> TemplateKey {
-        try templateKey(resourceGroup: resourceGroup, name: name, field: "--name")
-    }
-
-    /// `GalleryParentOptions` and friends call this with the default field.
-    func galleryRef(resourceGroup: String, name: String) throws -> GalleryRef {
-        try galleryRef(resourceGroup: resourceGroup, name: name, field: "--gallery")
     }
 }

@@ -10,7 +10,7 @@ struct GalleryCreate: AsyncParsableCommand {
 
     func run() async throws {
         let service = try global.backend()
-        let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name, field: "--name")
+        let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name)
         let g = try await service.createGallery(ref, description: description)
         if global.output == .json { return try JSONOutput.print(GalleryResource(g, for: .cli)) }
         Terminal.out("created gallery \(g.ref.gallery) (\(g.ref.id))")

@@ -8,7 +8,7 @@ struct GalleryDelete: AsyncParsableCommand {
 
     func run() async throws {
         let service = try global.backend()
-        let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name, field: "--name")
+        let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name)
         try await service.deleteGallery(ref)
         if global.output == .json { return try JSONOutput.print(["deleted": ref.id]) }
         Terminal.out("deleted gallery \(ref.gallery)")

@@ -9,7 +9,7 @@ struct GalleryShow: AsyncParsableCommand {
 
     func run() async throws {
         let service = try global.backend()
-        let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name, field: "--name")
+        let ref = try service.galleryRef(resourceGroup: gallery.resourceGroup.value, name: gallery.name)
         let g = try await service.gallery(ref)
         if global.output == .json { return try JSONOutput.print(GalleryResource(g, for: .cli)) }
         let images = try await service.images(in: ref)

@@ -12,12 +12,14 @@ struct CLIFailure: Error {
 
     init(message: String, exitCode: Int32) { self.message = message; self.exitCode = exitCode }
 
-    init(_ error: any Error) {
+    /// - Parameter command: the command that failed: a field it takes as `--name` is named so.
+    init(_ error: any Error, command: (any ParsableCommandNaming.Type)? = nil) {
         switch error {
         case let e as CLIFailure:
             self = e
         case let e as DomainError:
-            self.init(message: e.description, exitCode: 2)
+            let text = e.field.map { "\(CLIFields.name($0, named: command?.namedResource)): \(e.message)" } ?? e.message
+            self.init(message: text, exitCode: 2)
         case let e as StoreError:
             self.init(message: e.message, exitCode: e.code == .database ? 1 : 2)
         case let e as ReplicationError:
@@ -28,3 +30,57 @@ struct CLIFailure: Error {
         }
     }
 }
+
+/// A command whose `--name` names a resource (`gallery create --name G`): errors about that
+/// resource name `--name`, not `--gallery`.
+protocol ParsableCommandNaming {
+    static var namedResource: Field { get }
+}
+
+/// The domain's fields as the command line names them: its options.
+enum CLIFields {
+    static func name(_ field: Field, named: Field? = nil) -> String {
+        if field == named { return "--name" }
+        switch field {
+        case .subscription: return "subscription"
+        case .resourceGroup: return "--resource-group"
+        case .location: return "location"
+        case .gallery: return "--gallery"
+        case .image: return "--image"
+        case .version: return "--version"
+        case .template: return "--name"
+        case .runID: return "--run-id"
+        case .osType: return "--os-type"
+        case .osState: return "--os-state"
+        case .hyperVGeneration: return "--hyper-v-generation"
+        case .publisher: return "--publisher"
+        case .offer: return "--offer"
+        case .sku: return "--sku"
+        case .disk: return "--disk"
+        case .targetRegions: return "--target-region"
+        case .removeRegions: return "--remove-region"
+        case .excludeRegionsFromLatest: return "--exclude-region-from-latest"
+        case .includeRegionsInLatest: return "--include-region-in-latest"
+        case .replicaCount: return "--replica-count"
+        case .endOfLife: return "--end-of-life"
+        case .expectedDeployments: return "--expected-deployments"
+        case .ifMatch: return "--if-match"
+        case .region: return "--region"
+        case .rollbackTarget: return "--to"
+        case .undo: return "--undo"
+        case .lifecycleState: return "--state"
+        case .replacement: return "--replacement"
+        case .templateDocument: return "--file"
+        case .templateParameter: return "--parameter"
+        case .topology: return "--topology"
+        case .named(let name): return name
+        }
+    }
+}
+
+extension GalleryCreate: ParsableCommandNaming { static var namedResource: Field { .gallery } }
+extension GalleryShow: ParsableCommandNaming { static var namedResource: Field { .gallery } }
+extension GalleryDelete: ParsableCommandNaming { static var namedResource: Field { .gallery } }
+extension ImageCreate: ParsableCommandNaming { static var namedResource: Field { .image } }
+extension ImageShow: ParsableCommandNaming { static var namedResource: Field { .image } }
+extension ImageDelete: ParsableCommandNaming { static var namedResource: Field { .image } }

@@ -35,18 +35,18 @@ struct GlobalOptions: ParsableArguments {
     func backend() throws -> any VMIBBackend {
         guard let url = serverURL else { return try service() }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw DomainError.invalid("--server", "'\(url)' is not an http:// or https:// URL")
+            throw DomainError.invalid(.named("--server"), "'\(url)' is not an http:// or https:// URL")
         }
         let env = ProcessInfo.processInfo.environment
         var token = env["VMIB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let tokenFile {
             guard let data = FileManager.default.contents(atPath: tokenFile) else {
-                throw DomainError.invalid("--token-file", "cannot read '\(tokenFile)'")
+                throw DomainError.invalid(.named("--token-file"), "cannot read '\(tokenFile)'")
             }
             token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let token, !token.isEmpty else {
-            throw DomainError.invalid("--token-file", "a server needs a token: set VMIB_TOKEN or give --token-file FILE")
+            throw DomainError.invalid(.named("--token-file"), "a server needs a token: set VMIB_TOKEN or give --token-file FILE")
         }
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
         return RemoteBackend(server: url, token: token, insecure: insecure, subscription: subscription)
@@ -56,7 +56,7 @@ struct GlobalOptions: ParsableArguments {
     /// worker); it refuses --server rather than quietly working on this machine's state.
     func service() throws -> VMIBService {
         if serverURL != nil {
-            throw DomainError.invalid("--server", "this command works only on the local state directory (embedded mode) so far; run it without --server and VMIB_SERVER")
+            throw DomainError.invalid(.named("--server"), "this command works only on the local state directory (embedded mode) so far; run it without --server and VMIB_SERVER")
         }
         return try Self.embeddedService(stateDirectory: stateDirectory, topology: topology)
     }
@@ -72,7 +72,7 @@ struct GlobalOptions: ParsableArguments {
         var perReplica = 20
         if let text = env["VMIB_DEPLOYMENTS_PER_REPLICA"], !text.isEmpty {
             guard let n = Int(text), (1...10_000).contains(n) else {
-                throw DomainError.invalid("VMIB_DEPLOYMENTS_PER_REPLICA", "'\(text)' is not allowed; expected an integer 1…10000 (Azure advises 20)")
+                throw DomainError.invalid(.named("VMIB_DEPLOYMENTS_PER_REPLICA"), "'\(text)' is not allowed; expected an integer 1…10000 (Azure advises 20)")
             }
             perReplica = n
         }

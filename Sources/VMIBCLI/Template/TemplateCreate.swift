@@ -17,12 +17,12 @@ struct TemplateCreate: AsyncParsableCommand {
         let service = try global.backend()
         let key = try template.key(service)
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw DomainError.invalid("--file", "cannot read '\(file)'")
+            throw DomainError.invalid(.templateDocument, "cannot read '\(file)'")
         }
         var values: [String: String] = [:]
         for p in parameters {
             guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
-                throw DomainError.invalid("--parameter", "'\(p)': expected name=value")
+                throw DomainError.invalid(.templateParameter, "'\(p)': expected name=value")
             }
             values[String(p[..<eq])] = String(p[p.index(after: eq)...])
         }

@@ -10,7 +10,7 @@ struct TemplateOptions: ParsableArguments {
 
     func key(_ service: any VMIBBackend) throws -> TemplateKey {
         guard let name = nameOption ?? nameArgument else {
-            throw DomainError.invalid("--name", "the image template's name is required (--name T)")
+            throw DomainError.invalid(.template, "the image template's name is required (--name T)")
         }
         return try service.templateKey(resourceGroup: resourceGroup.value, name: name)
     }

@@ -18,12 +18,12 @@ struct TemplateUpdate: AsyncParsableCommand {
     func run() async throws {
         let backend = try global.backend()
         let key = try template.key(backend)
-        guard let data = FileManager.default.contents(atPath: file) else { throw DomainError.invalid("--file", "cannot read '\(file)'") }
+        guard let data = FileManager.default.contents(atPath: file) else { throw DomainError.invalid(.templateDocument, "cannot read '\(file)'") }
         let patch: JSONValue
         do { patch = try JSONParser.parse(String(decoding: data, as: UTF8.self)) } catch {
-            throw DomainError.invalid("--file", "'\(file)' is not JSON: \(error)")
+            throw DomainError.invalid(.templateDocument, "'\(file)' is not JSON: \(error)")
         }
-        guard patch.objectValue != nil else { throw DomainError.invalid("--file", "'\(file)' must hold a JSON object") }
+        guard patch.objectValue != nil else { throw DomainError.invalid(.templateDocument, "'\(file)' must hold a JSON object") }
         let d = try await backend.updateTemplate(key, patch: patch)
         if global.output == .json { return try TemplateView.print(d) }
         Terminal.out("updated image template \(key.name)")

@@ -23,6 +23,6 @@ struct VersionOptions: ParsableArguments {
     @Option(name: .customLong("version"), help: "Version, Major.Minor.Patch.") var version: String
 
     func ref(_ service: any VMIBBackend) throws -> VersionRef {
-        try image.ref(service).version(try VersionNumber(parsing: version, field: "--version"))
+        try image.ref(service).version(try VersionNumber(parsing: version, field: .version))
     }
 }

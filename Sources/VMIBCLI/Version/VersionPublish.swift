@@ -43,11 +43,11 @@ enum TargetRegionSyntax {
     static func parse(_ text: String) throws -> TargetRegionRequest {
         let form = "expected REGION[=COUNT[:STORAGE_TYPE]], e.g. eastus=2 or westeurope=1:Premium_LRS"
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        guard let name = parts.first, !name.isEmpty else { throw DomainError.invalid("--target-region", "'\(text)': \(form)") }
+        guard let name = parts.first, !name.isEmpty else { throw DomainError.invalid(.targetRegions, "'\(text)': \(form)") }
         guard parts.count == 2 else { return TargetRegionRequest(name: name) }
         let rest = parts[1].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let count = Int(rest[0]) else {
-            throw DomainError.invalid("--target-region", "'\(text)': replica count '\(rest[0])' is not an integer (allowed: 1…100); \(form)")
+            throw DomainError.invalid(.targetRegions, "'\(text)': replica count '\(rest[0])' is not an integer (allowed: 1…100); \(form)")
         }
         return TargetRegionRequest(name: name, regionalReplicaCount: count, storageAccountType: rest.count == 2 ? rest[1] : nil)
     }
@@ -58,7 +58,7 @@ enum ExpectedDeploymentsSyntax {
     static func parse(_ text: String) throws -> (region: String, deployments: Int) {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, let n = Int(parts[1]) else {
-            throw DomainError.invalid("--expected-deployments", "'\(text)': expected REGION=N with N a positive integer, e.g. eastus=400")
+            throw DomainError.invalid(.expectedDeployments, "'\(text)': expected REGION=N with N a positive integer, e.g. eastus=400")
         }
         return (parts[0], n)
     }

@@ -5,7 +5,7 @@ public enum StorageAccountType: String, Sendable, Hashable, Codable, CaseIterabl
     case Standard_LRS, Standard_ZRS, Premium_LRS
 
     /// Parses a type name, naming the allowed ones when it is not one.
-    public init(parsing text: String, field: String) throws {
+    public init(parsing text: String, field: Field) throws {
         guard let value = StorageAccountType(rawValue: text) else {
             throw DomainError.invalid(field, "'\(text)' is not a storage account type; allowed: \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
         }

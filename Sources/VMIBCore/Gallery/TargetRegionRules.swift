@@ -15,7 +15,7 @@ public struct TargetRegionRules: Sendable {
     }
 
     /// Target regions as given, checked against the catalog and this deployment.
-    public func validate(_ requests: [TargetRegionRequest], defaultCount: Int, field: String = "--target-region",
+    public func validate(_ requests: [TargetRegionRequest], defaultCount: Int, field: Field = .targetRegions,
                          allowEmpty: Bool = false) throws -> [TargetRegion] {
         guard allowEmpty || !requests.isEmpty else {
             throw DomainError.invalid(field, "at least one is required (REGION[=COUNT[:STORAGE_TYPE]]); served regions: \(topology.regions.map(\.name).joined(separator: ", "))")
@@ -48,10 +48,10 @@ public struct TargetRegionRules: Sendable {
         let per = deploymentsPerReplica
         return try items.map { item in
             guard item.deployments >= 1 else {
-                throw DomainError.invalid("--expected-deployments", "\(item.region): \(item.deployments) is out of range; allowed: a positive number of concurrent VM deployments")
+                throw DomainError.invalid(.expectedDeployments, "\(item.region): \(item.deployments) is out of range; allowed: a positive number of concurrent VM deployments")
             }
             let base = try validate([TargetRegionRequest(name: item.region, regionalReplicaCount: 1)], defaultCount: 1,
-                                    field: "--expected-deployments")[0]
+                                    field: .expectedDeployments)[0]
             return TargetRegion(name: base.name, regionalReplicaCount: ReplicaCountBasis.replicas(forDeployments: item.deployments, perReplica: per),
                                 storageAccountType: base.storageAccountType,
                                 countBasis: .expectedDeployments(item.deployments, perReplica: per))
@@ -64,7 +64,7 @@ public struct TargetRegionRules: Sendable {
         var targets = try validate(request.targetRegions, defaultCount: replicaCount, allowEmpty: !request.expectedDeployments.isEmpty)
         for d in try expected(request.expectedDeployments) {
             guard !targets.contains(where: { $0.name == d.name }) else {
-                throw DomainError.invalid("--expected-deployments", "region '\(d.name)' also has a --target-region count; give one or the other")
+                throw DomainError.invalid(.expectedDeployments, "region '\(d.name)' also has a --target-region count; give one or the other")
             }
             targets.append(d)
         }
@@ -83,16 +83,16 @@ public struct TargetRegionRules: Sendable {
         if let block = r.blockDeletionBeforeEndOfLife { safety.blockDeletionBeforeEndOfLife = block }
 
         for name in r.removeRegions {
-            let region = try catalog.region(named: name, field: "--remove-region").name
+            let region = try catalog.region(named: name, field: .removeRegions).name
             guard p.targetRegions.contains(where: { $0.name == region }) else {
-                throw DomainError.invalid("--remove-region", "region '\(region)' is not a target region of \(r.ref.version); targets: \(p.targetRegions.map(\.name).joined(separator: ", "))")
+                throw DomainError.invalid(.removeRegions, "region '\(region)' is not a target region of \(r.ref.version); targets: \(p.targetRegions.map(\.name).joined(separator: ", "))")
             }
             guard safety.allowDeletionOfReplicatedLocations else {
-                throw DomainError(.refused, field: "--remove-region", "removing '\(region)' would delete its replicas, and version \(r.ref.version) has safetyProfile.allowDeletionOfReplicatedLocations false; set it with --allow-deletion-of-replicated-locations true")
+                throw DomainError(.refused, field: .removeRegions, "removing '\(region)' would delete its replicas, and version \(r.ref.version) has safetyProfile.allowDeletionOfReplicatedLocations false; set it with --allow-deletion-of-replicated-locations true")
             }
             p.targetRegions.removeAll { $0.name == region }
         }
-        let set = try validate(r.setRegions, defaultCount: p.replicaCount, field: "--target-region", allowEmpty: true)
+        let set = try validate(r.setRegions, defaultCount: p.replicaCount, field: .targetRegions, allowEmpty: true)
         for (t, given) in zip(set, r.setRegions) {
             if let i = p.targetRegions.firstIndex(where: { $0.name == t.name }) {
                 if given.regionalReplicaCount != nil { p.targetRegions[i].regionalReplicaCount = t.regionalReplicaCount; p.targetRegions[i].countBasis = .explicit }
@@ -109,8 +109,8 @@ public struct TargetRegionRules: Sendable {
                 p.targetRegions.append(d)
             }
         }
-        for (names, value, field) in [(r.excludeRegionsFromLatest, true, "--exclude-region-from-latest"),
-                                      (r.includeRegionsInLatest, false, "--include-region-in-latest")] {
+        for (names, value, field) in [(r.excludeRegionsFromLatest, true, Field.excludeRegionsFromLatest),
+                                      (r.includeRegionsInLatest, false, Field.includeRegionsInLatest)] {
             for name in names {
                 let region = try catalog.region(named: name, field: field).name
                 guard let i = p.targetRegions.firstIndex(where: { $0.name == region }) else {
@@ -121,10 +121,10 @@ public struct TargetRegionRules: Sendable {
         }
         if let exclude = r.excludeFromLatest { p.excludeFromLatest = exclude }
         if let eol = r.endOfLifeDate {
-            p.endOfLifeDate = eol.lowercased() == "none" ? nil : try ISO8601.parse(eol, field: "--end-of-life")
+            p.endOfLifeDate = eol.lowercased() == "none" ? nil : try ISO8601.parse(eol, field: .endOfLife)
         }
         guard !p.targetRegions.isEmpty else {
-            throw DomainError.invalid("--remove-region", "a version needs at least one target region")
+            throw DomainError.invalid(.removeRegions, "a version needs at least one target region")
         }
         let replicasChange = p.targetRegions.map { [$0.name, "\($0.regionalReplicaCount)", $0.storageAccountType.rawValue] }
             != v.publishingProfile.targetRegions.map { [$0.name, "\($0.regionalReplicaCount)", $0.storageAccountType.rawValue] }

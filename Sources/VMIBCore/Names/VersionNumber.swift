@@ -10,7 +10,7 @@ public struct VersionNumber: Sendable, Hashable, Comparable, Codable, CustomStri
 
     /// Parses `1.0.0`. Leading zeros are refused so that one version has one spelling.
     /// - Throws: `DomainError.invalidArgument` on the field `version`.
-    public init(parsing text: String, field: String = "version") throws {
+    public init(parsing text: String, field: Field = .version) throws {
         let allowed = "Major.Minor.Patch, each part an integer 0…4294967295 (e.g. 1.0.0)"
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else {

@@ -90,13 +90,13 @@ public enum ARMDeployment {
     public static func resolveImageTemplate(_ text: String, parameters: [String: String], scope: Scope) throws -> JSONValue {
         let document: JSONValue
         do { document = try JSONParser.parse(text) } catch {
-            throw DomainError.invalid("--file", "not JSON: \(error)")
+            throw DomainError.invalid(.templateDocument, "not JSON: \(error)")
         }
         if isDeployment(document) {
             return try imageTemplateResource(document, overrides: parameters, scope: scope)
         }
         guard parameters.isEmpty else {
-            throw DomainError.invalid("--parameter", "only a deployment template (with parameters and resources[]) takes parameters")
+            throw DomainError.invalid(.templateParameter, "only a deployment template (with parameters and resources[]) takes parameters")
         }
         return document
     }
@@ -117,15 +117,15 @@ public enum ARMDeployment {
             $0.element["type"]?.stringValue?.lowercased() == ImageTemplate.resourceType.lowercased()
         }
         guard matches.count == 1, let (index, resource) = matches.first else {
-            throw DomainError.invalid("resources", "a deployment template must hold exactly one resource of type \(ImageTemplate.resourceType); found \(matches.count)")
+            throw DomainError.invalid(.named("resources"), "a deployment template must hold exactly one resource of type \(ImageTemplate.resourceType); found \(matches.count)")
         }
         let declared = document["parameters"]?.objectValue ?? []
         for name in overrides.keys where !declared.contains(where: { $0.key.lowercased() == name.lowercased() }) {
-            throw DomainError.invalid("--parameter", "'\(name)' is not a parameter of this template; parameters: \(declared.map(\.key).joined(separator: ", "))")
+            throw DomainError.invalid(.templateParameter, "'\(name)' is not a parameter of this template; parameters: \(declared.map(\.key).joined(separator: ", "))")
         }
         let path = "resources[\(index)]"
         if resource["copy"] != nil {
-            throw DomainError.invalid("\(path).copy", "resource copy loops are not supported: a template is one imageTemplate")
+            throw DomainError.invalid(.named("\(path).copy"), "resource copy loops are not supported: a template is one imageTemplate")
         }
         var evaluator = ARMEvaluator(scope: scope, parameters: declared, variables: document["variables"]?.objectValue ?? [],
                                      overrides: overrides)
@@ -134,13 +134,13 @@ public enum ARMDeployment {
             _ = try evaluator.evaluate(.string("[parameters('\(p.key.replacingOccurrences(of: "'", with: "''"))')]"), path: "--parameter")
         }
         guard case .object(var members) = try evaluator.evaluate(resource, path: path) else {
-            throw DomainError.invalid(path, "must be an object")
+            throw DomainError.invalid(.named(path), "must be an object")
         }
         if let i = members.firstIndex(where: { $0.key == "condition" }) {
             guard case .bool(let deploy) = members[i].value else {
-                throw DomainError.invalid("\(path).condition", "must be a boolean, got \(members[i].value.typeName)")
+                throw DomainError.invalid(.named("\(path).condition"), "must be a boolean, got \(members[i].value.typeName)")
             }
-            guard deploy else { throw DomainError.invalid("\(path).condition", "is false: the template deploys no imageTemplate") }
+            guard deploy else { throw DomainError.invalid(.named("\(path).condition"), "is false: the template deploys no imageTemplate") }
             members.remove(at: i)
         }
         return .object(members)

@@ -35,7 +35,7 @@ struct ARMEvaluator {
                 var key = ARMExpression.literal(m.key)
                 if ARMExpression.isExpression(m.key) {
                     guard case .string(let k) = try evaluate(string: m.key, path: "\(path).\(m.key)") else {
-                        throw DomainError.invalid("\(path).\(m.key)", "a member name that is an expression must evaluate to a string")
+                        throw DomainError.invalid(.named("\(path).\(m.key)"), "a member name that is an expression must evaluate to a string")
                     }
                     key = k
                 }
@@ -51,7 +51,7 @@ struct ARMEvaluator {
         guard ARMExpression.isExpression(s) else { return .string(ARMExpression.literal(s)) }
         let expression: ARMExpression
         do { expression = try ARMExpression.parse(s) } catch {
-            throw DomainError.invalid(path, "syntax error at character \(error.offset) of \(quoted(s)): \(error.message)")
+            throw DomainError.invalid(.named(path), "syntax error at character \(error.offset) of \(quoted(s)): \(error.message)")
         }
         return try value(expression, source: s, path: path)
     }
@@ -59,7 +59,7 @@ struct ARMEvaluator {
     private func quoted(_ s: String) -> String { "\"\(s)\"" }
 
     private func fail(_ path: String, _ message: String, at offset: Int, of source: String) -> DomainError {
-        DomainError.invalid(path, "\(message) (at character \(offset) of \(quoted(source)))")
+        DomainError.invalid(.named(path), "\(message) (at character \(offset) of \(quoted(source)))")
     }
 
     private mutating func value(_ e: ARMExpression, source: String, path: String) throws -> JSONValue {
@@ -156,20 +156,21 @@ struct ARMEvaluator {
 
     private mutating func parameter(_ name: String, path: String) throws -> JSONValue {
         guard let p = parameters.first(where: { $0.key.lowercased() == name.lowercased() }) else {
-            throw DomainError.invalid(path, "parameters('\(name)') is not declared; parameters: \(parameters.map(\.key).joined(separator: ", "))")
+            throw DomainError.invalid(.named(path), "parameters('\(name)') is not declared; parameters: \(parameters.map(\.key).joined(separator: ", "))")
         }
         if let v = parameterValues[p.key.lowercased()] { return v }
         let field = "parameters.\(p.key)"
-        guard p.value.objectValue != nil else { throw DomainError.invalid(field, "must be an object with a type") }
+        guard p.value.objectValue != nil else { throw DomainError.invalid(.named(field), "must be an object with a type") }
         guard let type = p.value["type"]?.stringValue?.lowercased(), Self.parameterTypes.contains(type) else {
-            throw DomainError.invalid("\(field).type", "must be one of: \(Self.parameterTypes.joined(separator: ", "))")
+            throw DomainError.invalid(.named("\(field).type"), "must be one of: \(Self.parameterTypes.joined(separator: ", "))")
         }
-        let value: JSONValue, source: String
+        let value: JSONValue, source: Field
         if let text = overrides.first(where: { $0.key.lowercased() == p.key.lowercased() })?.value {
             value = try Self.typed(text, type: type, name: p.key)
-            source = "--parameter"
+            source = .templateParameter
         } else if let d = p.value["defaultValue"] {
-            source = "\(field).defaultValue"
+            let path = "\(field).defaultValue"
+            source = .named(path)
             guard !resolving.contains(field) else {
                 throw DomainError.invalid(source, "refers to itself through \((resolving.drop(while: { $0 != field }) + [field]).joined(separator: " → "))")
             }
@@ -177,9 +178,9 @@ struct ARMEvaluator {
             let outer = inParameterDefault
             inParameterDefault = true
             defer { resolving.removeLast(); inParameterDefault = outer }
-            value = try evaluate(d, path: source)
+            value = try evaluate(d, path: path)
         } else {
-            throw DomainError.invalid("--parameter", "parameter '\(p.key)' has no defaultValue; give it with --parameter \(p.key)=VALUE")
+            throw DomainError.invalid(.templateParameter, "parameter '\(p.key)' has no defaultValue; give it with --parameter \(p.key)=VALUE")
         }
         try Self.check(value, of: p, type: type, field: source)
         parameterValues[p.key.lowercased()] = value
@@ -192,15 +193,15 @@ struct ARMEvaluator {
         switch type {
         case "int":
             guard let n = Int64(text.trimmingCharacters(in: .whitespaces)) else {
-                throw DomainError.invalid("--parameter", "parameter '\(name)' is an int; '\(text)' is not an integer")
+                throw DomainError.invalid(.templateParameter, "parameter '\(name)' is an int; '\(text)' is not an integer")
             }
             return .number(Double(n))
         case "bool":
-            guard let b = Bool(text.lowercased()) else { throw DomainError.invalid("--parameter", "parameter '\(name)' is a bool; allowed: true, false") }
+            guard let b = Bool(text.lowercased()) else { throw DomainError.invalid(.templateParameter, "parameter '\(name)' is a bool; allowed: true, false") }
             return .bool(b)
         case "array", "object", "secureobject":
             guard let v = try? JSONParser.parse(text) else {
-                throw DomainError.invalid("--parameter", "parameter '\(name)' is \(type == "array" ? "an array" : "an object"); '\(text)' is not JSON")
+                throw DomainError.invalid(.templateParameter, "parameter '\(name)' is \(type == "array" ? "an array" : "an object"); '\(text)' is not JSON")
             }
             return v
         default:
@@ -210,7 +211,7 @@ struct ARMEvaluator {
 
     /// The value against the parameter's type, allowedValues, minValue/maxValue and
     /// minLength/maxLength, as Azure checks them.
-    private static func check(_ value: JSONValue, of p: (key: String, value: JSONValue), type: String, field: String) throws {
+    private static func check(_ value: JSONValue, of p: (key: String, value: JSONValue), type: String, field: Field) throws {
         let fits: Bool
         switch (type, value) {
         case ("string", .string), ("securestring", .string), ("bool", .bool), ("array", .array),
@@ -249,12 +250,12 @@ struct ARMEvaluator {
 
     private mutating func variable(_ name: String, path: String) throws -> JSONValue {
         guard let v = variables.first(where: { $0.key.lowercased() == name.lowercased() }) else {
-            throw DomainError.invalid(path, "variables('\(name)') is not declared; variables: \(variables.map(\.key).joined(separator: ", "))")
+            throw DomainError.invalid(.named(path), "variables('\(name)') is not declared; variables: \(variables.map(\.key).joined(separator: ", "))")
         }
         if let value = variableValues[v.key.lowercased()] { return value }
         let field = "variables.\(v.key)"
         guard !resolving.contains(field) else {
-            throw DomainError.invalid(field, "refers to itself through \((resolving.drop(while: { $0 != field }) + [field]).joined(separator: " → "))")
+            throw DomainError.invalid(.named(field), "refers to itself through \((resolving.drop(while: { $0 != field }) + [field]).joined(separator: " → "))")
         }
         resolving.append(field)
         defer { resolving.removeLast() }

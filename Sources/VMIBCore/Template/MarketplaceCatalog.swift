@@ -37,13 +37,13 @@ public struct MarketplaceCatalog: Sendable {
         }
         guard !candidates.isEmpty else {
             let offered = Set(entries.map { "\($0.publisher):\($0.offer):\($0.sku)" }).sorted()
-            throw ProvisioningErrorCode.BadPIRSource.error("properties.source", "no platform image \(publisher):\(offer):\(sku) in the marketplace catalog; offered: \(offered.isEmpty ? "none" : offered.joined(separator: ", "))")
+            throw ProvisioningErrorCode.BadPIRSource.error(.named("properties.source"), "no platform image \(publisher):\(offer):\(sku) in the marketplace catalog; offered: \(offered.isEmpty ? "none" : offered.joined(separator: ", "))")
         }
         if version.lowercased() == "latest" {
             return candidates.max { Self.compare($0.version, $1.version) }!
         }
         guard let e = candidates.first(where: { $0.version == version }) else {
-            throw ProvisioningErrorCode.BadPIRSource.error("properties.source.version", "\(publisher):\(offer):\(sku) has no version '\(version)'; versions: \(candidates.map(\.version).joined(separator: ", ")), or latest")
+            throw ProvisioningErrorCode.BadPIRSource.error(.named("properties.source.version"), "\(publisher):\(offer):\(sku) has no version '\(version)'; versions: \(candidates.map(\.version).joined(separator: ", ")), or latest")
         }
         return e
     }

@@ -7,7 +7,7 @@ public enum ProvisioningErrorCode: String, Sendable, Hashable, Codable, CaseIter
     case BadDistributeType, BadSharedImageDistribute, BadStagingResourceGroup, ServerError, Other
 
     /// A `DomainError` on `field` whose message starts with this code.
-    public func error(_ field: String, _ message: String) -> DomainError {
+    public func error(_ field: Field, _ message: String) -> DomainError {
         DomainError.invalid(field, "\(rawValue): \(message)")
     }
 }

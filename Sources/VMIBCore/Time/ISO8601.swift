@@ -23,7 +23,7 @@ public enum ISO8601 {
     /// A date as people write one: a date-time (as `date(from:)`) or a plain date, which is
     /// midnight UTC.
     /// - Throws: `DomainError.invalid(field, …)` for anything else.
-    public static func parse(_ text: String, field: String) throws -> Date {
+    public static func parse(_ text: String, field: Field) throws -> Date {
         if let d = date(from: text) { return d }
         if text.count == 10, let d = parsers.withLock({ $0.day.date(from: text) }) { return d }
         throw DomainError.invalid(field, "'\(text)' is not an ISO 8601 date; expected e.g. 2027-12-31 or 2027-12-31T00:00:00Z")

@@ -66,7 +66,7 @@ public struct BuildHost: Sendable, Hashable {
     public func vmSize(_ name: String?) throws -> (name: String, size: VMSize) {
         let asked = (name?.isEmpty ?? true) ? Self.defaultVMSize : name!
         guard let size = vmSizes[asked.lowercased()] else {
-            throw DomainError.invalid("properties.vmProfile.vmSize",
+            throw DomainError.invalid(.named("properties.vmProfile.vmSize"),
                                       "'\(asked)' is not a VM size this deployment offers; offered: \(vmSizes.keys.sorted().joined(separator: ", "))")
         }
         return (asked, size)
@@ -78,7 +78,7 @@ public struct BuildHost: Sendable, Hashable {
         guard let key else { return nil }
         guard let n = networks[key.lowercased()] else {
             let offered = networks.keys.sorted()
-            throw DomainError.invalid("properties.vmProfile.vnetConfig.subnetId",
+            throw DomainError.invalid(.named("properties.vmProfile.vnetConfig.subnetId"),
                                       "network '\(key)' is not offered by this deployment; offered: \(offered.isEmpty ? "none (builds have no network)" : offered.joined(separator: ", "))")
         }
         return n

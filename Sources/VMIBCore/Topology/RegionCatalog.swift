@@ -33,7 +33,7 @@ public struct RegionCatalog: Sendable {
 
     /// Looks a region up by its name (`eastus`) or display name (`East US`).
     /// - Throws: `DomainError.invalidArgument` naming the closest known names.
-    public func region(named text: String, field: String) throws -> CatalogRegion {
+    public func region(named text: String, field: Field) throws -> CatalogRegion {
         if let r = byName[text] { return r }
         let folded = text.lowercased().replacingOccurrences(of: " ", with: "")
         if let r = byName[folded] { return r }

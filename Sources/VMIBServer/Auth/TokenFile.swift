@@ -17,12 +17,12 @@ public struct TokenFile: Sendable {
     /// - Throws: `DomainError` naming the entry that is malformed.
     public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DomainError.invalid("--token-file", "cannot read '\(path)'")
+            throw DomainError.invalid(.named("--token-file"), "cannot read '\(path)'")
         }
-        try self.init(json: String(decoding: data, as: UTF8.self), field: "--token-file")
+        try self.init(json: String(decoding: data, as: UTF8.self), field: .named("--token-file"))
     }
 
-    public init(json: String, field: String = "--token-file") throws {
+    public init(json: String, field: Field = .named("--token-file")) throws {
         let root: JSONValue
         do { root = try JSONParser.parse(json) } catch {
             throw DomainError.invalid(field, "not valid JSON: \(error)")

@@ -60,37 +60,56 @@ struct ScopeParams {
             throw ARMError(.notFound, code: "SubscriptionNotFound", "The subscription '\(subscription)' could not be found.", target: "subscriptionId")
         }
         if let rg {
-            do { try ResourceName.validateResourceGroup(rg, field: "resourceGroupName") } catch let e as DomainError { throw ARMError(e) }
+            do { try ResourceName.validateResourceGroup(rg) } catch let e as DomainError { throw ARMError(e) }
         }
         return ScopeParams(subscription: api.service.subscription, resourceGroup: rg)
     }
 }
 
-/// CLI option names the service reports in errors, as the request's parameters and members.
-enum FieldNames {
-    static let common: [String: String] = [
-        "--resource-group": "resourceGroupName", "--gallery": "galleryName", "--image": "galleryImageName",
-        "--version": "galleryImageVersionName",
-        "--os-type": "properties.osType", "--os-state": "properties.osState",
-        "--hyper-v-generation": "properties.hyperVGeneration", "--publisher": "properties.identifier.publisher",
-        "--offer": "properties.identifier.offer", "--sku": "properties.identifier.sku",
-        "--target-region": "properties.publishingProfile.targetRegions",
-        "--remove-region": "properties.publishingProfile.targetRegions",
-        "--exclude-region-from-latest": "properties.publishingProfile.targetRegions",
-        "--include-region-in-latest": "properties.publishingProfile.targetRegions",
-        "--replica-count": "properties.publishingProfile.replicaCount",
-        "--end-of-life": "properties.publishingProfile.endOfLifeDate",
-        "--disk": "properties.storageProfile.source",
-    ]
-
-    static func with(name: String) -> [String: String] { common.merging(["--name": name]) { $1 } }
+/// The domain's fields as the API names them: the request's parameters and members.
+enum APIFields {
+    static func name(_ field: Field) -> String {
+        switch field {
+        case .subscription: "subscriptionId"
+        case .resourceGroup: "resourceGroupName"
+        case .location: "location"
+        case .gallery: "galleryName"
+        case .image: "galleryImageName"
+        case .version: "galleryImageVersionName"
+        case .template: "imageTemplateName"
+        case .runID: "runId"
+        case .osType: "properties.osType"
+        case .osState: "properties.osState"
+        case .hyperVGeneration: "properties.hyperVGeneration"
+        case .publisher: "properties.identifier.publisher"
+        case .offer: "properties.identifier.offer"
+        case .sku: "properties.identifier.sku"
+        case .disk: "properties.storageProfile.source"
+        case .targetRegions, .removeRegions, .excludeRegionsFromLatest, .includeRegionsInLatest:
+            "properties.publishingProfile.targetRegions"
+        case .replicaCount: "properties.publishingProfile.replicaCount"
+        case .endOfLife: "properties.publishingProfile.endOfLifeDate"
+        case .expectedDeployments: "properties.vmib.expectedDeployments"
+        case .ifMatch: "If-Match"
+        case .region: "region"
+        case .rollbackTarget: "to"
+        case .undo: "undo"
+        case .lifecycleState: "state"
+        case .replacement: "replacement"
+        case .templateDocument: "body"
+        case .templateParameter: "parameters"
+        case .topology: "topology"
+        case .named(let name): name
+        }
+    }
 }
 
-/// Runs a service call, turning its errors into ARM errors that name request members.
-func armCall<T>(_ names: [String: String] = FieldNames.common, _ body: () throws -> T) throws -> T {
+/// Runs a service call, turning its errors into ARM errors that name request members
+/// (`names`: where this route names a field otherwise than `APIFields`).
+func armCall<T>(_ names: [Field: String] = [:], _ body: () throws -> T) throws -> T {
     do { return try body() } catch { throw ARMError.from(error, fields: names) }
 }
 
-func armCall<T>(_ names: [String: String] = FieldNames.common, _ body: () async throws -> T) async throws -> T {
+func armCall<T>(_ names: [Field: String] = [:], _ body: () async throws -> T) async throws -> T {
     do { return try await body() } catch { throw ARMError.from(error, fields: names) }
 }

@@ -5,6 +5,7 @@ import NIOCore
 import VMIBCore
 import VMIBReplication
 import VMIBStore
+import VMIBWire
 
 /// An error in Azure Resource Manager's shape, `{"error": {"code", "message", "target",
 /// "details"}}`. It decides its own HTTP status; every error a route throws becomes one of
@@ -21,10 +22,15 @@ public struct ARMError: Error, HTTPResponseError, Sendable, Equatable {
     public var message: String
     public var target: String?
     public var details: [Detail]
+    /// What the error is about, semantically (the domain's field), for clients that name it
+    /// in their own words (vmib's CLI prints its option); sent as Azure's `additionalInfo`.
+    public var field: Field?
     public var headers: [(String, String)] = []
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String, target: String? = nil, details: [Detail] = []) {
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, target: String? = nil, details: [Detail] = [],
+                field: Field? = nil) {
         self.status = status; self.code = code; self.message = message; self.target = target; self.details = details
+        self.field = field
     }
 
     public static func == (a: ARMError, b: ARMError) -> Bool {
@@ -44,23 +50,23 @@ public struct ARMError: Error, HTTPResponseError, Sendable, Equatable {
         ARMError(.notFound, code: "ResourceNotFound", message, target: target)
     }
 
-    /// The domain's refusal, as Azure would say it. Field names of the CLI (`--version`) are
-    /// turned into the request's JSON path where the route knows it.
-    public init(_ error: DomainError, fields: [String: String] = [:]) {
-        let target = error.field.map { fields[$0] ?? $0 }
-        let message = error.message
+    /// The domain's refusal, as Azure would say it: its field as the request's parameter or
+    /// member (`APIFields`, or `fields` where a route names it otherwise).
+    public init(_ error: DomainError, fields: [Field: String] = [:]) {
+        let target = error.field.map { fields[$0] ?? APIFields.name($0) }
+        let message = error.message, field = error.field
         switch error.code {
-        case .invalidArgument: self.init(.badRequest, code: "InvalidParameter", message, target: target)
-        case .notFound: self.init(.notFound, code: "ResourceNotFound", message, target: target)
-        case .alreadyExists: self.init(.conflict, code: "Conflict", message, target: target)
-        case .refused: self.init(.conflict, code: "OperationNotAllowed", message, target: target)
-        case .preconditionFailed: self.init(.preconditionFailed, code: "PreconditionFailed", message, target: target)
+        case .invalidArgument: self.init(.badRequest, code: "InvalidParameter", message, target: target, field: field)
+        case .notFound: self.init(.notFound, code: "ResourceNotFound", message, target: target, field: field)
+        case .alreadyExists: self.init(.conflict, code: "Conflict", message, target: target, field: field)
+        case .refused: self.init(.conflict, code: "OperationNotAllowed", message, target: target, field: field)
+        case .preconditionFailed: self.init(.preconditionFailed, code: "PreconditionFailed", message, target: target, field: field)
         }
     }
 
     /// Any error, as an ARM error: ours keep their meaning, anything else is a 500 whose
     /// message says nothing of the internals.
-    public static func from(_ error: any Error, fields: [String: String] = [:]) -> ARMError {
+    public static func from(_ error: any Error, fields: [Field: String] = [:]) -> ARMError {
         switch error {
         case let e as ARMError: return e
         case let e as DomainError: return ARMError(e, fields: fields)
@@ -94,12 +100,15 @@ public struct ARMError: Error, HTTPResponseError, Sendable, Equatable {
             var message: String
             var target: String?
             var details: [Detail]
+            var additionalInfo: [ErrorInfo]?
         }
         var error: Body
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try ARMResponse.json(Envelope(error: .init(code: code, message: message, target: target, details: details)),
+        let info = field.map { [ErrorInfo(field: $0)] }
+        var response = try ARMResponse.json(Envelope(error: .init(code: code, message: message, target: target, details: details,
+                                                                  additionalInfo: info)),
                                             status: status)
         response.headers[.init("x-ms-error-code")!] = code
         for (name, value) in headers { if let n = HTTPField.Name(name) { response.headers[n] = value } }

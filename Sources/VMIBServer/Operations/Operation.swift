@@ -68,7 +68,7 @@ enum VersionIDParser {
         guard p.count == 12, p[0].lowercased() == "subscriptions", p[2].lowercased() == "resourcegroups",
               p[4].lowercased() == "providers", p[5].lowercased() == "microsoft.compute", p[6].lowercased() == "galleries",
               p[8].lowercased() == "images", p[10].lowercased() == "versions",
-              let number = try? VersionNumber(parsing: p[11], field: "id") else { return nil }
+              let number = try? VersionNumber(parsing: p[11], field: .named("id")) else { return nil }
         return GalleryRef(subscription: p[1], resourceGroup: p[3], gallery: p[7]).image(p[9]).version(number)
     }
 }

@@ -17,7 +17,7 @@ enum EnvelopeBody {
         let existing = try armCall { try api.service.envelope(of: id) }
         var envelope = existing ?? ResourceEnvelope(location: api.location)
         if let given = try body.string("location") {
-            let name = try armCall(["location": "location"]) { try api.service.catalog.region(named: given, field: "location").name }
+            let name = try armCall { try api.service.catalog.region(named: given, field: .location).name }
             if let existing, existing.location.lowercased() != name.lowercased() {
                 throw ARMError(.conflict, code: "InvalidResourceLocation",
                                "The resource '\(resource)' already exists in location '\(existing.location)'. A resource with the same name cannot be created in location '\(name)'.",

@@ -21,7 +21,7 @@ enum GalleryRoutes {
                 try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
                 return try answer(ref, existing, envelope, api: api)
             }
-            let g = try armCall(FieldNames.with(name: "galleryName")) { try api.service.createGallery(ref, description: description) }
+            let g = try armCall { try api.service.createGallery(ref, description: description) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             return try answer(ref, g, envelope, status: .created, api: api)
         }
@@ -50,7 +50,7 @@ enum GalleryRoutes {
             let existing = try? api.service.gallery(ref)
             try Preconditions.check(request, current: existing?.generation)
             guard existing != nil else { return ARMResponse.empty(.noContent) }
-            try armCall(FieldNames.with(name: "galleryName")) { try api.service.deleteGallery(ref) }
+            try armCall { try api.service.deleteGallery(ref) }
             return ARMResponse.empty(.ok)
         }
         router.get(RouterPath(path)) { request, context in
@@ -73,8 +73,8 @@ enum GalleryRoutes {
         let scope = try ScopeParams.check(request, context, api: api, access: access,
                                           action: "Microsoft.Compute/galleries/\(access == .read ? "read" : "write")")
         let name = try context.parameters.require("galleryName")
-        return try armCall(FieldNames.with(name: "galleryName")) {
-            try api.service.galleryRef(resourceGroup: scope.resourceGroup!, name: name, field: "galleryName")
+        return try armCall {
+            try api.service.galleryRef(resourceGroup: scope.resourceGroup!, name: name)
         }
     }
 

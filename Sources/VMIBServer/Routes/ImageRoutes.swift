@@ -21,7 +21,7 @@ enum ImageRoutes {
                 try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
                 return try answer(ref, existing, envelope, api: api)
             }
-            let image = try armCall(FieldNames.with(name: "galleryImageName")) { try api.service.createImage(wanted) }
+            let image = try armCall { try api.service.createImage(wanted) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             return try answer(ref, image, envelope, status: .created, api: api)
         }
@@ -50,7 +50,7 @@ enum ImageRoutes {
             let existing = try? api.service.image(ref)
             try Preconditions.check(request, current: existing?.generation)
             guard existing != nil else { return ARMResponse.empty(.noContent) }
-            try armCall(FieldNames.with(name: "galleryImageName")) { try api.service.deleteImage(ref) }
+            try armCall { try api.service.deleteImage(ref) }
             return ARMResponse.empty(.ok)
         }
         router.get(RouterPath(path)) { request, context in
@@ -71,7 +71,7 @@ enum ImageRoutes {
     static func imageRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> ImageRef {
         let gallery = try GalleryRoutes.galleryRef(request, context, api: api, access: access)
         let name = try context.parameters.require("galleryImageName")
-        try armCall(FieldNames.with(name: "galleryImageName")) { try ResourceName.validateImage(name, field: "galleryImageName") }
+        try armCall { try ResourceName.validateImage(name) }
         return gallery.image(name)
     }
 

@@ -11,7 +11,6 @@ import VMIBService
 /// `run` (202; the operation ends when the run does), POST `cancel`, GET `runOutputs[/name]`.
 enum TemplateRoutes {
     static let path = "/subscriptions/:subscriptionId/resourceGroups/:resourceGroupName/providers/Microsoft.VirtualMachineImages/imageTemplates"
-    static let fields = ["--name": "imageTemplateName", "--resource-group": "resourceGroupName", "--run-id": "runId"]
 
     /// Starts a run of `key` for the caller: POST …/run, and Azure's autoRun (a template whose
     /// `autoRun.state` is Enabled runs when it is created or updated).
@@ -138,7 +137,7 @@ enum TemplateRoutes {
                                           apiVersions: APIVersion.imageBuilder)
         // The name rule is the service's (ResourceName.validateTemplate), checked once there.
         let name = try context.parameters.require("imageTemplateName")
-        return try templateCall { try api.service.templateKey(resourceGroup: scope.resourceGroup!, name: name, field: "imageTemplateName") }
+        return try templateCall { try api.service.templateKey(resourceGroup: scope.resourceGroup!, name: name) }
     }
 
     /// Runs a template use case. An invalid template is a 400 whose code is Azure's
@@ -149,15 +148,17 @@ enum TemplateRoutes {
             if e.code == .invalidArgument, let colon = e.message.firstIndex(of: ":"),
                let code = ProvisioningErrorCode(rawValue: String(e.message[..<colon])) {
                 let text = e.message[e.message.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                throw ARMError(.badRequest, code: code.rawValue, "\(code.rawValue): \(text)", target: e.field,
-                               details: [.init(code: "InvalidParameter", message: text, target: e.field)])
+                let target = e.field.map(APIFields.name)
+                throw ARMError(.badRequest, code: code.rawValue, "\(code.rawValue): \(text)", target: target,
+                               details: [.init(code: "InvalidParameter", message: text, target: target)], field: e.field)
             }
             if e.code == .refused, e.message.contains("cannot be updated") {
-                throw ARMError(.conflict, code: "PropertyChangeNotAllowed", e.message, target: e.field == "--name" ? "properties" : e.field)
+                throw ARMError(.conflict, code: "PropertyChangeNotAllowed", e.message,
+                               target: e.field == .template ? "properties" : e.field.map(APIFields.name), field: e.field)
             }
-            throw ARMError(e, fields: fields)
+            throw ARMError(e)
         } catch {
-            throw ARMError.from(error, fields: fields)
+            throw ARMError.from(error)
         }
     }
 

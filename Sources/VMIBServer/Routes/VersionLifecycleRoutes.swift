@@ -17,7 +17,6 @@ import VMIBService
 /// to delete the target of the latest rollback, as `vmib version delete --force` does.
 enum VersionLifecycleRoutes {
     static let path = VersionRoutes.path + "/:galleryImageVersionName"
-    static let fields = FieldNames.common.merging(["--state": "state", "--replacement": "replacement"]) { $1 }
 
     static func add(to router: Router<ARMRequestContext>, api: API) {
         router.post(RouterPath(path + "/reconcile")) { request, context in
@@ -44,7 +43,7 @@ enum VersionLifecycleRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let wanted = try body.decode(DeprecatePayload.self, as: "LifecycleRequest")
             let state = wanted.state, replacement = wanted.replacement
-            let v = try armCall(fields) { try api.service.deprecate(ref, state: state, replacement: replacement) }
+            let v = try armCall { try api.service.deprecate(ref, state: state, replacement: replacement) }
             return try ARMResponse.json(VersionResource(v, for: .api(api.envelope(ref.id))))
         }
     }

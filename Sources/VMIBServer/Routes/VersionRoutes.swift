@@ -34,7 +34,7 @@ enum VersionRoutes {
                 expectedDeployments: spec.expectedDeployments,
                 safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: spec.allowDeletionOfReplicatedLocations ?? false,
                                              blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? defaults.blockDeletionBeforeEndOfLife))
-            var version = try armCall(expectedDeploymentsFields) { try api.service.publish(publish) }
+            var version = try armCall { try api.service.publish(publish) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             version = (try? api.service.details(ref).version) ?? version
             let op = Operation(kind: .create, version: ref)
@@ -105,12 +105,10 @@ enum VersionRoutes {
         return Preconditions.header(tag)
     }
 
-    static let expectedDeploymentsFields = FieldNames.common.merging(["--expected-deployments": "properties.vmib.expectedDeployments"]) { $1 }
-
     static func versionRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> VersionRef {
         let image = try ImageRoutes.imageRef(request, context, api: api, access: access)
         let name = try context.parameters.require("galleryImageVersionName")
-        return image.version(try armCall { try VersionNumber(parsing: name, field: "galleryImageVersionName") })
+        return image.version(try armCall { try VersionNumber(parsing: name, field: .version) })
     }
 
     /// A PATCH, or a PUT of an existing version: the desired state changes in place.
@@ -121,15 +119,15 @@ enum VersionRoutes {
         r.ifMatch = try Preconditions.ifMatchGeneration(request)
         r.expectedDeployments = spec.expectedDeployments
         if let given = spec.targetRegions {
-            let names = try armCall { try given.map { try api.service.catalog.region(named: $0.name, field: "--target-region").name } }
+            let names = try armCall { try given.map { try api.service.catalog.region(named: $0.name, field: .targetRegions).name } }
             r.setRegions = zip(given, names).map { g, name in
                 var t = g; t.name = name
                 if t.storageAccountType == nil, existing.target(name) == nil { t.storageAccountType = spec.storageAccountType }
                 return t
             }
             // Regions counted from expected deployments stay too: the body names them there.
-            let kept = try armCall(expectedDeploymentsFields) {
-                try spec.expectedDeployments.map { try api.service.catalog.region(named: $0.region, field: "--expected-deployments").name }
+            let kept = try armCall {
+                try spec.expectedDeployments.map { try api.service.catalog.region(named: $0.region, field: .expectedDeployments).name }
             }
             r.removeRegions = existing.publishingProfile.targetRegions.map(\.name).filter { !names.contains($0) && !kept.contains($0) }
             for (g, name) in zip(given, names) where spec.explicitExclude.contains(g.name) {
@@ -146,12 +144,12 @@ enum VersionRoutes {
         r.endOfLifeDate = spec.endOfLifeDate
         r.allowDeletionOfReplicatedLocations = spec.allowDeletionOfReplicatedLocations
         r.blockDeletionBeforeEndOfLife = spec.blockDeletionBeforeEndOfLife
-        let fields = expectedDeploymentsFields.merging([
-            "--if-match": "If-Match",
-            "--remove-region": "properties.vmib.targetRegionChanges.remove",
-            "--exclude-region-from-latest": "properties.vmib.targetRegionChanges.excludeFromLatest",
-            "--include-region-in-latest": "properties.vmib.targetRegionChanges.includeInLatest",
-        ]) { $1 }
+        // Region edits are named where a PATCH gives them (a PUT's list is turned into them).
+        let fields: [Field: String] = [
+            .removeRegions: "properties.vmib.targetRegionChanges.remove",
+            .excludeRegionsFromLatest: "properties.vmib.targetRegionChanges.excludeFromLatest",
+            .includeRegionsInLatest: "properties.vmib.targetRegionChanges.includeInLatest",
+        ]
         var v = try armCall(fields) { try api.service.update(r) }
         try armCall { try api.service.saveEnvelope(envelope, of: v.ref.id) }
         v = (try? api.service.details(v.ref).version) ?? v
@@ -177,7 +175,7 @@ enum VersionRoutes {
             } catch {
                 throw ARMError(.forbidden, code: "LinkedAuthorizationFailed", "The client has no permission to read the source '\(id)'.", target: target)
             }
-            let d = try armCall(["--version": target, "--image": target, "--gallery": target]) { try api.service.details(ref) }
+            let d = try armCall([.version: target, .image: target, .gallery: target]) { try api.service.details(ref) }
             return ResolvedSource(path: try armCall { try api.service.originDisk(of: ref) }, sha256: d.version.storageProfile.sha256)
         case .uri(let uri, let target):
             var path = uri
