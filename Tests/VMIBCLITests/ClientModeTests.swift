@@ -11,12 +11,7 @@ import VMIBTestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let disk = dir.appendingPathComponent("disk.raw").resolvingSymlinksInPath().path
         try TestFiles.random(URL(fileURLWithPath: disk), bytes: 300_000)
-        let hash = try await ChildProcess.run(["sh", "-c", "printf %s client-token | sha256sum"]).stdout.prefix(64)
-        let tokens = dir.appendingPathComponent("tokens.json").path
-        try #"{"tokens":[{"sha256":"\#(hash)","principal":"cli","role":"Contributor","scope":"/subscriptions/00000000-0000-0000-0000-000000000000"}]}"#
-            .write(toFile: tokens, atomically: true, encoding: .utf8)
-        let tokenFile = dir.appendingPathComponent("token").path
-        try "client-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let (tokens, tokenFile) = try await ServeTokens.write(in: dir, token: "client-token")
         let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
         let openssl = try await ChildProcess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                                                   "-keyout", key, "-out", cert])

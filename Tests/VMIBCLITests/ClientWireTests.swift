@@ -10,12 +10,7 @@ import VMIBTestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let disk = dir.appendingPathComponent("disk.raw").resolvingSymlinksInPath().path
         try TestFiles.random(URL(fileURLWithPath: disk), bytes: 100_000)
-        let hash = try await ChildProcess.run(["sh", "-c", "printf %s wire-token | sha256sum"]).stdout.prefix(64)
-        let tokens = dir.appendingPathComponent("tokens.json").path
-        try #"{"tokens":[{"sha256":"\#(hash)","principal":"cli","role":"Contributor","scope":"/subscriptions/00000000-0000-0000-0000-000000000000"}]}"#
-            .write(toFile: tokens, atomically: true, encoding: .utf8)
-        let tokenFile = dir.appendingPathComponent("token").path
-        try "wire-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let (tokens, tokenFile) = try await ServeTokens.write(in: dir, token: "wire-token")
         let server = VMIBProcess(stateDirectory: dir.appendingPathComponent("server-state").path)
         let served = try await server.serve(["--token-file", tokens, "--source-root", dir.path],
                                             stdout: dir.appendingPathComponent("serve.out"), stderr: dir.appendingPathComponent("serve.err"))

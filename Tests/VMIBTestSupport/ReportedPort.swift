@@ -83,3 +83,20 @@ public enum HTTPReadiness {
         throw TestSupportError("\(url) did not answer 200 within \(timeout) (last: \(last.isEmpty ? "no answer" : last))")
     }
 }
+
+/// A `vmib serve --token-file` accepting one token, and the client's token file holding it.
+public enum ServeTokens {
+    public static let subscription = "/subscriptions/00000000-0000-0000-0000-000000000000"
+
+    /// - Returns: the server's token file (hashes) and the client's (the token itself).
+    public static func write(in dir: URL, token: String, principal: String = "cli", role: String = "Contributor",
+                             scope: String = subscription) async throws -> (tokens: String, tokenFile: String) {
+        let hash = try await ChildProcess.run(["sh", "-c", "printf %s \(token) | sha256sum"]).stdout.prefix(64)
+        let tokens = dir.appendingPathComponent("tokens.json").path
+        try #"{"tokens":[{"sha256":"\#(hash)","principal":"\#(principal)","role":"\#(role)","scope":"\#(scope)"}]}"#
+            .write(toFile: tokens, atomically: true, encoding: .utf8)
+        let tokenFile = dir.appendingPathComponent("token").path
+        try "\(token)\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        return (tokens, tokenFile)
+    }
+}
