@@ -99,7 +99,7 @@ extension VMIBService {
         if let recorded {
             number = recorded
         } else {
-            let existing = try versions(of: s.image).map(\.ref.version)
+            let existing = try versions.list(of: s.image).map(\.ref.version)
             let sourceVersion = source.exactVersion.flatMap { try? VersionNumber(parsing: $0) }
             guard let next = s.versioning.next(existing: existing, sourceVersion: sourceVersion) else {
                 throw DomainError.invalid(.named("versioning"), "Source versioning needs a Major.Minor.Patch source version; the source's is '\(source.exactVersion ?? "none")'")
@@ -107,7 +107,7 @@ extension VMIBService {
             number = next
             try checkpoint.update { $0.published[name] = number.description }
         }
-        let version = try publish(PublishRequest(
+        let version = try versions.publish(PublishRequest(
             image: s.image, version: number.description, disk: vhd,
             targetRegions: s.targetRegions.map { TargetRegionRequest(name: $0.name, regionalReplicaCount: $0.replicaCount,
                                                                      storageAccountType: $0.storageAccountType?.rawValue) },
@@ -120,11 +120,11 @@ extension VMIBService {
     private func replicated(_ ref: VersionRef, by replication: RunReplication) async throws -> (ProvisioningState, ReplicationStatus) {
         switch replication {
         case .inline:
-            let outcome = try await reconcile(ref)
+            let outcome = try await versions.reconcile(ref)
             return (outcome.state, outcome.status)
         case .controller(let poll):
             while true {
-                let d = try details(ref)
+                let d = try versions.details(ref)
                 switch d.version.provisioningState {
                 case .Succeeded, .Failed: return (d.version.provisioningState, d.status)
                 case .Deleting: throw DomainError(.refused, "version \(ref.version) is being deleted")

@@ -5,8 +5,9 @@ import VMIBReplication
 import VMIBStore
 import VMIBTransfer
 
-/// The application's one API: every use case the CLI and the HTTP server offer.
-/// Requests are validated completely before anything is changed.
+/// The application's one API, by noun (`galleries`, `images`, `versions`, `templates`, `runs`):
+/// every use case the CLI and the HTTP server offer. Requests are validated completely before
+/// anything is changed. The root holds what every noun shares.
 public final class VMIBService: Sendable {
     public let configuration: ServiceConfiguration
     public let catalog: RegionCatalog
@@ -42,76 +43,20 @@ public final class VMIBService: Sendable {
         }
     }
 
-    // MARK: galleries
+    /// Galleries: create, list, show, delete.
+    public var galleries: Galleries { Galleries(root: self) }
+    /// Image definitions, and their rollbacks.
+    public var images: Images { Images(root: self) }
+    /// Image versions: publish, change, replicate, verify, delete; latest and resolution.
+    public var versions: Versions { Versions(root: self) }
 
-    public func galleryRef(resourceGroup: String, name: String) throws -> GalleryRef {
-        try ResourceName.validateResourceGroup(resourceGroup)
-        try ResourceName.validateGallery(name)
-        return GalleryRef(subscription: subscription, resourceGroup: resourceGroup, gallery: name)
-    }
+    // MARK: envelopes
 
-    public func createGallery(_ ref: GalleryRef, description: String? = nil) throws -> Gallery {
-        try ResourceName.validateGallery(ref.gallery, field: .gallery)
-        let g = Gallery(ref: ref, description: description, createdAt: Date())
-        try store.createGallery(g)
-        return g
-    }
+    /// A resource's Resource Manager envelope (location, tags), as its PUT recorded it.
+    public func envelope(of id: String) throws -> ResourceEnvelope? { try store.envelope(of: id) }
 
-    public func galleries(resourceGroup: String?) throws -> [Gallery] {
-        try store.galleries(subscription: subscription, resourceGroup: resourceGroup)
-    }
+    /// The envelopes of every resource below `parent`, by lower-cased id.
+    public func envelopes(under parent: String) throws -> [String: ResourceEnvelope] { try store.envelopes(under: parent) }
 
-    public func gallery(_ ref: GalleryRef) throws -> Gallery {
-        guard let g = try store.gallery(ref) else {
-            throw DomainError.notFound(.gallery, "gallery '\(ref.gallery)' does not exist in resource group '\(ref.resourceGroup)'")
-        }
-        return g
-    }
-
-    /// Deletes a gallery that has no image definitions.
-    public func deleteGallery(_ ref: GalleryRef) throws {
-        do { try store.deleteGallery(ref) } catch let e as StoreError where e.code == .refused || e.code == .notFound {
-            throw DomainError(e.code == .refused ? .refused : .notFound, field: .gallery, e.message)
-        }
-    }
-
-    // MARK: images
-
-    public func createImage(_ r: ImageRequest) throws -> ImageDefinition {
-        try ResourceName.validateImage(r.ref.image, field: .image)
-        _ = try gallery(r.ref.gallery)
-        let image = ImageDefinition(
-            ref: r.ref,
-            osType: try parse(r.osType, field: .osType),
-            osState: try parse(r.osState, field: .osState),
-            hyperVGeneration: try parse(r.hyperVGeneration, field: .hyperVGeneration),
-            identifier: .init(publisher: try nonEmpty(r.publisher, .publisher), offer: try nonEmpty(r.offer, .offer),
-                              sku: try nonEmpty(r.sku, .sku)),
-            description: r.description, createdAt: Date())
-        try store.createImage(image)
-        return image
-    }
-
-    public func images(in gallery: GalleryRef) throws -> [ImageDefinition] {
-        _ = try self.gallery(gallery)
-        return try store.images(in: gallery)
-    }
-
-    public func image(_ ref: ImageRef) throws -> ImageDefinition {
-        _ = try gallery(ref.gallery)
-        guard let i = try store.image(ref) else {
-            throw DomainError.notFound(.image, "image definition '\(ref.image)' does not exist in gallery '\(ref.gallery.gallery)'")
-        }
-        return i
-    }
-
-    private func parse<T: RawRepresentable & CaseIterable>(_ text: String, field: Field) throws -> T where T.RawValue == String {
-        if let v = T(rawValue: text) ?? T.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) { return v }
-        throw DomainError.invalid(field, "'\(text)' is not allowed; allowed: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-
-    private func nonEmpty(_ s: String, _ field: Field) throws -> String {
-        guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw DomainError.invalid(field, "must not be empty") }
-        return s
-    }
+    public func saveEnvelope(_ envelope: ResourceEnvelope, of id: String) throws { try store.saveEnvelope(envelope, of: id) }
 }

@@ -14,7 +14,7 @@ struct ScaleBenchmark {
     init(_ arguments: BenchArguments) throws {
         self.arguments = arguments
         service = try VMIBService(configuration: ServiceConfiguration(stateDirectory: arguments.string("state-dir")))
-        image = try service.galleryRef(resourceGroup: "vmib", name: "G").image("I")
+        image = try service.galleries.ref(resourceGroup: "vmib", name: "G").image("I")
     }
 
     /// A tiny disk: the figures are about records, not bytes.
@@ -34,13 +34,13 @@ struct ScaleBenchmark {
     /// (records only: nothing is replicated; the script marks them Completed in bulk).
     func seed() async throws {
         let versions = arguments.int("versions", default: 100), replicas = arguments.int("replicas", default: 100)
-        _ = try service.createGallery(image.gallery)
-        _ = try service.createImage(ImageRequest(ref: image, osType: "Linux", osState: "Generalized",
+        _ = try service.galleries.create(image.gallery)
+        _ = try service.images.create(ImageRequest(ref: image, osType: "Linux", osState: "Generalized",
                                                  publisher: "P", offer: "O", sku: "S"))
         let targets = targets(replicas: replicas)
         let (seconds, _) = try await Measure.seconds {
             for n in 0..<versions {
-                _ = try service.publish(PublishRequest(image: image, version: "1.0.\(n)", disk: disk, targetRegions: targets))
+                _ = try service.versions.publish(PublishRequest(image: image, version: "1.0.\(n)", disk: disk, targetRegions: targets))
             }
         }
         Measure.report("seeded_versions", versions)
@@ -52,11 +52,11 @@ struct ScaleBenchmark {
     func time() async throws {
         let repeats = arguments.int("repeat", default: 5), replicas = arguments.int("replicas", default: 100)
         let ref = image.version(try VersionNumber(parsing: arguments.string("version"), field: .version))
-        let before = try service.details(ref)
+        let before = try service.versions.details(ref)
         guard before.status.aggregatedState == .Completed else {
             BenchArguments.fail("version \(ref.version) is \(before.status.aggregatedState), expected Completed (seed and complete first)")
         }
-        try await timed("status_ms", repeats) { _ = try service.details(ref) }
+        try await timed("status_ms", repeats) { _ = try service.versions.details(ref) }
         // Where the status time goes: reading the records, and deriving the status from them.
         let store = try SQLiteStateStore(path: service.configuration.stateDirectory + "/state.db")
         try await timed("status_read_replicas_ms", repeats) { _ = try store.replicas(of: ref) }
@@ -64,23 +64,23 @@ struct ScaleBenchmark {
             _ = ReplicationStatus(targets: before.version.publishingProfile.targetRegions, replicas: before.replicas,
                                   sizeBytes: before.version.storageProfile.sizeBytes)
         }
-        try await timed("versions_list_ms", repeats) { _ = try service.versions(of: image) }
+        try await timed("versions_list_ms", repeats) { _ = try service.versions.list(of: image) }
         let region = service.regions()[0].name
         try await timed("latest_ms", repeats) {
-            let latest = try service.latest(of: image, region: region)
+            let latest = try service.versions.latest(of: image, region: region)
             guard latest.ref == ref else { BenchArguments.fail("latest in \(region) is \(latest.ref.version), expected \(ref.version)") }
         }
         try await timed("noop_reconcile_ms", repeats) {
-            let outcome = try await service.reconcile(ref)
+            let outcome = try await service.versions.reconcile(ref)
             guard outcome.state == .Succeeded else { BenchArguments.fail("no-op reconcile ended \(outcome.state)") }
         }
-        let after = try service.details(ref)
+        let after = try service.versions.details(ref)
         guard after.replicas == before.replicas else { BenchArguments.fail("the no-op reconcile changed replica records") }
         let targets = targets(replicas: replicas)
         var next = 0
         try await timed("publish_desired_state_ms", repeats) {
             next += 1
-            _ = try service.publish(PublishRequest(image: image, version: "9.0.\(next)", disk: disk, targetRegions: targets))
+            _ = try service.versions.publish(PublishRequest(image: image, version: "9.0.\(next)", disk: disk, targetRegions: targets))
         }
         Measure.report("replicas_per_version", before.replicas.count)
     }

@@ -17,7 +17,7 @@ struct ScrubBenchmark {
     init(_ arguments: BenchArguments) throws {
         self.arguments = arguments
         service = try VMIBService(configuration: ServiceConfiguration(stateDirectory: arguments.string("state-dir")))
-        image = try service.galleryRef(resourceGroup: "vmib", name: "G").image("I")
+        image = try service.galleries.ref(resourceGroup: "vmib", name: "G").image("I")
     }
 
     func run() async throws {
@@ -26,14 +26,14 @@ struct ScrubBenchmark {
         var bytes = [UInt8](repeating: 0, count: kib << 10)
         for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 7) }
         FileManager.default.createFile(atPath: disk, contents: Data(bytes))
-        _ = try service.createGallery(image.gallery)
-        _ = try service.createImage(ImageRequest(ref: image, osType: "Linux", osState: "Generalized",
+        _ = try service.galleries.create(image.gallery)
+        _ = try service.images.create(ImageRequest(ref: image, osType: "Linux", osState: "Generalized",
                                                  publisher: "P", offer: "O", sku: "S"))
         let targets = service.regions().map { TargetRegionRequest(name: $0.name, regionalReplicaCount: replicas) }
-        let ref = try service.publish(PublishRequest(image: image, version: "1.0.0", disk: disk, targetRegions: targets)).ref
-        let (makeSeconds, made) = try await Measure.seconds { try await service.reconcile(ref) }
+        let ref = try service.versions.publish(PublishRequest(image: image, version: "1.0.0", disk: disk, targetRegions: targets)).ref
+        let (makeSeconds, made) = try await Measure.seconds { try await service.versions.reconcile(ref) }
         guard made.state == .Succeeded else { BenchArguments.fail("replication ended \(made.state)") }
-        let total = try service.details(ref).replicas.count
+        let total = try service.versions.details(ref).replicas.count
         Measure.report("regions", targets.count)
         Measure.report("replicas", total)
         Measure.report("object_bytes", kib << 10)

@@ -36,7 +36,7 @@ import VMIBCore
             #expect(second.headers[.eTag] == etag)
             #expect(f.api.versionRenders.count == 1)
 
-            _ = try await f.service.reconcile(Self.ref)
+            _ = try await f.service.versions.reconcile(Self.ref)
             let after = try await client.call(.get, Self.expanded)
             #expect(after.headers[.eTag] != etag)
             #expect(after.text != first.text)
@@ -55,7 +55,7 @@ import VMIBCore
         try await f.application().test(.router) { client in
             try await publish(client, f)
             let old = try #require(try await client.call(.get, Self.expanded).headers[.eTag])
-            _ = try await f.service.reconcile(Self.ref)
+            _ = try await f.service.versions.reconcile(Self.ref)
             let current = try #require(try await client.call(.get, Self.expanded).headers[.eTag])
 
             let notModified = try await client.conditional(.get, Self.expanded, .ifNoneMatch, current)
@@ -82,7 +82,7 @@ import VMIBCore
         try await f.application().test(.router) { client in
             try await publish(client, f)
             let seen = try #require(try await client.call(.get, Self.expanded).headers[.eTag])
-            _ = try await f.service.reconcile(Self.ref)
+            _ = try await f.service.versions.reconcile(Self.ref)
             #expect(try await client.call(.get, Self.expanded).headers[.eTag] != seen)
 
             let patch = #"{"tags":{"team":"a"}}"#
@@ -112,12 +112,12 @@ import VMIBCore
             let two = #"[{"name":"eastus","regionalReplicaCount":2},{"name":"westus","regionalReplicaCount":3}]"#
             let created = try await client.call(.put, "\(Self.versions)/2.0.0", body: f.versionBody(regions: two))
             #expect(created.status == 201, "\(created.text)")
-            _ = try await f.service.reconcile(Self.ref)
+            _ = try await f.service.versions.reconcile(Self.ref)
 
             let text = try await client.call(.get, "/metrics", token: nil, apiVersion: nil).text
             var expected: [String: Int] = [:]
             for version in [Self.ref, Self.ref.image.version(VersionNumber(2, 0, 0))] {
-                for r in try f.service.details(version).replicas { expected["\(r.region)/\(r.state.rawValue)", default: 0] += 1 }
+                for r in try f.service.versions.details(version).replicas { expected["\(r.region)/\(r.state.rawValue)", default: 0] += 1 }
             }
             #expect(expected == ["eastus/Completed": 2, "eastus/Pending": 2, "westus/Pending": 3])
             for (key, count) in expected {

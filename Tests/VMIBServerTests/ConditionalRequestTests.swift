@@ -61,7 +61,7 @@ import VMIBCore
             let second = try await client.call(.patch, "\(v)/1.0.0", body: europe)
             #expect(second.status == 200, "\(second.text)")
             #expect(regions(second) == ["eastus=2", "westeurope=3", "westus=1"])
-            let d = try f.service.details(ref).version
+            let d = try f.service.versions.details(ref).version
             #expect(d.target("westeurope")?.excludeFromLatest == true)
             #expect(d.provisioningState == .Updating)
         }
@@ -71,7 +71,7 @@ import VMIBCore
         defer { f.removeAll() }
         try await f.application().test(.router) { client in
             try await setUp(client)
-            let before = try f.service.details(ref).version
+            let before = try f.service.versions.details(ref).version
             let patch = #"{"properties":{"publishingProfile":{"excludeFromLatest":true}}}"#
             let stale = try await client.call(.patch, "\(v)/1.0.0", body: patch, headers: ["If-Match": "\"999\""])
             #expect(stale.status == 412)
@@ -84,11 +84,11 @@ import VMIBCore
             #expect(gallery.status == 412)
             let missing = try await client.call(.patch, "\(v)/9.9.9", body: patch, headers: ["If-Match": "*"])
             #expect(missing.status == 412 || missing.status == 404)
-            #expect(try f.service.details(ref).version == before)
+            #expect(try f.service.versions.details(ref).version == before)
             // A matching condition goes through, and a new gallery with If-None-Match: * is created.
             let etag = try #require(try await client.call(.get, "\(v)/1.0.0").headers[.eTag])
             #expect(try await client.call(.patch, "\(v)/1.0.0", body: patch, headers: ["If-Match": "W/\(etag)"]).status == 200)
-            #expect(try f.service.details(ref).version.publishingProfile.excludeFromLatest)
+            #expect(try f.service.versions.details(ref).version.publishingProfile.excludeFromLatest)
             #expect(try await client.call(.put, "\(b)/g2", body: ServerFixture.galleryBody, headers: ["If-None-Match": "*"]).status == 201)
         }
     }
@@ -99,8 +99,8 @@ import VMIBCore
         defer { f.removeAll() }
         try await f.application().test(.router) { client in
             try await setUp(client)
-            _ = try await f.service.reconcile(ref)
-            #expect(try f.service.details(ref).version.provisioningState == .Succeeded)
+            _ = try await f.service.versions.reconcile(ref)
+            #expect(try f.service.versions.details(ref).version.provisioningState == .Succeeded)
             let e1 = try #require(try await client.call(.get, "\(v)/1.0.0").headers[.eTag])
             let flagged = try await client.call(.patch, "\(v)/1.0.0", body: #"{"properties":{"publishingProfile":{"excludeFromLatest":true}}}"#)
             #expect((flagged.json["properties"] as? [String: Any])?["provisioningState"] as? String == "Succeeded")
@@ -118,7 +118,7 @@ import VMIBCore
         defer { f.removeAll() }
         try await f.application().test(.router) { client in
             try await setUp(client)
-            let before = try f.service.details(ref).version
+            let before = try f.service.versions.details(ref).version
             for (body, target) in [
                 (#"{"properties":{"vmib":{"targetRegionChanges":{"set":"westus"}}}}"#, "properties.vmib.targetRegionChanges.set"),
                 (#"{"properties":{"vmib":{"targetRegionChanges":{"drop":["westus"]}}}}"#, "properties.vmib.targetRegionChanges"),
@@ -130,7 +130,7 @@ import VMIBCore
                 #expect(r.status == 400, "\(body): \(r.text)")
                 if let target { #expect(r.errorTarget?.hasPrefix(target) == true, "\(body): \(r.text)") }
             }
-            #expect(try f.service.details(ref).version == before)
+            #expect(try f.service.versions.details(ref).version == before)
         }
     }
 }

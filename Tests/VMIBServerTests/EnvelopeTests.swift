@@ -63,7 +63,7 @@ import VMIBCore
             #expect(put.status == 200 && envelope(put) == "westeurope []", "\(put.text)")
 
             // A resource the CLI made has no envelope: it reports the server's home region.
-            _ = try f.service.createGallery(GalleryRef(subscription: ServerFixture.subscription, resourceGroup: "rg1", gallery: "cli"))
+            _ = try f.service.galleries.create(GalleryRef(subscription: ServerFixture.subscription, resourceGroup: "rg1", gallery: "cli"))
             #expect(envelope(try await client.call(.get, "\(b)/cli")) == "eastus []")
             // Nothing recorded is nothing to move from: its first PUT records the body's location.
             let adopted = try await client.call(.put, "\(b)/cli", body: #"{"location":"westus","tags":{"owner":"api"}}"#)
@@ -73,7 +73,7 @@ import VMIBCore
             // Deleting a resource forgets its envelope: the same name can be made elsewhere.
             #expect(try await client.call(.delete, "\(b)/cli").status == 200)
             _ = try await client.call(.delete, "\(v)/2.0.0")
-            try await f.service.purge(ServerFixture.image
+            try await f.service.versions.purge(ServerFixture.image
                 .version(VersionNumber(2, 0, 0)))
             let again = try await client.call(.put, "\(v)/2.0.0", body: bare.replacingOccurrences(of: "northeurope", with: "westus"))
             #expect(again.status == 201 && envelope(again) == "westus []", "\(again.text)")

@@ -53,12 +53,12 @@ import VMIBCore
             #expect(abs(endOfLife.timeIntervalSince(sixMonths)) < 0.002, "\(publishing)")
             #expect(safety["blockDeletionBeforeEndOfLife"] as? Bool == true)
             // Exactly six calendar months in the record (the answer's dates are to the millisecond).
-            let stored = try f.service.details(ref).version
+            let stored = try f.service.versions.details(ref).version
             #expect(stored.publishingProfile.endOfLifeDate == Self.utc.date(byAdding: .month, value: 6, to: stored.publishingProfile.publishedDate))
             let months = Self.utc.dateComponents([.month, .day], from: stored.publishingProfile.publishedDate,
                                                  to: try #require(stored.publishingProfile.endOfLifeDate))
             #expect(months.month == 6 && months.day == 0)
-            _ = try await f.service.reconcile(ref)
+            _ = try await f.service.versions.reconcile(ref)
 
             // The version is blocked from deletion until its end of life, under any api-version.
             for apiVersion in [Self.new, Self.old] {
@@ -66,7 +66,7 @@ import VMIBCore
                 #expect(refused.status == 409 && refused.errorCode == "OperationNotAllowed", "\(refused.text)")
                 #expect(refused.text.contains("blockDeletionBeforeEndOfLife"), "\(refused.text)")
             }
-            #expect(try f.service.details(ref).version.provisioningState == .Succeeded)
+            #expect(try f.service.versions.details(ref).version.provisioningState == .Succeeded)
             #expect(try await client.call(.get, "\(v)/1.0.0", apiVersion: Self.new).status == 200)
         }
     }
@@ -85,7 +85,7 @@ import VMIBCore
             let (publishing, safety) = Self.profiles(created)
             #expect(publishing["endOfLifeDate"] == nil, "\(publishing)")
             #expect(safety["blockDeletionBeforeEndOfLife"] as? Bool == false)
-            _ = try await f.service.reconcile(ref)
+            _ = try await f.service.versions.reconcile(ref)
 
             // A PUT of the existing version under 2026-03-03 changes it in place: no defaults.
             let again = try await client.call(.put, "\(v)/1.0.0", body: f.versionBody(), apiVersion: Self.new)
@@ -94,7 +94,7 @@ import VMIBCore
             #expect(Self.profiles(again).safety["blockDeletionBeforeEndOfLife"] as? Bool == false)
 
             #expect(try await client.call(.delete, "\(v)/1.0.0", apiVersion: Self.new).status == 202)
-            #expect(try f.service.details(ref).version.provisioningState == .Deleting)
+            #expect(try f.service.versions.details(ref).version.provisioningState == .Deleting)
         }
     }
 
@@ -127,16 +127,16 @@ import VMIBCore
             #expect(Self.profiles(unblocked).safety["blockDeletionBeforeEndOfLife"] as? Bool == false)
             #expect(Self.profiles(unblocked).publishing["endOfLifeDate"] != nil)
             let two = image.version(VersionNumber(2, 0, 0))
-            _ = try await f.service.reconcile(two)
+            _ = try await f.service.versions.reconcile(two)
             #expect(try await client.call(.delete, "\(v)/2.0.0", apiVersion: Self.new).status == 202)
-            #expect(try f.service.details(two).version.provisioningState == .Deleting)
+            #expect(try f.service.versions.details(two).version.provisioningState == .Deleting)
 
             // An end of life already past with the default block: deletable.
             let past = try await client.call(.put, "\(v)/3.0.0", body: body(publishing: #""endOfLifeDate":"2020-01-01""#),
                                              apiVersion: Self.new)
             #expect(past.status == 201, "\(past.text)")
             #expect(Self.profiles(past).safety["blockDeletionBeforeEndOfLife"] as? Bool == true)
-            _ = try await f.service.reconcile(image.version(VersionNumber(3, 0, 0)))
+            _ = try await f.service.versions.reconcile(image.version(VersionNumber(3, 0, 0)))
             #expect(try await client.call(.delete, "\(v)/3.0.0", apiVersion: Self.new).status == 202)
         }
     }

@@ -33,7 +33,7 @@ struct GlobalOptions: ParsableArguments {
     /// What the gallery, image and version commands work on: a running server (--server) or
     /// the embedded service over the state directory.
     func backend() throws -> any VMIBBackend {
-        guard let url = serverURL else { return try service() }
+        guard let url = serverURL else { return EmbeddedBackend(service: try service()) }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw DomainError.invalid(.named("--server"), "'\(url)' is not an http:// or https:// URL")
         }

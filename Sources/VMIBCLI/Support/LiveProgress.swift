@@ -25,7 +25,7 @@ final class LiveProgress: ReplicationObserver {
     func watch<T: Sendable>(_ service: VMIBService, _ ref: VersionRef, while work: @escaping @Sendable () async throws -> T) async throws -> T {
         let task = Task { try await work() }
         while !Task.isCancelled {
-            if let details = try? service.details(ref) { draw(details) }
+            if let details = try? service.versions.details(ref) { draw(details) }
             let done = await withTaskGroup(of: Bool.self) { group in
                 group.addTask { _ = try? await task.value; return true }
                 group.addTask { try? await Task.sleep(for: .milliseconds(500)); return false }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 
@@ -15,5 +16,17 @@ public struct ARMRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+    }
+}
+
+extension Request {
+    /// A query parameter by its name, written as is or percent-encoded (a browser sends
+    /// `$expand` as `%24expand`).
+    func query(_ name: String) -> String? {
+        if let v = uri.queryParameters.get(name) { return v }
+        for (key, value) in uri.queryParameters where key.removingPercentEncoding == name {
+            return String(value).removingPercentEncoding ?? String(value)
+        }
+        return nil
     }
 }

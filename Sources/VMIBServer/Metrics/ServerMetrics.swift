@@ -56,7 +56,7 @@ public final class ServerMetrics: Sendable {
 
     /// The text format, after refreshing the gauges read from the store.
     public func render(service: VMIBService) -> String {
-        if let census = try? replicaCensus.value(reading: { try service.replicaCensus() }) {
+        if let census = try? replicaCensus.value(reading: { try service.versions.replicaCensus() }) {
             let regions = censusRegions.withLock { seen in
                 seen.formUnion(census.keys)
                 return seen

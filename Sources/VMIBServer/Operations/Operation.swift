@@ -43,7 +43,7 @@ public struct Operation: Sendable, Equatable {
     /// the failed regions) or Canceled (the version was deleted meanwhile) after.
     public func status(in service: VMIBService) -> Status {
         var s = Status(name: id, status: "InProgress", startTime: startTime)
-        let details = try? service.details(version)
+        let details = try? service.versions.details(version)
         switch (kind, details?.version.provisioningState) {
         case (.delete, nil): s.status = "Succeeded"
         case (.delete, _): s.status = "InProgress"

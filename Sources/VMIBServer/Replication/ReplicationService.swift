@@ -50,10 +50,10 @@ public struct ReplicationService: Service {
                 var lastScrubScan = ContinuousClock.now - scrubScan
                 while !Task.isCancelled {
                     do {
-                        for ref in try api.service.versionsWithPendingWork() { await controller.enqueue(ref) }
+                        for ref in try api.service.versions.withPendingWork() { await controller.enqueue(ref) }
                         if ContinuousClock.now - lastScrubScan >= scrubScan {
                             lastScrubScan = .now
-                            for ref in try api.service.versionsWithReplicasDue() {
+                            for ref in try api.service.versions.withReplicasDue() {
                                 await controller.enqueue(ref)
                             }
                         }

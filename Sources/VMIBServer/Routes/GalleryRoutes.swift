@@ -13,7 +13,7 @@ enum GalleryRoutes {
             let ref = try galleryRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let description = try read(body, requireLocation: true)
-            let existing = try? api.service.gallery(ref)
+            let existing = try? api.service.galleries.get(ref)
             try Preconditions.check(request, current: existing?.generation)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: true, resource: ref.gallery)
             if let existing {
@@ -21,7 +21,7 @@ enum GalleryRoutes {
                 try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
                 return try answer(ref, existing, envelope, api: api)
             }
-            let g = try armCall { try api.service.createGallery(ref, description: description) }
+            let g = try armCall { try api.service.galleries.create(ref, description: description) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             return try answer(ref, g, envelope, status: .created, api: api)
         }
@@ -29,7 +29,7 @@ enum GalleryRoutes {
             let ref = try galleryRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let description = try read(body, requireLocation: false)
-            let existing = try armCall { try api.service.gallery(ref) }
+            let existing = try armCall { try api.service.galleries.get(ref) }
             try Preconditions.check(request, current: existing.generation)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: false, resource: ref.gallery)
             try checkUnchanged(existing, description: description)
@@ -38,7 +38,7 @@ enum GalleryRoutes {
         }
         router.get(RouterPath(path + "/:galleryName")) { request, context in
             let ref = try galleryRef(request, context, api: api, access: .read)
-            let g = try armCall { try api.service.gallery(ref) }
+            let g = try armCall { try api.service.galleries.get(ref) }
             let envelope = api.envelope(ref.id)
             return try api.cachedJSON(api.galleryRenders, .init(id: ref.id), at: RenderInputs(record: g, envelope: envelope),
                                       etag: Preconditions.etag(g.generation), request: request) {
@@ -47,22 +47,22 @@ enum GalleryRoutes {
         }
         router.delete(RouterPath(path + "/:galleryName")) { request, context in
             let ref = try galleryRef(request, context, api: api, access: .write)
-            let existing = try? api.service.gallery(ref)
+            let existing = try? api.service.galleries.get(ref)
             try Preconditions.check(request, current: existing?.generation)
             guard existing != nil else { return ARMResponse.empty(.noContent) }
-            try armCall { try api.service.deleteGallery(ref) }
+            try armCall { try api.service.galleries.delete(ref) }
             return ARMResponse.empty(.ok)
         }
         router.get(RouterPath(path)) { request, context in
             let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read")
-            let list = try armCall { try api.service.galleries(resourceGroup: scope.resourceGroup) }
+            let list = try armCall { try api.service.galleries.list(resourceGroup: scope.resourceGroup) }
             let envelope = api.envelopes(under: "/subscriptions/\(scope.subscription)/resourceGroups/\(scope.resourceGroup!)")
             return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, for: .api(envelope($0.ref.id))) }))
         }
         router.get("/subscriptions/:subscriptionId/providers/Microsoft.Compute/galleries") { request, context in
             _ = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read",
                                       resourceGroupLevel: false)
-            let list = try armCall { try api.service.galleries(resourceGroup: nil) }
+            let list = try armCall { try api.service.galleries.list(resourceGroup: nil) }
                 .filter { context.visible(resourceGroup: $0.ref.resourceGroup) }
             let envelope = api.envelopes(under: "/subscriptions/\(api.service.subscription)")
             return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, for: .api(envelope($0.ref.id))) }))
@@ -74,14 +74,14 @@ enum GalleryRoutes {
                                           action: "Microsoft.Compute/galleries/\(access == .read ? "read" : "write")")
         let name = try context.parameters.require("galleryName")
         return try armCall {
-            try api.service.galleryRef(resourceGroup: scope.resourceGroup!, name: name)
+            try api.service.galleries.ref(resourceGroup: scope.resourceGroup!, name: name)
         }
     }
 
     /// The gallery as stored after a write (its generation moves with its tags), with its ETag.
     private static func answer(_ ref: GalleryRef, _ fallback: Gallery, _ envelope: ResourceEnvelope,
                                status: HTTPResponse.Status = .ok, api: API) throws -> Response {
-        let g = (try? api.service.gallery(ref)) ?? fallback
+        let g = (try? api.service.galleries.get(ref)) ?? fallback
         return try ARMResponse.json(GalleryResource(g, for: .api(envelope)), status: status, headers: [Preconditions.header(g.generation)])
     }
 

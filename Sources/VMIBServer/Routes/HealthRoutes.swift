@@ -6,7 +6,7 @@ enum HealthRoutes {
         router.get("/healthz") { _, _ in try ARMResponse.json(["status": "ok"]) }
         router.get("/readyz") { _, _ in
             // Ready once the store answered and the controller has made its first scan.
-            guard ready.isSet, (try? api.service.versionsWithPendingWork()) != nil else {
+            guard ready.isSet, (try? api.service.versions.withPendingWork()) != nil else {
                 return try ARMResponse.json(["status": "starting"], status: .serviceUnavailable)
             }
             return try ARMResponse.json(["status": "ready"])

@@ -22,13 +22,13 @@ enum ImageLifecycleRoutes {
         router.get(RouterPath(path + "/latest")) { request, context in
             let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
             let region = request.uri.queryParameters.get("region")
-            let v = try armCall { try api.service.latest(of: image, region: region) }
+            let v = try armCall { try api.service.versions.latest(of: image, region: region) }
             return try ARMResponse.json(VersionResource(v, for: .api(api.envelope(v.ref.id))))
         }
         router.get(RouterPath(path + "/resolve")) { request, context in
             let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
             let version = request.uri.queryParameters.get("version") ?? "latest"
-            let r = try armCall { try api.service.resolve(image, version: version, region: request.uri.queryParameters.get("region")) }
+            let r = try armCall { try api.service.versions.resolve(image, version: version, region: request.uri.queryParameters.get("region")) }
             return try ARMResponse.json(Resolved(version: VersionResource(r.version, for: .api(api.envelope(r.version.ref.id))), warning: r.warning))
         }
         router.post(RouterPath(path + "/rollback")) { request, context in
@@ -41,14 +41,14 @@ enum ImageLifecycleRoutes {
             }
             let principal = context.principal?.name ?? "unknown"
             let entry = try armCall {
-                undo ? try api.service.undoRollback(image, principal: principal)
-                     : try api.service.rollback(image, to: to, region: region, principal: principal)
+                undo ? try api.service.images.undoRollback(image, principal: principal)
+                     : try api.service.images.rollback(image, to: to, region: region, principal: principal)
             }
             return try ARMResponse.json(entry)
         }
         router.get(RouterPath(path + "/rollbackHistory")) { request, context in
             let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
-            return try ARMResponse.json(ARMList(value: try armCall { try api.service.history(image) }))
+            return try ARMResponse.json(ARMList(value: try armCall { try api.service.images.history(image) }))
         }
     }
 }

@@ -13,7 +13,7 @@ enum ImageRoutes {
             let ref = try imageRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let wanted = try read(body, ref: ref, update: false)
-            let existing = try? api.service.image(ref)
+            let existing = try? api.service.images.get(ref)
             try Preconditions.check(request, current: existing?.generation)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: true, resource: ref.image)
             if let existing {
@@ -21,14 +21,14 @@ enum ImageRoutes {
                 try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
                 return try answer(ref, existing, envelope, api: api)
             }
-            let image = try armCall { try api.service.createImage(wanted) }
+            let image = try armCall { try api.service.images.create(wanted) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             return try answer(ref, image, envelope, status: .created, api: api)
         }
         router.patch(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
-            let existing = try armCall { try api.service.image(ref) }
+            let existing = try armCall { try api.service.images.get(ref) }
             try Preconditions.check(request, current: existing.generation)
             let wanted = try read(body, ref: ref, update: true, current: existing)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: false, resource: ref.image)
@@ -38,7 +38,7 @@ enum ImageRoutes {
         }
         router.get(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .read)
-            let image = try armCall { try api.service.image(ref) }
+            let image = try armCall { try api.service.images.get(ref) }
             let envelope = api.envelope(ref.id)
             return try api.cachedJSON(api.imageRenders, .init(id: ref.id), at: RenderInputs(record: image, envelope: envelope),
                                       etag: Preconditions.etag(image.generation), request: request) {
@@ -47,15 +47,15 @@ enum ImageRoutes {
         }
         router.delete(RouterPath(path + "/:galleryImageName")) { request, context in
             let ref = try imageRef(request, context, api: api, access: .write)
-            let existing = try? api.service.image(ref)
+            let existing = try? api.service.images.get(ref)
             try Preconditions.check(request, current: existing?.generation)
             guard existing != nil else { return ARMResponse.empty(.noContent) }
-            try armCall { try api.service.deleteImage(ref) }
+            try armCall { try api.service.images.delete(ref) }
             return ARMResponse.empty(.ok)
         }
         router.get(RouterPath(path)) { request, context in
             let gallery = try GalleryRoutes.galleryRef(request, context, api: api, access: .read)
-            let list = try armCall { try api.service.images(in: gallery) }
+            let list = try armCall { try api.service.images.list(in: gallery) }
             let envelope = api.envelopes(under: gallery.id)
             return try ARMResponse.json(ARMList(value: list.map { ImageResource($0, for: .api(envelope($0.ref.id))) }))
         }
@@ -64,7 +64,7 @@ enum ImageRoutes {
     /// The image as stored after a write (its generation moves with its tags), with its ETag.
     private static func answer(_ ref: ImageRef, _ fallback: ImageDefinition, _ envelope: ResourceEnvelope,
                                status: HTTPResponse.Status = .ok, api: API) throws -> Response {
-        let image = (try? api.service.image(ref)) ?? fallback
+        let image = (try? api.service.images.get(ref)) ?? fallback
         return try ARMResponse.json(ImageResource(image, for: .api(envelope)), status: status, headers: [Preconditions.header(image.generation)])
     }
 

@@ -21,8 +21,8 @@ enum VersionLifecycleRoutes {
     static func add(to router: Router<ARMRequestContext>, api: API) {
         router.post(RouterPath(path + "/reconcile")) { request, context in
             let ref = try VersionRoutes.versionRef(request, context, api: api, access: .write)
-            _ = try armCall { try api.service.requeueFailed(ref) }
-            let version = try armCall { try api.service.details(ref).version }
+            _ = try armCall { try api.service.versions.requeueFailed(ref) }
+            let version = try armCall { try api.service.versions.details(ref).version }
             // The server's controller picks the version up (Updating, or still Creating).
             let op = Operation(kind: .update, version: ref)
             return try ARMResponse.json(VersionResource(version, for: .api(api.envelope(ref.id))), status: .accepted,
@@ -31,8 +31,8 @@ enum VersionLifecycleRoutes {
         router.post(RouterPath(path + "/verify")) { request, context in
             let ref = try VersionRoutes.versionRef(request, context, api: api, access: .write)
             let deep = try Self.deep(request)
-            try await armCall { try await api.service.requestVerification(ref, deep: deep) }
-            let version = try armCall { try api.service.details(ref).version }
+            try await armCall { try await api.service.versions.requestVerification(ref, deep: deep) }
+            let version = try armCall { try api.service.versions.details(ref).version }
             // Updating until the server's controller has checked and re-made what it found.
             let op = Operation(kind: .update, version: ref)
             return try ARMResponse.json(VersionResource(version, for: .api(api.envelope(ref.id))), status: .accepted,
@@ -43,7 +43,7 @@ enum VersionLifecycleRoutes {
             let body = try await JSONBody.parse(request, context: context)
             let wanted = try body.decode(DeprecatePayload.self, as: "LifecycleRequest")
             let state = wanted.state, replacement = wanted.replacement
-            let v = try armCall { try api.service.deprecate(ref, state: state, replacement: replacement) }
+            let v = try armCall { try api.service.versions.deprecate(ref, state: state, replacement: replacement) }
             return try ARMResponse.json(VersionResource(v, for: .api(api.envelope(ref.id))))
         }
     }

@@ -14,7 +14,7 @@ enum VersionRoutes {
             let ref = try versionRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let spec = try VersionBody.read(body, update: false)
-            let existing = try? api.service.details(ref).version
+            let existing = try? api.service.versions.details(ref).version
             try Preconditions.check(request, current: existing?.generation)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: true,
                                                  resource: ref.version.description)
@@ -34,9 +34,9 @@ enum VersionRoutes {
                 expectedDeployments: spec.expectedDeployments,
                 safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: spec.allowDeletionOfReplicatedLocations ?? false,
                                              blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? defaults.blockDeletionBeforeEndOfLife))
-            var version = try armCall { try api.service.publish(publish) }
+            var version = try armCall { try api.service.versions.publish(publish) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
-            version = (try? api.service.details(ref).version) ?? version
+            version = (try? api.service.versions.details(ref).version) ?? version
             let op = Operation(kind: .create, version: ref)
             return try ARMResponse.json(VersionResource(version, for: .api(envelope)), status: .created,
                                         headers: OperationRoutes.headers(for: op, request: request, api: api, location: false)
@@ -46,7 +46,7 @@ enum VersionRoutes {
             let ref = try versionRef(request, context, api: api, access: .write)
             let body = try await JSONBody.parse(request, context: context)
             let spec = try VersionBody.read(body, update: true)
-            let existing = try armCall { try api.service.details(ref).version }
+            let existing = try armCall { try api.service.versions.details(ref).version }
             try Preconditions.check(request, current: existing.generation)
             let envelope = try EnvelopeBody.read(body, api: api, id: ref.id, replace: false, resource: ref.version.description)
             if let source = spec.source { try checkSameSource(existing, try resolve(source, context: context, api: api)) }
@@ -55,7 +55,7 @@ enum VersionRoutes {
         router.get(RouterPath(path + "/:galleryImageVersionName")) { request, context in
             let ref = try versionRef(request, context, api: api, access: .read)
             var expand = false
-            if let e = request.uri.queryParameters.get("$expand") {
+            if let e = request.query("$expand") {
                 guard e.lowercased() == "replicationstatus" else {
                     throw ARMError.invalidParameter("The value '\(e)' of $expand is not supported; allowed: ReplicationStatus.", target: "$expand")
                 }
@@ -66,23 +66,23 @@ enum VersionRoutes {
             let tag = try currentTag(ref, api: api)
             return try api.cachedJSON(api.versionRenders, .init(id: ref.id, variant: expand ? 1 : 0), at: tag,
                                       etag: Preconditions.etag(tag), request: request) {
-                let d = try armCall { try api.service.details(ref) }
+                let d = try armCall { try api.service.versions.details(ref) }
                 return VersionResource(d.version, for: .api(api.envelope(ref.id)), details: expand ? d : nil)
             }
         }
         router.delete(RouterPath(path + "/:galleryImageVersionName")) { request, context in
             let ref = try versionRef(request, context, api: api, access: .write)
             let force = try VersionLifecycleRoutes.forceDeletion(request)
-            let existing = try? api.service.details(ref).version
+            let existing = try? api.service.versions.details(ref).version
             try Preconditions.check(request, current: existing?.generation)
             guard existing != nil else { return ARMResponse.empty(.noContent) }
-            try armCall { try api.service.beginDelete(ref, force: force, ifMatch: try Preconditions.ifMatchGeneration(request)) }
+            try armCall { try api.service.versions.beginDelete(ref, force: force, ifMatch: try Preconditions.ifMatchGeneration(request)) }
             let op = Operation(kind: .delete, version: ref)
             return ARMResponse.empty(.accepted, headers: OperationRoutes.headers(for: op, request: request, api: api, location: true))
         }
         router.get(RouterPath(path)) { request, context in
             let image = try ImageRoutes.imageRef(request, context, api: api, access: .read)
-            let list = try armCall { try api.service.versions(of: image) }
+            let list = try armCall { try api.service.versions.list(of: image) }
             let envelope = api.envelopes(under: image.id)
             return try ARMResponse.json(ARMList(value: list.map { VersionResource($0, for: .api(envelope($0.ref.id))) }))
         }
@@ -91,9 +91,9 @@ enum VersionRoutes {
     /// The version's tag; for a version that does not exist, the service's error naming
     /// what is missing (the gallery, the image definition or the version).
     static func currentTag(_ ref: VersionRef, api: API) throws -> VersionTag {
-        let tag: VersionTag? = try armCall { try api.service.versionTag(ref) }
+        let tag: VersionTag? = try armCall { try api.service.versions.tag(ref) }
         if let tag { return tag }
-        _ = try armCall { try api.service.details(ref) }
+        _ = try armCall { try api.service.versions.details(ref) }
         // Published between the two reads.
         return try currentTag(ref, api: api)
     }
@@ -101,7 +101,7 @@ enum VersionRoutes {
     /// The ETag header of a version just written: its tag as stored now (the generation
     /// alone if it went away meanwhile).
     static func etagHeader(_ v: ImageVersion, api: API) -> (String, String) {
-        guard let tag = (try? api.service.versionTag(v.ref)) ?? nil else { return Preconditions.header(v.generation) }
+        guard let tag = (try? api.service.versions.tag(v.ref)) ?? nil else { return Preconditions.header(v.generation) }
         return Preconditions.header(tag)
     }
 
@@ -150,9 +150,9 @@ enum VersionRoutes {
             .excludeRegionsFromLatest: "properties.vmib.targetRegionChanges.excludeFromLatest",
             .includeRegionsInLatest: "properties.vmib.targetRegionChanges.includeInLatest",
         ]
-        var v = try armCall(fields) { try api.service.update(r) }
+        var v = try armCall(fields) { try api.service.versions.update(r) }
         try armCall { try api.service.saveEnvelope(envelope, of: v.ref.id) }
-        v = (try? api.service.details(v.ref).version) ?? v
+        v = (try? api.service.versions.details(v.ref).version) ?? v
         let op = Operation(kind: .update, version: v.ref)
         return try ARMResponse.json(VersionResource(v, for: .api(envelope)),
                                     headers: OperationRoutes.headers(for: op, request: request, api: api, location: false)
@@ -175,8 +175,8 @@ enum VersionRoutes {
             } catch {
                 throw ARMError(.forbidden, code: "LinkedAuthorizationFailed", "The client has no permission to read the source '\(id)'.", target: target)
             }
-            let d = try armCall([.version: target, .image: target, .gallery: target]) { try api.service.details(ref) }
-            return ResolvedSource(path: try armCall { try api.service.originDisk(of: ref) }, sha256: d.version.storageProfile.sha256)
+            let d = try armCall([.version: target, .image: target, .gallery: target]) { try api.service.versions.details(ref) }
+            return ResolvedSource(path: try armCall { try api.service.versions.originDisk(of: ref) }, sha256: d.version.storageProfile.sha256)
         case .uri(let uri, let target):
             var path = uri
             if uri.hasPrefix("file://") { path = String(uri.dropFirst("file://".count)).removingPercentEncoding ?? "" }

@@ -3,7 +3,7 @@ import VMIBCore
 import VMIBReplication
 import VMIBStore
 
-extension VMIBService {
+extension Versions {
     /// Checks that a version may be deleted and records the intent (provisioningState
     /// Deleting); `purge` then removes its objects everywhere and the record.
     /// - Throws: `DomainError` when safetyProfile.blockDeletionBeforeEndOfLife forbids it, or
@@ -37,13 +37,5 @@ extension VMIBService {
         // The controller's pass over a Deleting version stops its transfers, deletes its
         // objects under the regions' budgets, then the record and the origin's reference.
         try await replication().settle(ref)
-    }
-
-    /// Deletes an image definition that has no versions.
-    public func deleteImage(_ ref: ImageRef) throws {
-        _ = try image(ref)
-        do { try store.deleteImage(ref) } catch let e as StoreError where e.code == .refused {
-            throw DomainError(.refused, field: .image, e.message)
-        }
     }
 }

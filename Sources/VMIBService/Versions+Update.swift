@@ -3,7 +3,7 @@ import VMIBCore
 import VMIBReplication
 import VMIBStore
 
-extension VMIBService {
+extension Versions {
     /// Changes a version's desired state in place; the controller then reconciles it.
     /// Verified replicas that are still wanted are never copied again.
     /// - Throws: `DomainError` naming the field; nothing changes then.
@@ -48,7 +48,7 @@ extension VMIBService {
     public func latest(of image: ImageRef, region: String?, now: Date = Date()) throws -> ImageVersion {
         let region = try region.map { try catalog.region(named: $0, field: .region).name }
         var reasons: [String] = []
-        for v in try versions(of: image) {
+        for v in try list(of: image) {
             let completed = try store.completedReplicaCounts(of: v.ref)
             guard let why = LatestPolicy.disqualification(of: v, completed: completed, region: region, now: now) else { return v }
             reasons.append(why)

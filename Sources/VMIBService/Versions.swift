@@ -4,13 +4,18 @@ import VMIBReplication
 import VMIBStore
 import VMIBTransfer
 
-extension VMIBService {
+/// Image versions: published builds, replicated to their target regions.
+public struct Versions: ServicePart {
+    let root: VMIBService
+}
+
+extension Versions {
     /// Validates a publish request completely, copies the disk into the origin and records
     /// the version with its target regions in one transaction. Nothing is replicated yet:
     /// the record is the promise; `reconcile` keeps it.
     /// - Throws: `DomainError` naming the field for bad input; nothing is recorded then.
     public func publish(_ request: PublishRequest) throws -> ImageVersion {
-        _ = try image(request.image)
+        _ = try root.images.get(request.image)
         let number = try VersionNumber(parsing: request.version, field: .version)
         let ref = request.image.version(number)
         if try store.version(ref) != nil {
@@ -78,14 +83,14 @@ extension VMIBService {
         guard FileManager.default.isReadableFile(atPath: path) else { throw DomainError.invalid(.disk, "'\(path)' is not readable") }
     }
 
-    public func versions(of image: ImageRef) throws -> [ImageVersion] {
-        _ = try self.image(image)
+    public func list(of image: ImageRef) throws -> [ImageVersion] {
+        _ = try root.images.get(image)
         return try store.versions(of: image)
     }
 
     /// A version, its replicas and its replication status.
     public func details(_ ref: VersionRef) throws -> VersionDetails {
-        _ = try image(ref.image)
+        _ = try root.images.get(ref.image)
         guard let v = try store.version(ref) else {
             throw DomainError.notFound(.version, "version \(ref.version) of image '\(ref.image.image)' does not exist")
         }

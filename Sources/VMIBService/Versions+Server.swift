@@ -4,10 +4,10 @@ import VMIBReplication
 import VMIBStore
 
 /// What a long-running server needs beyond the use cases the CLI calls.
-extension VMIBService {
+extension Versions {
     /// Versions whose desired state is not yet reached (Creating, Updating) or that are being
     /// deleted: what a controller running as a daemon picks up at start-up and keeps closing.
-    public func versionsWithPendingWork() throws -> [VersionRef] {
+    public func withPendingWork() throws -> [VersionRef] {
         try store.versionsWithPendingWork()
     }
 
@@ -19,14 +19,6 @@ extension VMIBService {
         guard try details(ref).version.provisioningState != .Deleting else { return 0 }
         return try ReplicationController.requeueFailed(ref, in: store)
     }
-
-    /// A resource's Resource Manager envelope (location, tags), as its PUT recorded it.
-    public func envelope(of id: String) throws -> ResourceEnvelope? { try store.envelope(of: id) }
-
-    /// The envelopes of every resource below `parent`, by lower-cased id.
-    public func envelopes(under parent: String) throws -> [String: ResourceEnvelope] { try store.envelopes(under: parent) }
-
-    public func saveEnvelope(_ envelope: ResourceEnvelope, of id: String) throws { try store.saveEnvelope(envelope, of: id) }
 
     /// The origin copy of a version's disk, so a new version can be published from it.
     /// - Throws: `DomainError.notFound` when the version does not exist.
@@ -44,7 +36,7 @@ extension VMIBService {
     /// nil when the version does not exist. A reader that rendered the version at this tag
     /// before can serve that again; read it before `details` (never after), so the details
     /// are at least as new as the tag.
-    public func versionTag(_ ref: VersionRef) throws -> VersionTag? {
+    public func tag(_ ref: VersionRef) throws -> VersionTag? {
         try store.versionTag(ref)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import VMIBCore
 import VMIBStore
 
-extension VMIBService {
+extension Images {
     /// Makes an earlier version latest again by excluding every newer one from latest
     /// (version-wide, or in `region` only), in one transaction, and records who did it.
     /// - Parameter to: the target; nil means the version that qualified before the current latest.
@@ -10,7 +10,7 @@ extension VMIBService {
     ///   past end of life, missing or not Completed); nothing changes then.
     public func rollback(_ image: ImageRef, to: String?, region: String?, principal: String, now: Date = Date()) throws -> RollbackEntry {
         let region = try region.map { try catalog.region(named: $0, field: .region).name }
-        let all = try versions(of: image)
+        let all = try root.versions.list(of: image)
         let number = try to.map { try VersionNumber(parsing: $0, field: .rollbackTarget) }
         if let number, !all.contains(where: { $0.ref.version == number }) {
             throw DomainError.invalid(.rollbackTarget, "version \(number) of image '\(image.image)' does not exist (deleted, or never published)")
@@ -18,7 +18,7 @@ extension VMIBService {
         guard all.count > 1 else {
             throw DomainError(.refused, field: .image, "image '\(image.image)' has \(all.count) version\(all.count == 1 ? "" : "s"): there is nothing to roll back to")
         }
-        let current = try? latest(of: image, region: region, now: now)
+        let current = try? root.versions.latest(of: image, region: region, now: now)
         let target: ImageVersion
         if let number, let v = all.first(where: { $0.ref.version == number }) {
             if let current, current.ref.version == number {
@@ -53,11 +53,11 @@ extension VMIBService {
 
     /// Restores the flags the last rollback changed, and records the undo.
     public func undoRollback(_ image: ImageRef, principal: String, now: Date = Date()) throws -> RollbackEntry {
-        _ = try self.image(image)
+        _ = try get(image)
         guard let last = try store.rollbacks(of: image).last(where: { $0.kind == .rollback && $0.undoneBy == nil }) else {
             throw DomainError(.refused, field: .undo, "image '\(image.image)' has no rollback to undo")
         }
-        let existing = Set(try versions(of: image).map(\.ref.version))
+        let existing = Set(try root.versions.list(of: image).map(\.ref.version))
         let changes = last.changes.filter { existing.contains($0.version) }.map(\.reversed)
         let entry = RollbackEntry(image: image, kind: .undo, at: now, principal: principal, from: last.to,
                                   to: last.from ?? last.to, region: last.region, changes: changes)
@@ -65,7 +65,7 @@ extension VMIBService {
     }
 
     public func history(_ image: ImageRef) throws -> [RollbackEntry] {
-        _ = try self.image(image)
+        _ = try get(image)
         return try store.rollbacks(of: image)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import VMIBCore
 import VMIBReplication
 
-extension VMIBService {
+extension Versions {
     /// Checks every Completed replica of a version now (`version verify`): a HEAD each, and
     /// with `deep` a full re-hash, through each region's one budget. Missing or corrupt
     /// replicas go back to Pending and are re-made before this returns (or fail).
@@ -26,7 +26,7 @@ extension VMIBService {
 
     /// Versions with a Completed replica due for a scheduled scrub under the topology's
     /// schedules (one store query), for the daemon to queue.
-    public func versionsWithReplicasDue() throws -> [VersionRef] {
+    public func withReplicasDue() throws -> [VersionRef] {
         try store.versionsWithReplicasDue(verifiedBefore: try replication().scrubCutoffs())
     }
 }
