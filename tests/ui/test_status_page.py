@@ -116,6 +116,9 @@ def test_a_version_replicates_live_on_the_map_and_a_failed_region_says_why(deplo
     assert cell(browser, "eastus", "replicas") == "0 / 1"
     browser.wait_for("(document.querySelector('#regions tr[data-region=\"eastus\"] td[data-col=\"bytes\"]').innerText.match(/^([0-9.]+) /) || [0, 0])[1] > 0",
                      what="eastus moving bytes")
+    # The picture for the README: a quarter or more of the way, if the region is not done by then.
+    browser.wait_for("(r => r.dataset.state !== 'Replicating' || parseInt(r.querySelector('td[data-col=\"progress\"]').innerText) >= 25)"
+                     "(document.querySelector('#regions tr[data-region=\"eastus\"]'))", what="eastus a quarter done")
     browser.screenshot(os.path.join(screenshots, "version-replicating.png"))
 
     # The failed region names its cause (the S3 server's answer to the unknown key).

@@ -522,7 +522,7 @@ enum StatusPageScript {
       h("th", { scope: "row" }, h("span", { text: r.display }), h("span", { class: "sub", text: ` ${r.name} · ${r.storage}` })),
       h("td", {}, badge(r.state)),
       h("td", { class: "num", "data-col": "replicas", text: `${r.done} / ${r.wanted}` }),
-      h("td", {}, h("progress", { max: 100, value: r.progress, "aria-label": `${r.display}: ${r.progress}% replicated` }), ` ${r.progress}%`),
+      h("td", { class: "num", "data-col": "progress" }, h("progress", { max: 100, value: r.progress, "aria-label": `${r.display}: ${r.progress}% replicated` }), ` ${r.progress}%`),
       h("td", { class: "num", "data-col": "bytes", text: `${bytes(r.moved)} of ${bytes(r.target)}` }),
       h("td", { class: "num", "data-col": "retries", text: String(r.retries) }),
       h("td", { "data-col": "error", class: r.error ? "error" : "none", text: r.error || "–" })));
