@@ -9,8 +9,9 @@ import Testing
 /// tomorrow is covered without anyone listing it: every route × no token, an unknown token,
 /// a Reader of rg1, a Contributor of rg2, and a Contributor of rg1 (in scope).
 @Suite struct RouteAuthorizationMatrixTests {
-    /// Routes that answer without a token, by design (probes and Prometheus).
-    static let unauthenticated: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    /// Routes that answer without a token, by design: probes, Prometheus, and the status
+    /// page's static files (no data: the page reads the API with the person's token).
+    static let unauthenticated: Set<String> = ["/healthz", "/readyz", "/metrics", "/ui", "/ui/app.js", "/ui/app.css", "/ui/world.js"]
 
     /// A route's path with its parameters filled in for rg1's resources.
     static func concrete(_ path: String) -> String {
@@ -44,6 +45,7 @@ import Testing
                 }
                 if Self.unauthenticated.contains(path) {
                     #expect(try await call(nil) != 401, "\(label) answers without a token")
+                    #expect(route.method == .get, "\(label): an open route only reads")
                     continue
                 }
                 checked += 1
@@ -68,6 +70,7 @@ import Testing
             #expect(checked == routes.count - Self.unauthenticated.count, "every other route was checked")
             // A route outside /subscriptions answers without a token: it must be listed here on purpose.
             #expect(Set(routes.map(\.path).filter { !$0.hasPrefix("/subscriptions/") }) == Self.unauthenticated)
+            #expect(AuthMiddleware.openPaths == Self.unauthenticated, "the middleware opens exactly these paths")
         }
     }
 }

@@ -1,11 +1,12 @@
 import Hummingbird
 
-/// Authenticates every request but the probes: `Authorization: Bearer TOKEN` must name a
-/// configured token, else 401. The token is hashed at once and never logged or echoed.
+/// Authenticates every request but the probes and the status page's static files (which hold
+/// no data: the page reads through the API with a token): `Authorization: Bearer TOKEN` must
+/// name a configured token, else 401. The token is hashed at once and never logged or echoed.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = ARMRequestContext
     let tokens: TokenFile
-    static let openPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    static let openPaths: Set<String> = Set(["/healthz", "/readyz", "/metrics"]).union(StatusPageRoutes.paths)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }

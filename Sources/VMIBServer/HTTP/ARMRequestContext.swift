@@ -5,7 +5,7 @@ import Logging
 /// Per-request state: who is calling (set by `AuthMiddleware`) and the body limit.
 public struct ARMRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The authenticated caller; nil only on the unauthenticated probes (/healthz, /readyz, /metrics).
+    /// The authenticated caller; nil only on the open paths (the probes, /metrics, the status page's files).
     public var principal: Principal?
     /// The route's template, for metrics (`/subscriptions/{}/…/versions/{}`), set by the route.
     public var route: String?

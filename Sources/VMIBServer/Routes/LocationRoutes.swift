@@ -7,10 +7,16 @@ import VMIBService
 /// locations list (`GET /subscriptions/{s}/locations`), with vmib's region record (storage
 /// types, limits) in `vmib` and the topology's name and the server's home region beside
 /// `value`. Any principal of the
-/// subscription may read it: it says nothing about resources.
+/// subscription may read it: it says nothing about resources. `metadata` carries the
+/// region's coordinates from the catalog (`topology/azure-public.json`) as Resource Manager
+/// writes them, as strings; the status page draws its map from them.
 enum LocationRoutes {
     struct Location: Codable {
-        struct Metadata: Codable { var regionType: String; var regionCategory: String; var geography: String }
+        struct Metadata: Codable {
+            var regionType: String; var regionCategory: String; var geography: String
+            /// Absent for a region the catalog does not place.
+            var latitude: String?; var longitude: String?
+        }
         var id: String
         var name: String
         var type: String
@@ -31,10 +37,13 @@ enum LocationRoutes {
             let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Resources/subscriptions/locations/read",
                                               apiVersions: APIVersion.resources, resourceGroupLevel: false)
             let value = api.service.regions().map { r in
-                Location(id: "/subscriptions/\(scope.subscription)/locations/\(r.name)", name: r.name, type: "Region",
-                         displayName: r.displayName, regionalDisplayName: r.geography.isEmpty ? r.displayName : "(\(r.geography)) \(r.displayName)",
-                         metadata: .init(regionType: "Physical", regionCategory: r.buildRegion ? "Recommended" : "Other", geography: r.geography),
-                         vmib: r)
+                let place = api.service.catalog[r.name]
+                return Location(id: "/subscriptions/\(scope.subscription)/locations/\(r.name)", name: r.name, type: "Region",
+                                displayName: r.displayName, regionalDisplayName: r.geography.isEmpty ? r.displayName : "(\(r.geography)) \(r.displayName)",
+                                metadata: .init(regionType: "Physical", regionCategory: r.buildRegion ? "Recommended" : "Other",
+                                                geography: r.geography,
+                                                latitude: place.map { "\($0.latitude)" }, longitude: place.map { "\($0.longitude)" }),
+                                vmib: r)
             }
             return try ARMResponse.json(List(value: value, vmib: .init(topology: api.service.topology.name, home: api.location)))
         }
