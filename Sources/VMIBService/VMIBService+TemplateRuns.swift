@@ -68,8 +68,7 @@ extension VMIBService {
             return try end(run, .failure(error), interrupted: false, checkpoint: checkpoint, log: log, errorHandling: ErrorHandling(),
                            prefix: resumedFrom == nil ? "cannot start the run: " : "cannot resume the run: ")
         }
-        let minute = Double(configuration.environment["VMIB_BUILD_MINUTE_SECONDS"] ?? "") ?? 60
-        let deadline = ContinuousClock.now + .milliseconds(Int64(Double(template.buildTimeoutInMinutes) * minute * 1000))
+        let deadline = ContinuousClock.now + configuration.buildMinute * template.buildTimeoutInMinutes
         if let resumedFrom {
             log.line("resuming run \(run.id) from checkpoint \(resumedFrom); the build timeout (\(template.buildTimeoutInMinutes) min) starts again")
         } else {

@@ -124,8 +124,9 @@ extension VMIBService: VMIBBackend {
             // A `vmib template run-worker` carries it out, so that this command can return.
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let state = configuration.stateDirectory, topology = configuration.topologyFile
+            let minute = BuildMinuteOption.arguments(configuration.buildMinute)
             return try startRunInBackground(key) { r in
-                [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (topology.map { ["--topology", $0] } ?? [])
+                [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (topology.map { ["--topology", $0] } ?? []) + minute
             }
         }
         let run = try startRun(key)
