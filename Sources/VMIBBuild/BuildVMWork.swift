@@ -41,9 +41,10 @@ public struct BuildVMWork: Sendable, Codable {
     /// What the VM part is doing, for a parent: the phase, and the step (for messages).
     struct Progress: Codable { var phase: BuildPhase?; var step: String }
 
-    var workFile: String { workspace + "/vm-work.json" }
-    var outcomeFile: String { workspace + "/vm-outcome.json" }
-    var progressFile: String { workspace + "/vm-progress.json" }
+    var files: RunWorkspace { RunWorkspace(path: workspace) }
+    var workFile: String { files.path(of: .vmWork) }
+    var outcomeFile: String { files.path(of: .vmOutcome) }
+    var progressFile: String { files.path(of: .vmProgress) }
 
     /// Runs the VM part here or in a child, and stops at `deadline` or when cancelled.
     func run(_ runner: BuildVMRunner, deadline: ContinuousClock.Instant, log: BuildLog, stopReason: @escaping @Sendable () -> String,
@@ -73,7 +74,7 @@ public struct BuildVMWork: Sendable, Codable {
         copy.secondsLeft = max(0, (deadline - .now).seconds)
         try JSONEncoder().encode(copy).write(to: URL(fileURLWithPath: workFile))
         for f in [outcomeFile, progressFile] { unlink(f) }
-        let child = try Subprocess.spawn([executable, "build-vm", "--work", workFile], output: workspace + "/vm-worker.log")
+        let child = try Subprocess.spawn([executable, "build-vm", "--work", workFile], output: files.path(of: .vmWorkerLog))
         var last = Progress(phase: nil, step: "starting the build VM")
         // The child stops itself at the deadline; a child that does not is killed a minute later.
         let limit = deadline + .seconds(60)
@@ -86,7 +87,7 @@ public struct BuildVMWork: Sendable, Codable {
             }
             if Task.isCancelled || ContinuousClock.now > limit {
                 child.killGroup()
-                GuestVM.killLeftover(pidFile: workspace + "/vm.pid")
+                files.killLeftoverVM()
                 if Task.isCancelled {
                     log.line("killed the build VM while \(last.step): \(stopReason())")
                     throw CancellationError()
@@ -98,8 +99,8 @@ public struct BuildVMWork: Sendable, Codable {
             if status == nil { try? await Task.sleep(for: .milliseconds(100)) }
         }
         guard let data = FileManager.default.contents(atPath: outcomeFile), let outcome = try? JSONDecoder().decode(Outcome.self, from: data) else {
-            let tail = BuildLog.tail((try? String(contentsOfFile: workspace + "/vm-worker.log", encoding: .utf8)) ?? "")
-            GuestVM.killLeftover(pidFile: workspace + "/vm.pid")
+            let tail = BuildLog.tail((try? String(contentsOfFile: files.path(of: .vmWorkerLog), encoding: .utf8)) ?? "")
+            files.killLeftoverVM()
             throw BuildError(.tool, "the build VM's worker stopped with status \(status!) while \(last.step)\(tail.isEmpty ? "" : ": \(tail)")")
         }
         if let error = outcome.error { throw error }

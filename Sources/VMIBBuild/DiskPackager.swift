@@ -11,9 +11,12 @@ public enum DiskPackager {
         let aligned = (size + (1 << 20) - 1) / (1 << 20) * (1 << 20)
         if aligned != size { try await Subprocess.run(["truncate", "-s", String(aligned), raw]) }
         try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let temp = destination + ".partial"
+        let temp = partial(destination)
         try await Subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "vpc", "-o", "subformat=fixed,force_size=on", raw, temp])
         guard rename(temp, destination) == 0 else { throw BuildError(.tool, "cannot move the VHD to \(destination)") }
         return ImageBuilder.fileSize(destination)
     }
+
+    /// Where `fixedVHD` writes the VHD before renaming it to `destination`.
+    public static func partial(_ destination: String) -> String { destination + ".partial" }
 }

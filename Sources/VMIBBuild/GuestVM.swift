@@ -43,7 +43,7 @@ public final class GuestVM: @unchecked Sendable {
     public init(disk: String, spec: Spec, workspace: String, deadline: ContinuousClock.Instant?) throws {
         guard let g = guestfs_create() else { throw BuildError(.tool, "libguestfs: cannot create a handle") }
         self.g = g
-        self.pidFile = workspace + "/vm.pid"
+        self.pidFile = RunWorkspace(path: workspace).path(of: .vmPID)
         self.deadline = deadline
         // Errors are read with guestfs_last_error and reported by vmib, not printed by libguestfs.
         guestfs_set_error_handler(g, { _, _, _ in }, nil)

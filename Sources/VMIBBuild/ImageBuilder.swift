@@ -29,6 +29,9 @@ public struct BuildJob: Sendable {
     /// Where the VM part runs: a child process (the server's and CLI's way), or this one.
     public var vmRunner: BuildVMRunner = .inProcess
 
+    /// The workspace's files.
+    var files: RunWorkspace { RunWorkspace(path: workspace) }
+
     public init(source: String, customizers: [TemplateCustomizer], workspace: String,
                 deadline: ContinuousClock.Instant, timeoutMinutes: Int, cache: DownloadCache,
                 stopReason: @escaping @Sendable () -> String = { "the run was canceled" }) {
@@ -60,8 +63,8 @@ public enum ImageBuilder {
     public static func build(_ job: BuildJob, log: BuildLog,
                              phase: @escaping @Sendable (BuildPhase) async -> Void) async throws -> BuiltImage {
         await phase(.building)
-        try FileManager.default.createDirectory(atPath: job.workspace + "/downloads", withIntermediateDirectories: true)
-        let work = job.workspace + "/work.raw"
+        try FileManager.default.createDirectory(atPath: job.files.downloads, withIntermediateDirectories: true)
+        let work = job.files.workDisk
         let format = try DiskFormat.sniff(job.source)
         log.line("source: \(job.source) (\(format.rawValue))")
         var fs: PartitionTable.RootFileSystem
@@ -133,12 +136,12 @@ public enum ImageBuilder {
     static func prepare(_ c: TemplateCustomizer, step: String, index: Int, job: BuildJob, log: BuildLog) async throws -> Step {
         let label = "\(step) '\(c.name)' (\(c.typeName))"
         let failure: BuildError.Code = step == "validator" ? .validation : .customizer
-        let output = "\(job.workspace)/\(step)-\(index + 1).out"
+        let output = job.files.stepOutput(step, index: index)
         switch c {
         case .windows:
             throw BuildError(.unsupported, "\(label): no Windows build host is configured; Windows \(step)s cannot run")
         case .shell(_, let script, let sum):
-            let path = "\(job.workspace)/downloads/\(step)-\(index + 1).sh"
+            let path = job.files.download(step, index: index, ext: "sh")
             switch script {
             case .inline(let lines):
                 try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
@@ -148,7 +151,7 @@ public enum ImageBuilder {
                 return Step(label: label, failure: failure, output: output, work: .shell(script: path, stopOnError: false))
             }
         case .file(_, let uri, let sum, let destination):
-            let path = "\(job.workspace)/downloads/\(step)-\(index + 1).file"
+            let path = job.files.download(step, index: index, ext: "file")
             try await fetch(uri, sha256: sum, to: path, label: label, failure: failure, job: job, log: log)
             return Step(label: label, failure: failure, output: output, work: .file(path: path, destination: destination))
         }

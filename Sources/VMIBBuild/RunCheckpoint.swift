@@ -71,7 +71,7 @@ public final class RunCheckpointFile: Sendable {
     /// Reads the checkpoint in `staging`; a missing or unreadable one is an empty checkpoint
     /// (the run starts from the beginning).
     public init(staging: String) {
-        path = staging + "/checkpoint.json"
+        path = RunWorkspace(path: staging).path(of: .checkpoint)
         let saved = FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(RunCheckpoint.self, from: $0) }
         state = Mutex(saved ?? RunCheckpoint())
     }

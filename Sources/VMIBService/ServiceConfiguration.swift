@@ -29,6 +29,9 @@ public struct ServiceConfiguration: Sendable {
     /// The `vmib` that drives build VMs as a child (`vmib build-vm`), so that libguestfs never
     /// runs in a server's process; nil: in this process (tests that embed the service).
     public var buildVMExecutable: String?
+    /// How long one minute of a template's `buildTimeoutInMinutes` lasts: a minute, except
+    /// in tests, which shorten it to see a build time out without waiting minutes.
+    public var buildMinute: Duration = .seconds(60)
 
     public static let defaultSubscription = "00000000-0000-0000-0000-000000000000"
 

@@ -1,4 +1,5 @@
 import Foundation
+import VMIBBuild
 import VMIBCore
 import VMIBTransfer
 
@@ -31,12 +32,12 @@ struct VHDOutput {
         }
     }
 
-    /// Copies `vhd` to `uri` (or `staging/<name>.vhd` when nil). Returns the path written.
+    /// Copies `vhd` to `uri` (or the run's workspace, as `<name>.vhd`, when nil). Returns the path written.
     /// - Throws: `DomainError` when the destination is outside the allowed directories, is a
     ///   directory or a symbolic link, or reaches outside through one.
-    func write(_ vhd: String, uri: String?, name: String, staging: String) throws -> String {
-        let destination = uri.map(PathRoots.path(of:)) ?? "\(staging)/\(name).vhd"
-        let allowed = (roots ?? ["/"]) + [PathRoots.real(staging)]
+    func write(_ vhd: String, uri: String?, name: String, workspace: RunWorkspace) throws -> String {
+        let destination = uri.map(PathRoots.path(of:)) ?? workspace.output(named: name)
+        let allowed = (roots ?? ["/"]) + [PathRoots.real(workspace.path)]
         let parent = (destination as NSString).deletingLastPathComponent
         // Create what is missing one level at a time, checking where each level really is.
         let existing = PathRoots.deepestExisting(parent)

@@ -1,4 +1,5 @@
 import Foundation
+import VMIBBuild
 import VMIBCore
 
 extension VMIBService {
@@ -21,13 +22,13 @@ extension VMIBService {
         for t in try templateStore.templates(subscription: subscription, resourceGroup: nil) {
             // This process runs nothing yet: its own pid on a run is a previous process's (a
             // restarted container's server is pid 1 every time).
-            for r in try templateStore.runs(of: t.key) where r.state.isActive && (r.workerPID == getpid() || !workerAlive(r)) {
+            for r in try templateStore.runs(of: t.key) where r.state.isActive && (r.workerPID == RunWorker.current || !RunWorker.isAlive(r.workerPID)) {
                 if r.state == .Canceling {
                     try finishAbandoned(r, canceled: true)
                     continue
                 }
                 var run = r
-                run.workerPID = getpid()
+                run.workerPID = RunWorker.current
                 run.subState = .Queued
                 run.message = "resuming after a server restart"
                 try templateStore.updateRun(run)

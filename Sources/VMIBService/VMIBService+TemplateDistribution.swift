@@ -4,33 +4,19 @@ import VMIBCore
 import VMIBTransfer
 
 extension VMIBService {
-    /// Runs every distributor concurrently; each yields a run output, Succeeded or Failed.
-    /// The VHD and each published version are checkpointed: a resumed run keeps the VHD and
-    /// waits for the version it published instead of publishing another one.
-    func distribute(_ template: ImageTemplate, built: BuiltImage, source: ResolvedSource, run: TemplateRun, log: BuildLog,
-                    checkpoint: RunCheckpointFile, replication: RunReplication) async throws -> [RunOutput] {
-        // One fixed VHD of the result, shared by the distributors that need it.
-        let needsVHD = template.distribute.contains { if case .managedImage = $0 { false } else { true } }
-        let vhd = run.staging + "/image.vhd"
-        if needsVHD {
-            if let packaged = checkpoint.value.vhdIfPresent(), packaged.path == vhd {
-                log.line("checkpoint packaged: the VHD (\(packaged.sizeBytes) bytes) is in place; not packaging again")
-            } else {
-                let size = try await DiskPackager.fixedVHD(from: built.disk, to: vhd)
-                // Packaging rounds the raw disk up to a whole MiB: record the size it has now.
-                try checkpoint.update {
-                    $0.vhd = .init(path: vhd, sizeBytes: size)
-                    $0.built?.sizeBytes = RunCheckpoint.size(of: built.disk) ?? built.sizeBytes
-                }
-                log.line("packaged a fixed VHD of \(size) bytes")
-            }
-        }
+    /// Runs every distributor concurrently, each with the run's VHD (when one needs it,
+    /// packaged before); each yields a run output, Succeeded or Failed. Each published
+    /// version is checkpointed: a resumed run waits for the version it published instead of
+    /// publishing another one.
+    func distribute(_ template: ImageTemplate, built: BuiltImage, source: ResolvedSource, run: TemplateRun, workspace: RunWorkspace,
+                    log: BuildLog, checkpoint: RunCheckpointFile, replication: RunReplication) async throws -> [RunOutput] {
+        let vhd = workspace.vhd
         let outputs = await withTaskGroup(of: RunOutput.self) { group in
             for d in template.distribute {
                 group.addTask {
                     do {
                         let o = try await self.distribute(d, template: template, built: built, vhd: vhd, source: source, run: run,
-                                                          log: log, checkpoint: checkpoint, replication: replication)
+                                                          workspace: workspace, log: log, checkpoint: checkpoint, replication: replication)
                         log.line("distributor \(d.typeName) '\(d.runOutputName)': Succeeded \(o.artifactId ?? o.artifactUri ?? "")")
                         return o
                     } catch {
@@ -52,11 +38,11 @@ extension VMIBService {
     }
 
     private func distribute(_ d: TemplateDistributor, template: ImageTemplate, built: BuiltImage, vhd: String,
-                            source: ResolvedSource, run: TemplateRun, log: BuildLog,
+                            source: ResolvedSource, run: TemplateRun, workspace: RunWorkspace, log: BuildLog,
                             checkpoint: RunCheckpointFile, replication: RunReplication) async throws -> RunOutput {
         switch d {
         case .vhd(let name, let uri):
-            let destination = try VHDOutput(roots: configuration.outputRoots).write(vhd, uri: uri, name: name, staging: run.staging)
+            let destination = try VHDOutput(roots: configuration.outputRoots).write(vhd, uri: uri, name: name, workspace: workspace)
             return RunOutput(name: name, runID: run.id, type: "VHD", artifactId: nil, artifactUri: "file://\(destination)",
                              provisioningState: "Succeeded")
         case .managedImage(let name, let id, let location):
@@ -86,22 +72,23 @@ extension VMIBService {
     private func publishOnce(_ name: String, _ s: SharedImageDistribution, vhd: String, source: ResolvedSource, log: BuildLog,
                              checkpoint: RunCheckpointFile) throws -> VersionRef {
         let label = "distributor SharedImage '\(name)'"
-        var recorded = checkpoint.value.published[name].flatMap { try? VersionNumber(parsing: $0) }
-        if let number = recorded, let v = try store.version(s.image.version(number)) {
-            if v.storageProfile.sourcePath == ServiceConfiguration.absolute(vhd) {
-                log.line("\(label): version \(number) was published by this run before the interruption; waiting for its replication")
-                return v.ref
-            }
-            log.line("\(label): version \(number) was published by someone else meanwhile; choosing the number again")
-            recorded = nil
-        }
+        let recorded = checkpoint.value.published[name].flatMap { try? VersionNumber(parsing: $0) }
+        let existing = try recorded.flatMap { try store.version(s.image.version($0)) }
+        let situation: RunEngine.RecordedVersion = recorded == nil ? .none
+            : existing == nil ? .unpublished
+            : existing?.storageProfile.sourcePath == ServiceConfiguration.absolute(vhd) ? .publishedByThisRun : .publishedByOthers
         let number: VersionNumber
-        if let recorded {
-            number = recorded
-        } else {
-            let existing = try versions.list(of: s.image).map(\.ref.version)
+        switch RunEngine.publication(situation) {
+        case .awaitReplication:
+            log.line("\(label): version \(recorded!) was published by this run before the interruption; waiting for its replication")
+            return existing!.ref
+        case .publishRecorded:
+            number = recorded!
+        case .chooseNumber(let again):
+            if again { log.line("\(label): version \(recorded!) was published by someone else meanwhile; choosing the number again") }
+            let taken = try versions.list(of: s.image).map(\.ref.version)
             let sourceVersion = source.exactVersion.flatMap { try? VersionNumber(parsing: $0) }
-            guard let next = s.versioning.next(existing: existing, sourceVersion: sourceVersion) else {
+            guard let next = s.versioning.next(existing: taken, sourceVersion: sourceVersion) else {
                 throw DomainError.invalid(.named("versioning"), "Source versioning needs a Major.Minor.Patch source version; the source's is '\(source.exactVersion ?? "none")'")
             }
             number = next

@@ -14,13 +14,12 @@ extension VMIBService {
     public func startRun(_ key: TemplateKey, authorize: (ImageTemplate) throws -> Void) throws -> TemplateRun {
         let details = try templateDetails(key)
         try authorize(details.template)
-        if let last = details.lastRun, last.state.isActive, !workerAlive(last) { try finishAbandoned(last) }
+        if let last = details.lastRun, last.state.isActive, !RunWorker.isAlive(last.workerPID) { try finishAbandoned(last) }
         let guid = UUID().uuidString.lowercased()
-        let staging = "\(stagingRoot)/IT_\(key.resourceGroup)_\(key.name)_\(guid)"
-        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: staging + "/customization.log", contents: nil)
+        let workspace = RunWorkspace(root: stagingRoot, resourceGroup: key.resourceGroup, templateName: key.name, runID: guid)
+        try workspace.create()
         var run = TemplateRun(id: guid, template: key, state: .Running, subState: .Queued, message: "queued",
-                              startTime: Date(), staging: staging, workerPID: getpid())
+                              startTime: Date(), staging: workspace.path, workerPID: RunWorker.current)
         if let w = details.template.customize.first(where: { if case .windows = $0 { true } else { false } }) {
             run.state = .Failed
             run.subState = nil
@@ -28,7 +27,7 @@ extension VMIBService {
             run.message = "customizer '\(w.name)' (\(w.typeName)) needs a Windows build host, and none is configured; this deployment builds Linux images only"
         }
         do { try templateStore.createRun(run) } catch {
-            try? FileManager.default.removeItem(atPath: staging)
+            workspace.remove()
             throw error
         }
         return run
@@ -53,11 +52,12 @@ extension VMIBService {
     public func executeRun(id: String, replication: RunReplication = .inline) async throws -> TemplateRun {
         var run = try self.run(id: id)
         guard run.state == .Running else { return run }
-        try FileManager.default.createDirectory(atPath: run.staging, withIntermediateDirectories: true)
-        let log = try BuildLog(path: run.staging + "/customization.log")
-        let checkpoint = RunCheckpointFile(staging: run.staging)
+        let workspace = RunWorkspace(path: run.staging)
+        try workspace.ensureExists()
+        let log = try workspace.openLog()
+        let checkpoint = workspace.openCheckpoint()
         let resumedFrom = checkpoint.value.attempts > 0 ? checkpoint.value.phase : nil
-        run.workerPID = getpid()
+        run.workerPID = RunWorker.current
         try templateStore.updateRun(run)
         let template: ImageTemplate
         do {
@@ -65,11 +65,10 @@ extension VMIBService {
             template = try templateDetails(run.template).template
             try checkFileSources(template)
         } catch {
-            return try end(run, .failure(error), log: log, errorHandling: ErrorHandling(),
+            return try end(run, .failure(error), interrupted: false, checkpoint: checkpoint, log: log, errorHandling: ErrorHandling(),
                            prefix: resumedFrom == nil ? "cannot start the run: " : "cannot resume the run: ")
         }
-        let minute = Double(configuration.environment["VMIB_BUILD_MINUTE_SECONDS"] ?? "") ?? 60
-        let deadline = ContinuousClock.now + .milliseconds(Int64(Double(template.buildTimeoutInMinutes) * minute * 1000))
+        let deadline = ContinuousClock.now + configuration.buildMinute * template.buildTimeoutInMinutes
         if let resumedFrom {
             log.line("resuming run \(run.id) from checkpoint \(resumedFrom); the build timeout (\(template.buildTimeoutInMinutes) min) starts again")
         } else {
@@ -85,20 +84,10 @@ extension VMIBService {
         let interrupted = InterruptionFlag()
         let snapshot = run
         let work = Task { [snapshot] () throws -> RunResult in
-            let (built, source) = try await self.build(template, run: snapshot, checkpoint: checkpoint, deadline: deadline, log: log,
-                                                       progress: progress) {
+            try await self.carryOut(template, run: snapshot, workspace: workspace, checkpoint: checkpoint, deadline: deadline,
+                                    log: log, progress: progress, replication: replication) {
                 interrupted.isSet ? "the server is shutting down" : "the run was canceled"
             }
-            try Task.checkCancellation()
-            if template.validation.sourceValidationOnly {
-                log.line("validate.sourceValidationOnly: the source passed its validators; nothing is distributed")
-                return RunResult(outputs: [], validationFailure: nil, sourceValidationOnly: true)
-            }
-            await progress(.Distributing, "distributing to \(template.distribute.count) target(s)")
-            log.line("distributing to \(template.distribute.map { "\($0.typeName) '\($0.runOutputName)'" }.joined(separator: ", "))")
-            let outputs = try await self.distribute(template, built: built, source: source, run: snapshot, log: log,
-                                                    checkpoint: checkpoint, replication: replication)
-            return RunResult(outputs: outputs, validationFailure: built.validationFailure, sourceValidationOnly: false)
         }
         let watcher = Task {
             while !Task.isCancelled {
@@ -113,9 +102,28 @@ extension VMIBService {
             work.cancel()
         }
         watcher.cancel()
+        return try end(run, result, interrupted: interrupted.isSet, checkpoint: checkpoint, log: log, errorHandling: template.errorHandling)
+    }
 
-        run = try self.run(id: id)
-        if interrupted.isSet, run.state == .Running, case .failure = result {
+    /// Records how the run stopped: its end state, its workspace cleaned (unless asked to
+    /// keep it); or, when its process is shutting down, still Running, to be resumed.
+    private func end(_ recorded: TemplateRun, _ result: Result<RunResult, any Error>, interrupted: Bool, checkpoint: RunCheckpointFile,
+                     log: BuildLog, errorHandling: ErrorHandling, prefix: String = "") throws -> TemplateRun {
+        var run = try self.run(id: recorded.id)
+        let stopped: RunEngine.Stopped
+        switch result {
+        case .success: stopped = .completed
+        case .failure(let error):
+            if interrupted, run.state == .Running {
+                stopped = .interrupted
+            } else if error is CancellationError || run.state == .Canceling {
+                stopped = .canceled
+            } else {
+                stopped = .failed(validation: (error as? BuildError)?.code == .validation)
+            }
+        }
+        let disposal = RunEngine.stop(stopped, errorHandling: errorHandling)
+        if disposal == .suspend {
             // Not an end: the run keeps its checkpoint and workspace, and the next server resumes it.
             let phase = run.subState?.rawValue ?? RunSubState.Queued.rawValue
             run.subState = .Queued
@@ -125,59 +133,9 @@ extension VMIBService {
             try templateStore.updateRun(run)
             return run
         }
-        return try end(run, result, log: log, errorHandling: template.errorHandling)
-    }
-
-    /// The built disk: the checkpoint's when it is still in place, else a fresh build, from a
-    /// fresh workspace (customizers never run on a half-customized disk).
-    private func build(_ template: ImageTemplate, run: TemplateRun, checkpoint: RunCheckpointFile, deadline: ContinuousClock.Instant,
-                       log: BuildLog, progress: @escaping @Sendable (RunSubState, String) async -> Void,
-                       stopReason: @escaping @Sendable () -> String) async throws -> (BuiltImage, ResolvedSource) {
-        let saved = checkpoint.value
-        if let built = saved.builtDiskIfPresent(), let s = saved.source {
-            log.line("checkpoint built: the customized disk \(built.disk) is in place; not building again")
-            return (built, ResolvedSource(type: s.type, exact: s.exact, exactVersion: s.exactVersion, osType: s.osType))
-        }
-        if saved.attempts > 1 {
-            if GuestVM.killLeftover(pidFile: run.staging + "/vm.pid") {
-                log.line("killed the build VM that the stopped server left running")
-            }
-            if saved.built != nil { log.line("checkpoint built: the customized disk is missing or changed; building again") }
-            cleanWorkspace(run.staging)
-            try checkpoint.update { $0.built = nil; $0.vhd = nil; $0.source = nil }
-            log.line("building again from the source, on a fresh work disk")
-        }
-        let source = try resolveSource(template.source)
-        var job = BuildJob(source: "", customizers: template.customize, workspace: run.staging, deadline: deadline,
-                           timeoutMinutes: template.buildTimeoutInMinutes, cache: downloadCache, stopReason: stopReason)
-        try await configureVM(&job, template: template, log: log)
-        await progress(.Building, "fetching source \(source.exact)")
-        job.source = try await withDeadline(deadline, minutes: template.buildTimeoutInMinutes, what: "fetching the source") {
-            try await self.fetchSource(source, log: log)
-        }
-        let built = try await ImageBuilder.build(fetching(job), log: log) { phase in
-            switch phase {
-            case .building: await progress(.Building, "preparing the disk")
-            case .customizing: await progress(.Customizing, "running \(template.customize.count) customizer(s) in the build VM")
-            case .validating: await progress(.Validating, "running \(template.validation.inVMValidations.count) validator(s) in the build VM")
-            }
-        }
-        try checkpoint.update {
-            $0.source = .init(type: source.type, exact: source.exact, exactVersion: source.exactVersion, osType: source.osType)
-            $0.built = built
-        }
-        log.line("checkpoint built: \(built.disk), \(built.sizeBytes) bytes")
-        return (built, source)
-    }
-
-    /// Records the run's end state and cleans its workspace (unless asked to keep it).
-    private func end(_ recorded: TemplateRun, _ result: Result<RunResult, any Error>, log: BuildLog, errorHandling: ErrorHandling,
-                     prefix: String = "") throws -> TemplateRun {
-        var run = try self.run(id: recorded.id)
         run.endTime = Date()
         run.subState = nil
         run.workerPID = nil
-        var keep: String?
         switch result {
         case .success(let r):
             let ok = r.outputs.filter { $0.provisioningState == "Succeeded" }.count
@@ -190,55 +148,22 @@ extension VMIBService {
                 run.message = "\(failure); distributed anyway (validate.continueDistributeOnFailure): \(run.message)"
             }
         case .failure(let error):
-            if error is CancellationError || run.state == .Canceling {
+            if stopped == .canceled {
                 run.state = .Canceled
                 run.message = "canceled by request; the build VM was stopped"
             } else {
                 run.state = .Failed
                 run.message = prefix + "\(error)"
-                let validation = (error as? BuildError)?.code == .validation
-                if validation ? errorHandling.onValidationError == .abort : errorHandling.onCustomizerError == .abort {
-                    keep = validation ? "onValidationError" : "onCustomizerError"
-                }
             }
         }
         log.line("run \(run.state.rawValue): \(run.message)")
-        if let keep {
-            log.line("errorHandling.\(keep) is abort: the workspace (with the build VM's work disk) is kept for inspection in \(run.staging)")
+        if case .endKeepingWorkspace(let field) = disposal {
+            log.line("errorHandling.\(field) is abort: the workspace (with the build VM's work disk) is kept for inspection in \(run.staging)")
         } else {
-            cleanIntermediates(run.staging)
+            RunWorkspace(path: run.staging).cleanIntermediates()
         }
         try templateStore.updateRun(run)
         return run
-    }
-
-    private func fetchSource(_ source: ResolvedSource, log: BuildLog) async throws -> String {
-        if let path = source.localPath {
-            guard FileManager.default.fileExists(atPath: path) else { throw BuildError(.source, "the disk of \(source.exact) is missing (\(path))") }
-            return path
-        }
-        let got = try await downloadCache.fetch(source.url!, sha256: source.sha256, what: "source \(source.exact)")
-        log.line("source \(source.exact): \(got.outcome == .hit ? "cache hit" : "downloaded \(source.url!)"), SHA-256 \(source.sha256 ?? "") verified")
-        return got.path
-    }
-
-    /// Removes work disks, unpacked trees, downloads and the checkpoint; keeps the log and the outputs.
-    func cleanIntermediates(_ staging: String) {
-        for name in ["work.raw", "downloads", "image.vhd", "image.vhd.partial", "checkpoint.json", "vm.pid"] {
-            try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
-        }
-    }
-
-    /// Everything a build left behind, so that a resumed run builds on a fresh work disk:
-    /// the intermediates and the customizers' captured output (else logged twice).
-    func cleanWorkspace(_ staging: String) {
-        for name in ["work.raw", "downloads", "image.vhd", "image.vhd.partial", "vm.pid"] {
-            try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
-        }
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
-        where (name.hasPrefix("customizer-") || name.hasPrefix("validator-")) && name.hasSuffix(".out") {
-            try? FileManager.default.removeItem(atPath: "\(staging)/\(name)")
-        }
     }
 
     /// Asks the active run of a template to stop; the run ends Canceled.
@@ -247,15 +172,9 @@ extension VMIBService {
         guard let run = details.lastRun, run.state.isActive else {
             throw DomainError(.refused, field: .template, "image template '\(key.name)' has no run in progress")
         }
-        if !workerAlive(run) { return try finishAbandoned(run, canceled: true) }
+        if !RunWorker.isAlive(run.workerPID) { return try finishAbandoned(run, canceled: true) }
         _ = try templateStore.requestCancel(runID: run.id, message: "cancel requested")
         return try self.run(id: run.id)
-    }
-
-    func workerAlive(_ run: TemplateRun) -> Bool {
-        guard let pid = run.workerPID else { return false }
-        if pid == getpid() { return true }
-        return kill(pid, 0) == 0 || errno == EPERM
     }
 
     /// Ends a run whose worker died (killed, crashed).
@@ -268,8 +187,9 @@ extension VMIBService {
         r.message = canceled ? "canceled; the run's worker had already stopped" : "the run's worker process stopped before the run ended"
         try templateStore.updateRun(r)
         // A worker killed with kill -9 may leave its build VM running.
-        GuestVM.killLeftover(pidFile: r.staging + "/vm.pid")
-        cleanIntermediates(r.staging)
+        let workspace = RunWorkspace(path: r.staging)
+        workspace.killLeftoverVM()
+        workspace.cleanIntermediates()
         return r
     }
 
@@ -278,7 +198,7 @@ extension VMIBService {
         guard let run = try templateDetails(key).lastRun else {
             throw DomainError(.refused, field: .template, "image template '\(key.name)' has not been run")
         }
-        return (run, (try? String(contentsOfFile: run.staging + "/customization.log", encoding: .utf8)) ?? "")
+        return (run, RunWorkspace(path: run.staging).readLog())
     }
 
     public func runOutputs(_ key: TemplateKey) throws -> [RunOutput] {
@@ -311,14 +231,4 @@ final class InterruptionFlag: Sendable {
     private let value = Atomic<Bool>(false)
     func set() { value.store(true, ordering: .relaxed) }
     var isSet: Bool { value.load(ordering: .relaxed) }
-}
-
-extension VMIBService {
-    /// A build job with the addresses its customizers' fetches may reach: public ones only
-    /// when this process serves others and the topology does not allow private networks.
-    private func fetching(_ job: BuildJob) -> BuildJob {
-        var job = job
-        job.fetchAddresses = configuration.servesOthers && !topology.fetchFromPrivateNetworks ? .publicOnly : .any
-        return job
-    }
 }

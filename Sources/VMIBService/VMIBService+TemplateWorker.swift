@@ -9,8 +9,7 @@ extension VMIBService {
         var run = try startRun(key)
         guard run.state == .Running else { return run }
         do {
-            let p = try Subprocess.spawn(worker(run), environment: configuration.environment, output: run.staging + "/worker.log")
-            run.workerPID = p.pid
+            run.workerPID = try RunWorker.start(worker(run), environment: configuration.environment, in: RunWorkspace(path: run.staging))
             try templateStore.updateRun(run)
         } catch {
             run.state = .Failed; run.subState = nil; run.endTime = Date(); run.message = "cannot start the run's worker: \(error)"

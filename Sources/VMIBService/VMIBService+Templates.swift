@@ -1,4 +1,5 @@
 import Foundation
+import VMIBBuild
 import VMIBCore
 import VMIBStore
 
@@ -163,12 +164,12 @@ extension VMIBService {
     /// Deletes a template, its runs, run outputs and every staging area of its runs.
     public func deleteTemplate(_ key: TemplateKey) throws {
         let details = try templateDetails(key)
-        if let run = details.lastRun, run.state.isActive, !workerAlive(run) {
+        if let run = details.lastRun, run.state.isActive, !RunWorker.isAlive(run.workerPID) {
             try finishAbandoned(run)
         }
         let runs = try templateStore.runs(of: key)
         try templateStore.deleteTemplate(key)
-        for run in runs { try? FileManager.default.removeItem(atPath: run.staging) }
+        for run in runs { RunWorkspace(path: run.staging).remove() }
     }
 
     var stagingRoot: String { configuration.stateDirectory + "/staging" }

@@ -46,10 +46,10 @@ extension TemplateCLISuites {
         @Test func theBuildTimeoutStopsTheBuildVM() async throws {
             // One "minute" is 20 seconds here: a 2-minute timeout passes after 40 s, once the
             // build VM (about 15 s under emulation) runs the customizer that never ends.
-            let f = try await TemplateFixture(extraEnvironment: ["VMIB_BUILD_MINUTE_SECONDS": "20"])
+            let f = try await TemplateFixture()
             try await create(f, "hangs", customize: [["type": "Shell", "name": "forever", "inline": ["sleep 4343 & sleep 4344"]]],
                              extra: ["buildTimeoutInMinutes": 2])
-            let r = try await f.vmib.run("template", "run", "hangs")
+            let r = try await f.vmib.run("template", "run", "hangs", "--build-minute-seconds", "20")
             #expect(r.exitCode == 1)
             #expect(r.stderr.contains("build timeout of 2 minutes passed while running customizer 'forever'")
                     && r.stderr.contains("the build VM was killed"), "\(r.stderr)")
@@ -103,7 +103,7 @@ extension TemplateCLISuites {
 
         @Test func theBuildTimeoutCoversTheSourceDownload() async throws {
             // A source server that accepts the connection and never answers; one "minute" is 3 s.
-            let f = try await TemplateFixture(extraEnvironment: ["VMIB_BUILD_MINUTE_SECONDS": "3"])
+            let f = try await TemplateFixture()
             let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(silent) }
             var addr = sockaddr_in()
@@ -123,7 +123,7 @@ extension TemplateCLISuites {
                                             customize: [], distribute: [["type": "VHD", "runOutputName": "v"]], extra: ["buildTimeoutInMinutes": 1])
             try expectSuccess(await f.vmib.run("template", "create", "--name", "silent", "--file", try f.templateFile("silent", body)))
             let started = ContinuousClock.now
-            let r = try await f.vmib.run("template", "run", "silent")
+            let r = try await f.vmib.run("template", "run", "silent", "--build-minute-seconds", "3")
             #expect(r.exitCode == 1 && r.stderr.contains("build timeout of 1 minutes passed while fetching the source"), "\(r.stderr)")
             #expect(ContinuousClock.now - started < .seconds(30), "the run stopped at its deadline, not at a transfer timeout")
         }

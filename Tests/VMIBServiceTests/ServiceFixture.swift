@@ -10,13 +10,15 @@ struct ServiceFixture {
     let directory: URL
     let service: VMIBService
 
-    init(_ label: String = "vmib-service") throws {
+    /// - Parameter configure: changes to the configuration (a shorter build minute).
+    init(_ label: String = "vmib-service", configure: (inout ServiceConfiguration) -> Void = { _ in }) throws {
         directory = try TestFiles.directory(label)
         var env = ProcessInfo.processInfo.environment
         env["VMIB_TOPOLOGY_DIR"] = RepositoryPaths.root.appendingPathComponent("topology").path
         env["VMIB_TOPOLOGY"] = nil
-        service = try VMIBService(configuration: ServiceConfiguration(stateDirectory: directory.appendingPathComponent("state").path,
-                                                                      environment: env))
+        var configuration = ServiceConfiguration(stateDirectory: directory.appendingPathComponent("state").path, environment: env)
+        configure(&configuration)
+        service = try VMIBService(configuration: configuration)
     }
 
     func key(_ name: String, resourceGroup: String = "rg1") throws -> TemplateKey {

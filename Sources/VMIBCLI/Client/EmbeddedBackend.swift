@@ -94,8 +94,9 @@ struct EmbeddedBackend: VMIBBackend {
             // A `vmib template run-worker` carries it out, so that this command can return.
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let state = service.configuration.stateDirectory, topology = service.configuration.topologyFile
+            let minute = BuildMinuteOption.arguments(service.configuration.buildMinute)
             return try service.startRunInBackground(key) { r in
-                [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (topology.map { ["--topology", $0] } ?? [])
+                [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (topology.map { ["--topology", $0] } ?? []) + minute
             }
         }
         let run = try service.startRun(key)

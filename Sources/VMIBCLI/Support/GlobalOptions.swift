@@ -32,8 +32,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// What the gallery, image and version commands work on: a running server (--server) or
     /// the embedded service over the state directory.
-    func backend() throws -> any VMIBBackend {
-        guard let url = serverURL else { return EmbeddedBackend(service: try service()) }
+    /// - Parameter buildMinute: embedded only: how long a minute of a build timeout lasts.
+    func backend(buildMinute: Duration? = nil) throws -> any VMIBBackend {
+        guard let url = serverURL else { return EmbeddedBackend(service: try service(buildMinute: buildMinute)) }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw DomainError.invalid(.named("--server"), "'\(url)' is not an http:// or https:// URL")
         }
@@ -54,19 +55,21 @@ struct GlobalOptions: ParsableArguments {
 
     /// The embedded service, for work that only happens on this machine (a `--no-wait` run's
     /// worker); it refuses --server rather than quietly working on this machine's state.
-    func service() throws -> VMIBService {
+    func service(buildMinute: Duration? = nil) throws -> VMIBService {
         if serverURL != nil {
             throw DomainError.invalid(.named("--server"), "this command works only on the local state directory (embedded mode) so far; run it without --server and VMIB_SERVER")
         }
-        return try Self.embeddedService(stateDirectory: stateDirectory, topology: topology)
+        return try Self.embeddedService(stateDirectory: stateDirectory, topology: topology, buildMinute: buildMinute)
     }
 
     /// - Parameter outputRoots: where VHD distributors may write (nil: anywhere; `VMIB_OUTPUT_ROOT`,
     ///   colon-separated, restricts it).
     ///   - sourceRoots: where a template's file:// URIs may point (nil: anywhere).
     ///   - servesOthers: `vmib serve`: template fetches reach public addresses only.
+    ///   - buildMinute: how long a minute of a build timeout lasts (nil: a minute).
     static func embeddedService(stateDirectory: String?, topology: String?, outputRoots: [String]? = nil,
-                                sourceRoots: [String]? = nil, servesOthers: Bool = false) throws -> VMIBService {
+                                sourceRoots: [String]? = nil, servesOthers: Bool = false,
+                                buildMinute: Duration? = nil) throws -> VMIBService {
         let env = ProcessInfo.processInfo.environment
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
         var perReplica = 20
@@ -82,6 +85,7 @@ struct GlobalOptions: ParsableArguments {
             outputRoots: outputRoots ?? env["VMIB_OUTPUT_ROOT"].flatMap { $0.isEmpty ? nil : $0.split(separator: ":").map(String.init) },
             sourceRoots: sourceRoots)
         configuration.servesOthers = servesOthers
+        if let buildMinute { configuration.buildMinute = buildMinute }
         // Build VMs are driven by a child `vmib build-vm` (this very binary).
         configuration.buildVMExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return try VMIBService(configuration: configuration)

@@ -11,9 +11,10 @@ struct TemplateRunCommand: AsyncParsableCommand {
     @OptionGroup var template: TemplateOptions
     @Flag(name: .customLong("no-wait"), help: "Start the run in the background and return; follow it with `template show`.")
     var noWait = false
+    @OptionGroup var buildMinute: BuildMinuteOption
 
     func run() async throws {
-        let backend = try global.backend()
+        let backend = try global.backend(buildMinute: buildMinute.duration)
         let key = try template.key(backend)
         // Embedded: this process or a worker carries it out; a server carries it out itself.
         let run = try await backend.runTemplate(key, wait: !noWait)
@@ -34,11 +35,35 @@ struct TemplateRunWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run-worker", abstract: "Carry out a recorded run.", shouldDisplay: false)
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("run-id")) var runID: String
+    @OptionGroup var buildMinute: BuildMinuteOption
 
     func run() async throws {
-        let service = try global.service()
+        let service = try global.service(buildMinute: buildMinute.duration)
         let r = try await service.executeRun(id: runID)
         Terminal.out("run \(r.id): \(TemplateView.statusLine(r))")
+    }
+}
+
+/// `--build-minute-seconds`, hidden: tests shorten a build timeout's minute to see a run
+/// time out in seconds. Embedded runs only; a `--no-wait` run passes it to its worker.
+struct BuildMinuteOption: ParsableArguments {
+    @Option(name: .customLong("build-minute-seconds"),
+            help: ArgumentHelp("How many seconds one minute of buildTimeoutInMinutes lasts (tests).", visibility: .hidden))
+    var seconds: Double?
+
+    var duration: Duration? { seconds.map { .milliseconds(Int64($0 * 1000)) } }
+
+    func validate() throws {
+        if let seconds, !(seconds > 0) {
+            throw DomainError.invalid(.named("--build-minute-seconds"), "'\(seconds)' is not allowed; expected a number of seconds above 0")
+        }
+    }
+
+    /// The option for a worker's command line: nothing for a real minute.
+    static func arguments(_ minute: Duration) -> [String] {
+        guard minute != .seconds(60) else { return [] }
+        let c = minute.components
+        return ["--build-minute-seconds", String(Double(c.seconds) + Double(c.attoseconds) / 1e18)]
     }
 }
 
