@@ -57,7 +57,7 @@ public enum VMIBServer {
         let ready = ReadyFlag()
         // Runs a previous server left active are taken over before any request can start another.
         let resuming: [String]
-        do { resuming = try service.adoptAbandonedRuns().map(\.id) } catch {
+        do { resuming = try service.runs.adoptAbandoned().map(\.id) } catch {
             logger.error("cannot read the template runs to resume", metadata: ["error": .string("\(error)")])
             resuming = []
         }

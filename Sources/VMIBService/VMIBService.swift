@@ -49,6 +49,10 @@ public final class VMIBService: Sendable {
     public var images: Images { Images(root: self) }
     /// Image versions: publish, change, replicate, verify, delete; latest and resolution.
     public var versions: Versions { Versions(root: self) }
+    /// Image templates: create, change, show, plan, delete.
+    public var templates: Templates { Templates(root: self) }
+    /// Template runs: start (here or in a worker), carry out, cancel, logs and outputs.
+    public var runs: Runs { Runs(root: self) }
 
     // MARK: envelopes
 

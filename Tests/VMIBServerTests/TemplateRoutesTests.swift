@@ -201,15 +201,15 @@ import VMIBTestSupport
             #expect((props["customize"] as? [[String: Any]])?.first?["name"] as? String == "hello", "the rest is kept")
             #expect(got["location"] as? String == "eastus")
             // What the next run distributes is the new list.
-            let key = try f.service.templateKey(resourceGroup: "rg1", name: "t1")
-            #expect(try f.service.templateDetails(key).template.distribute.map(\.runOutputName) == ["nightly"])
+            let key = try f.service.templates.key(resourceGroup: "rg1", name: "t1")
+            #expect(try f.service.templates.details(key).template.distribute.map(\.runOutputName) == ["nightly"])
 
             // While a run is active: 409, nothing changes.
-            let run = try f.service.startRun(key)
+            let run = try f.service.runs.start(key)
             let busy = try await client.call(.patch, "\(t)/t1", body: #"{"tags":{"purpose":"other"}}"#, apiVersion: "2025-10-01")
             #expect(busy.status == 409 && busy.errorCode == "OperationNotAllowed", "\(busy.text)")
             #expect((try await client.call(.get, "\(t)/t1", apiVersion: "2025-10-01").json["tags"] as? [String: String]) == ["purpose": "nightly"])
-            _ = try f.service.cancelRun(key)
+            _ = try f.service.runs.cancel(key)
             _ = run
         }
     }

@@ -22,12 +22,12 @@ struct ServiceFixture {
     }
 
     func key(_ name: String, resourceGroup: String = "rg1") throws -> TemplateKey {
-        try service.templateKey(resourceGroup: resourceGroup, name: name)
+        try service.templates.key(resourceGroup: resourceGroup, name: name)
     }
 
     /// Every template's stored body, by name: what a refused call must leave as it was.
     func storedTemplates() throws -> [String: String] {
-        Dictionary(uniqueKeysWithValues: try service.templates(resourceGroup: nil).map { ($0.record.key.name, $0.record.body) })
+        Dictionary(uniqueKeysWithValues: try service.templates.list(resourceGroup: nil).map { ($0.record.key.name, $0.record.body) })
     }
 
     func removeAll() { try? FileManager.default.removeItem(at: directory) }

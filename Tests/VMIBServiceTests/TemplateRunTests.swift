@@ -25,15 +25,15 @@ import VMIBService
         try #"{"entries": [{"publisher": "vmib", "offer": "busybox", "sku": "silent", "version": "1.0.0", "url": "http://127.0.0.1:\#(silent.port)/never.img", "sha256": "\#(String(repeating: "c", count: 64))", "diskFormat": "raw", "osType": "Linux", "hyperVGeneration": "V2"}]}"#
             .write(to: f.directory.appendingPathComponent("state/marketplace.json"), atomically: true, encoding: .utf8)
         let key = try f.key("silent")
-        _ = try f.service.createTemplate(CreateTemplateRequest(key: key, document: Self.vhdBody))
+        _ = try f.service.templates.create(CreateTemplateRequest(key: key, document: Self.vhdBody))
 
         let started = ContinuousClock.now
-        let run = try f.service.startRun(key)
-        let ended = try await f.service.executeRun(id: run.id)
+        let run = try f.service.runs.start(key)
+        let ended = try await f.service.runs.execute(id: run.id)
         #expect(ended.state == .Failed, "\(ended)")
         #expect(ended.message.contains("build timeout of 1 minutes passed while fetching the source"), "\(ended.message)")
         #expect(ContinuousClock.now - started < .seconds(20), "half a second's minute, not sixty")
-        #expect(try f.service.runLog(key).text.contains("run \(run.id) of"))
+        #expect(try f.service.runs.log(key).text.contains("run \(run.id) of"))
         #expect(!FileManager.default.fileExists(atPath: run.staging + "/checkpoint.json"), "the intermediates are removed")
     }
 
@@ -41,8 +41,8 @@ import VMIBService
         let f = try ServiceFixture()
         defer { f.removeAll() }
         let key = try f.key("orphan")
-        _ = try f.service.createTemplate(CreateTemplateRequest(key: key, document: Self.vhdBody))
-        let run = try f.service.startRunInBackground(key) { _ in ["sh", "-c", "echo worker started; exit 0"] }
+        _ = try f.service.templates.create(CreateTemplateRequest(key: key, document: Self.vhdBody))
+        let run = try f.service.runs.startInBackground(key) { _ in ["sh", "-c", "echo worker started; exit 0"] }
         let worker = try #require(run.workerPID)
         #expect(worker != getpid())
         var status: Int32 = 0
@@ -52,19 +52,19 @@ import VMIBService
             try Data("x".utf8).write(to: URL(fileURLWithPath: run.staging + "/" + name))
         }
 
-        let canceled = try f.service.cancelRun(key)
+        let canceled = try f.service.runs.cancel(key)
         #expect(canceled.state == .Canceled && canceled.message == "canceled; the run's worker had already stopped", "\(canceled)")
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: run.staging))
         #expect(left == ["customization.log", "worker.log"], "\(left)")
         #expect(try String(contentsOfFile: run.staging + "/worker.log", encoding: .utf8).contains("worker started"))
 
         // The next run of the template starts, and ends the same way when its worker is gone.
-        let next = try f.service.startRunInBackground(key) { _ in ["true"] }
+        let next = try f.service.runs.startInBackground(key) { _ in ["true"] }
         let nextWorker = try #require(next.workerPID)
         #expect(waitpid(nextWorker, &status, 0) == nextWorker)
-        let third = try f.service.startRun(key)
-        #expect(try f.service.run(id: next.id).state == .Failed)
-        #expect(try f.service.run(id: next.id).message == "the run's worker process stopped before the run ended")
+        let third = try f.service.runs.start(key)
+        #expect(try f.service.runs.get(id: next.id).state == .Failed)
+        #expect(try f.service.runs.get(id: next.id).message == "the run's worker process stopped before the run ended")
         #expect(third.state == .Running && third.id != next.id)
     }
 }

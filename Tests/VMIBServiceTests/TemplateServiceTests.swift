@@ -22,7 +22,7 @@ import VMIBService
         let f = try ServiceFixture()
         defer { f.removeAll() }
         let key = try f.key("T")
-        let first = try f.service.createTemplate(CreateTemplateRequest(key: key, document: Self.body, principal: "alice"))
+        let first = try f.service.templates.create(CreateTemplateRequest(key: key, document: Self.body, principal: "alice"))
         #expect(first.created)
         #expect(first.warnings == ["properties.colour is not a known property; it is ignored"])
         #expect(first.details.record.createdBy == "alice")
@@ -30,13 +30,13 @@ import VMIBService
 
         // Re-serialised by a tool, members in another order: the same template.
         let reordered = #"{"properties": {"colour": "blue", "distribute": [{"runOutputName": "v", "type": "VHD"}], "source": {"sku": "s", "offer": "o", "publisher": "p", "type": "PlatformImage"}}, "location": "eastus", "type": "Microsoft.VirtualMachineImages/imageTemplates"}"#
-        let again = try f.service.createTemplate(CreateTemplateRequest(key: key, document: reordered))
+        let again = try f.service.templates.create(CreateTemplateRequest(key: key, document: reordered))
         #expect(!again.created)
         #expect(again.details.record.createdBy == "alice", "the stored template is the first one")
 
         let before = try f.storedTemplates()
         let changed = #expect(throws: DomainError.self) {
-            try f.service.createTemplate(CreateTemplateRequest(key: key, document: Self.body.replacingOccurrences(of: #""colour": "blue""#, with: #""buildTimeoutInMinutes": 30"#)))
+            try f.service.templates.create(CreateTemplateRequest(key: key, document: Self.body.replacingOccurrences(of: #""colour": "blue""#, with: #""buildTimeoutInMinutes": 30"#)))
         }
         #expect(changed?.code == .refused && changed?.field == Field.template, "\(String(describing: changed))")
         #expect(changed?.message.contains("templates cannot be updated by a create") == true, "\(String(describing: changed))")
@@ -54,10 +54,10 @@ import VMIBService
                                            "buildTimeoutInMinutes": "[parameters('minutes')]",
                                            "distribute": [{"type": "VHD", "runOutputName": "[concat('v', parameters('minutes'))]"}]}}]}
             """#
-        let created = try f.service.createTemplate(CreateTemplateRequest(key: try f.key("Arm", resourceGroup: "images"), document: deployment,
+        let created = try f.service.templates.create(CreateTemplateRequest(key: try f.key("Arm", resourceGroup: "images"), document: deployment,
                                                                          parameters: ["minutes": "90"]))
         let t = created.details.template
-        #expect(t.location == f.service.resourceGroupLocation)
+        #expect(t.location == f.service.templates.resourceGroupLocation)
         #expect(t.tags == ["group": "images", "subscription": f.service.subscription])
         #expect(t.buildTimeoutInMinutes == 90)
         #expect(t.distribute == [.vhd(runOutputName: "v90", uri: nil)])
@@ -68,7 +68,7 @@ import VMIBService
         for (parameters, message) in [(["minutes": "121"], "parameter 'minutes': 121 is more than its maxValue 120"),
                                       (["hours": "2"], "'hours' is not a parameter of this template")] {
             let e = #expect(throws: DomainError.self) {
-                try f.service.createTemplate(CreateTemplateRequest(key: try f.key("Arm2", resourceGroup: "images"), document: deployment, parameters: parameters))
+                try f.service.templates.create(CreateTemplateRequest(key: try f.key("Arm2", resourceGroup: "images"), document: deployment, parameters: parameters))
             }
             #expect(e?.field == Field.templateParameter && e?.message.contains(message) == true, "\(String(describing: e))")
         }
@@ -80,21 +80,21 @@ import VMIBService
         defer { f.removeAll() }
         // brazilsouth is a region Azure has (the parser knows it) that topology/local.json does not serve.
         let e = #expect(throws: DomainError.self) {
-            try f.service.createTemplate(CreateTemplateRequest(key: try f.key("T"), document: Self.sharedImage("Brazil South")))
+            try f.service.templates.create(CreateTemplateRequest(key: try f.key("T"), document: Self.sharedImage("Brazil South")))
         }
         #expect(e?.field == Field.named("properties.distribute[0].targetRegions[0].name"), "\(String(describing: e))")
         #expect(e?.message.hasPrefix("BadSharedImageDistribute: region 'brazilsouth' is not served by this deployment (topology 'local'); served: eastus,") == true,
                 "\(String(describing: e))")
         #expect(try f.storedTemplates().isEmpty)
-        #expect(try f.service.createTemplate(CreateTemplateRequest(key: try f.key("T"), document: Self.sharedImage("westeurope"))).created)
+        #expect(try f.service.templates.create(CreateTemplateRequest(key: try f.key("T"), document: Self.sharedImage("westeurope"))).created)
     }
 
     @Test func anUpdateChangesOnlyWhatAzuresUpdateCanChange() throws {
         let f = try ServiceFixture()
         defer { f.removeAll() }
         let key = try f.key("T")
-        let created = try f.service.createTemplate(CreateTemplateRequest(key: key, document: Self.body))
-        let updated = try f.service.updateTemplate(key, patch: try JSONParser.parse(
+        let created = try f.service.templates.create(CreateTemplateRequest(key: key, document: Self.body))
+        let updated = try f.service.templates.update(key, patch: try JSONParser.parse(
             #"{"tags": {"owner": "images"}, "properties": {"distribute": [{"type": "VHD", "runOutputName": "w"}], "vmProfile": {"osDiskSizeGB": 40}}}"#))
         #expect(updated.template.tags == ["owner": "images"])
         #expect(updated.template.distribute == [.vhd(runOutputName: "w", uri: nil)])
@@ -107,7 +107,7 @@ import VMIBService
                                      (#"{"location": "westus"}"#, .refused, .named("location")),
                                      (#"{"properties": {"distribute": []}}"#, .invalidArgument, .named("properties.distribute")),
                                      (#"["tags"]"#, .invalidArgument, .named("body"))] {
-            let e = #expect(throws: DomainError.self, "\(patch)") { try f.service.updateTemplate(key, patch: try JSONParser.parse(patch)) }
+            let e = #expect(throws: DomainError.self, "\(patch)") { try f.service.templates.update(key, patch: try JSONParser.parse(patch)) }
             #expect(e?.code == code && e?.field == field, "\(patch): \(String(describing: e))")
         }
         #expect(try f.storedTemplates() == before)

@@ -77,17 +77,17 @@ struct EmbeddedBackend: VMIBBackend {
     func servedRegions() -> (regions: [RegionInfo], topology: String) { (service.regions(), service.topology.name) }
 
     func templateKey(resourceGroup: String, name: String) throws -> TemplateKey {
-        try service.templateKey(resourceGroup: resourceGroup, name: name)
+        try service.templates.key(resourceGroup: resourceGroup, name: name)
     }
-    func createTemplate(_ request: CreateTemplateRequest) throws -> CreateTemplateResult { try service.createTemplate(request) }
-    func updateTemplate(_ key: TemplateKey, patch: JSONValue) throws -> TemplateDetails { try service.updateTemplate(key, patch: patch) }
-    func templateDetails(_ key: TemplateKey) throws -> TemplateDetails { try service.templateDetails(key) }
-    func templates(resourceGroup: String?) throws -> [TemplateDetails] { try service.templates(resourceGroup: resourceGroup) }
-    func deleteTemplate(_ key: TemplateKey) throws { try service.deleteTemplate(key) }
-    func cancelRun(_ key: TemplateKey) throws -> TemplateRun { try service.cancelRun(key) }
-    func runOutputs(_ key: TemplateKey) throws -> [RunOutput] { try service.runOutputs(key) }
-    func plan(_ key: TemplateKey) throws -> TemplatePlan { try service.plan(key) }
-    func runLogText(_ key: TemplateKey) throws -> String { try service.runLog(key).text }
+    func createTemplate(_ request: CreateTemplateRequest) throws -> CreateTemplateResult { try service.templates.create(request) }
+    func updateTemplate(_ key: TemplateKey, patch: JSONValue) throws -> TemplateDetails { try service.templates.update(key, patch: patch) }
+    func templateDetails(_ key: TemplateKey) throws -> TemplateDetails { try service.templates.details(key) }
+    func templates(resourceGroup: String?) throws -> [TemplateDetails] { try service.templates.list(resourceGroup: resourceGroup) }
+    func deleteTemplate(_ key: TemplateKey) throws { try service.templates.delete(key) }
+    func cancelRun(_ key: TemplateKey) throws -> TemplateRun { try service.runs.cancel(key) }
+    func runOutputs(_ key: TemplateKey) throws -> [RunOutput] { try service.runs.outputs(key) }
+    func plan(_ key: TemplateKey) throws -> TemplatePlan { try service.templates.plan(key) }
+    func runLogText(_ key: TemplateKey) throws -> String { try service.runs.log(key).text }
 
     func runTemplate(_ key: TemplateKey, wait: Bool) async throws -> TemplateRun {
         guard wait else {
@@ -95,11 +95,11 @@ struct EmbeddedBackend: VMIBBackend {
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let state = service.configuration.stateDirectory, topology = service.configuration.topologyFile
             let minute = BuildMinuteOption.arguments(service.configuration.buildMinute)
-            return try service.startRunInBackground(key) { r in
+            return try service.runs.startInBackground(key) { r in
                 [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (topology.map { ["--topology", $0] } ?? []) + minute
             }
         }
-        let run = try service.startRun(key)
-        return run.state == .Running ? try await service.executeRun(id: run.id) : run
+        let run = try service.runs.start(key)
+        return run.state == .Running ? try await service.runs.execute(id: run.id) : run
     }
 }

@@ -39,7 +39,7 @@ struct TemplateRunWorker: AsyncParsableCommand {
 
     func run() async throws {
         let service = try global.service(buildMinute: buildMinute.duration)
-        let r = try await service.executeRun(id: runID)
+        let r = try await service.runs.execute(id: runID)
         Terminal.out("run \(r.id): \(TemplateView.statusLine(r))")
     }
 }

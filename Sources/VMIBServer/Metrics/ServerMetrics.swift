@@ -69,7 +69,7 @@ public final class ServerMetrics: Sendable {
             }
         }
         // Build runs by state (every run recorded, whoever started it: this server or a CLI).
-        if let runs = try? service.templateRunCensus() {
+        if let runs = try? service.runs.census() {
             for state in RunState.allCases {
                 Gauge(label: "vmib_build_runs", dimensions: [("state", state.rawValue)], factory: factory).record(runs[state] ?? 0)
             }

@@ -41,9 +41,9 @@ public struct TemplateOperation: Sendable, Equatable {
         var s = Operation.Status(name: id, status: "InProgress", startTime: startTime)
         switch kind {
         case .delete:
-            s.status = (try? service.templateDetails(template)) == nil ? "Succeeded" : "InProgress"
+            s.status = (try? service.templates.details(template)) == nil ? "Succeeded" : "InProgress"
         case .run, .cancel:
-            guard let runID, let run = try? service.run(id: runID) else {
+            guard let runID, let run = try? service.runs.get(id: runID) else {
                 s.status = "Canceled"
                 s.error = .init(code: "ResourceNotFound", message: "the image template or its run was deleted")
                 break

@@ -20,11 +20,11 @@ enum TemplateInspectionRoutes {
     static func add(to router: Router<ARMRequestContext>, api: API) {
         router.get(RouterPath(path + "/plan")) { request, context in
             let key = try TemplateRoutes.templateKey(request, context, api: api, access: .read)
-            return try ARMResponse.json(try TemplateRoutes.templateCall { try api.service.plan(key) })
+            return try ARMResponse.json(try TemplateRoutes.templateCall { try api.service.templates.plan(key) })
         }
         router.get(RouterPath(path + "/logs")) { request, context in
             let key = try TemplateRoutes.templateKey(request, context, api: api, access: .read)
-            let (run, text) = try TemplateRoutes.templateCall { try api.service.runLog(key) }
+            let (run, text) = try TemplateRoutes.templateCall { try api.service.runs.log(key) }
             return try ARMResponse.json(Log(runId: run.id, runState: run.state.rawValue, content: text))
         }
     }

@@ -16,7 +16,7 @@ enum TemplateRoutes {
     /// `autoRun.state` is Enabled runs when it is created or updated).
     @discardableResult
     static func startRun(_ key: TemplateKey, api: API, context: ARMRequestContext) throws -> TemplateRun {
-        let run = try templateCall { try api.service.startRun(key) { try TemplateAuthorization.check($0, context: context) } }
+        let run = try templateCall { try api.service.runs.start(key) { try TemplateAuthorization.check($0, context: context) } }
         api.metrics.runStarted()
         if run.state == .Running {
             // The server's TemplateRunService builds it; the operation reads its progress from the store.
@@ -37,16 +37,16 @@ enum TemplateRoutes {
             _ = try body.required(try body.string("location"), "location")
             _ = try body.required(body["properties"], "properties")
             _ = try body.stringMap("tags")
-            try Preconditions.check(request, current: (try? api.service.templateDetails(key))?.record.generation)
+            try Preconditions.check(request, current: (try? api.service.templates.details(key))?.record.generation)
             var result = try templateCall {
-                try api.service.createTemplate(CreateTemplateRequest(key: key, document: body.value.text,
+                try api.service.templates.create(CreateTemplateRequest(key: key, document: body.value.text,
                                                                      principal: context.principal?.name)) {
                     try TemplateAuthorization.check($0, context: context)
                 }
             }
             if result.created && result.details.template.autoRun {
                 try startRun(key, api: api, context: context)
-                result.details = try templateCall { try api.service.templateDetails(key) }
+                result.details = try templateCall { try api.service.templates.details(key) }
             }
             return try json(TemplateJSON.resource(result.details), status: result.created ? .created : .ok,
                             headers: [Preconditions.header(result.details.record.generation)])
@@ -60,33 +60,33 @@ enum TemplateRoutes {
             if let props = body["properties"] {
                 try props.object(allowing: ["distribute", "vmProfile"], type: "ImageTemplateUpdateParametersProperties")
             }
-            try Preconditions.check(request, current: try templateCall { try api.service.templateDetails(key) }.record.generation)
+            try Preconditions.check(request, current: try templateCall { try api.service.templates.details(key) }.record.generation)
             var details = try templateCall {
-                try api.service.updateTemplate(key, patch: body.value, principal: context.principal?.name) {
+                try api.service.templates.update(key, patch: body.value, principal: context.principal?.name) {
                     try TemplateAuthorization.check($0, context: context)
                 }
             }
             if details.template.autoRun {
                 try startRun(key, api: api, context: context)
-                details = try templateCall { try api.service.templateDetails(key) }
+                details = try templateCall { try api.service.templates.details(key) }
             }
             return try json(TemplateJSON.resource(details), headers: [Preconditions.header(details.record.generation)])
         }
         router.get(one) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .read)
-            let details = try templateCall { try api.service.templateDetails(key) }
+            let details = try templateCall { try api.service.templates.details(key) }
             return try json(TemplateJSON.resource(details), headers: [Preconditions.header(details.record.generation)])
         }
         router.delete(one) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .write)
-            let existing = try? api.service.templateDetails(key)
+            let existing = try? api.service.templates.details(key)
             try Preconditions.check(request, current: existing?.record.generation)
             guard let details = existing else { return ARMResponse.empty(.noContent) }
             if let run = details.lastRun, run.state.isActive {
                 throw ARMError(.conflict, code: "OperationNotAllowed",
                                "Image template '\(key.name)' has a run in progress (\(run.id)); cancel it first.", target: "imageTemplateName")
             }
-            try templateCall { try api.service.deleteTemplate(key) }
+            try templateCall { try api.service.templates.delete(key) }
             let op = TemplateOperation(kind: .delete, template: key, runID: nil)
             return ARMResponse.empty(.accepted, headers: headers(for: op, request: request, api: api))
         }
@@ -98,19 +98,19 @@ enum TemplateRoutes {
         }
         router.post(RouterPath(path + "/:imageTemplateName/cancel")) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .write)
-            let run = try templateCall { try api.service.cancelRun(key) }
+            let run = try templateCall { try api.service.runs.cancel(key) }
             let op = TemplateOperation(kind: .cancel, template: key, runID: run.id)
             return ARMResponse.empty(.accepted, headers: headers(for: op, request: request, api: api))
         }
         router.get(RouterPath(path + "/:imageTemplateName/runOutputs")) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .read)
-            let outputs = try templateCall { try api.service.runOutputs(key) }
+            let outputs = try templateCall { try api.service.runs.outputs(key) }
             return try json(.object([("value", .array(outputs.map { TemplateJSON.runOutput($0, of: key) }))]))
         }
         router.get(RouterPath(path + "/:imageTemplateName/runOutputs/:runOutputName")) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .read)
             let name = try context.parameters.require("runOutputName")
-            let outputs = try templateCall { try api.service.runOutputs(key) }
+            let outputs = try templateCall { try api.service.runs.outputs(key) }
             guard let o = outputs.first(where: { $0.name == name }) else {
                 throw ARMError.notFound("The run output '\(name)' of image template '\(key.name)' was not found.", target: "runOutputName")
             }
@@ -119,13 +119,13 @@ enum TemplateRoutes {
         router.get(RouterPath(path)) { request, context in
             let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.VirtualMachineImages/imageTemplates/read",
                                               apiVersions: APIVersion.imageBuilder)
-            let list = try templateCall { try api.service.templates(resourceGroup: scope.resourceGroup) }
+            let list = try templateCall { try api.service.templates.list(resourceGroup: scope.resourceGroup) }
             return try json(.object([("value", .array(list.map(TemplateJSON.resource)))]))
         }
         router.get("/subscriptions/:subscriptionId/providers/Microsoft.VirtualMachineImages/imageTemplates") { request, context in
             _ = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.VirtualMachineImages/imageTemplates/read",
                                       apiVersions: APIVersion.imageBuilder, resourceGroupLevel: false)
-            let list = try templateCall { try api.service.templates(resourceGroup: nil) }
+            let list = try templateCall { try api.service.templates.list(resourceGroup: nil) }
                 .filter { context.visible(resourceGroup: $0.record.key.resourceGroup) }
             return try json(.object([("value", .array(list.map(TemplateJSON.resource)))]))
         }
@@ -137,7 +137,7 @@ enum TemplateRoutes {
                                           apiVersions: APIVersion.imageBuilder)
         // The name rule is the service's (ResourceName.validateTemplate), checked once there.
         let name = try context.parameters.require("imageTemplateName")
-        return try templateCall { try api.service.templateKey(resourceGroup: scope.resourceGroup!, name: name) }
+        return try templateCall { try api.service.templates.key(resourceGroup: scope.resourceGroup!, name: name) }
     }
 
     /// Runs a template use case. An invalid template is a 400 whose code is Azure's

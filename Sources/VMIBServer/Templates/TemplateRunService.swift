@@ -64,7 +64,7 @@ public struct TemplateRunService: Service {
             logger?.info("resuming template run", metadata: ["run": .string(job.runID)])
         }
         do {
-            let run = try await api.service.executeRun(id: job.runID, replication: replication)
+            let run = try await api.service.runs.execute(id: job.runID, replication: replication)
             if run.state.isActive {
                 api.metrics.runInterrupted()
                 logger?.info("template run interrupted", metadata: ["run": .string(run.id), "message": .string(run.message)])

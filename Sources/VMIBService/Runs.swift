@@ -4,19 +4,24 @@ import VMIBBuild
 import VMIBCore
 import VMIBStore
 
-extension VMIBService {
+/// Template runs: build the image in a VM and distribute it.
+public struct Runs: ServicePart {
+    let root: VMIBService
+}
+
+extension Runs {
     /// Records a new run (Running/Queued) with its staging area. A template with Windows
     /// customizers fails at once: there is no Windows build host.
     /// - Throws: `DomainError`/`StoreError` when the template is missing or a run is active.
     /// - Parameter authorize: checks the template's resources against whoever starts the run.
-    public func startRun(_ key: TemplateKey) throws -> TemplateRun { try startRun(key, authorize: { _ in }) }
+    public func start(_ key: TemplateKey) throws -> TemplateRun { try start(key, authorize: { _ in }) }
 
-    public func startRun(_ key: TemplateKey, authorize: (ImageTemplate) throws -> Void) throws -> TemplateRun {
-        let details = try templateDetails(key)
+    public func start(_ key: TemplateKey, authorize: (ImageTemplate) throws -> Void) throws -> TemplateRun {
+        let details = try root.templates.details(key)
         try authorize(details.template)
         if let last = details.lastRun, last.state.isActive, !RunWorker.isAlive(last.workerPID) { try finishAbandoned(last) }
         let guid = UUID().uuidString.lowercased()
-        let workspace = RunWorkspace(root: stagingRoot, resourceGroup: key.resourceGroup, templateName: key.name, runID: guid)
+        let workspace = RunWorkspace(root: root.templates.stagingRoot, resourceGroup: key.resourceGroup, templateName: key.name, runID: guid)
         try workspace.create()
         var run = TemplateRun(id: guid, template: key, state: .Running, subState: .Queued, message: "queued",
                               startTime: Date(), staging: workspace.path, workerPID: RunWorker.current)
@@ -33,7 +38,7 @@ extension VMIBService {
         return run
     }
 
-    public func run(id: String) throws -> TemplateRun {
+    public func get(id: String) throws -> TemplateRun {
         guard let r = try templateStore.run(id: id) else { throw DomainError.notFound(.runID, "run '\(id)' does not exist") }
         return r
     }
@@ -49,8 +54,8 @@ extension VMIBService {
     /// - Parameter replication: who replicates the versions SharedImage distributors publish.
     /// - Returns: the run as it ended, or, when interrupted, still Running.
     @discardableResult
-    public func executeRun(id: String, replication: RunReplication = .inline) async throws -> TemplateRun {
-        var run = try self.run(id: id)
+    public func execute(id: String, replication: RunReplication = .inline) async throws -> TemplateRun {
+        var run = try get(id: id)
         guard run.state == .Running else { return run }
         let workspace = RunWorkspace(path: run.staging)
         try workspace.ensureExists()
@@ -62,8 +67,8 @@ extension VMIBService {
         let template: ImageTemplate
         do {
             try checkpoint.update { $0.attempts += 1 }
-            template = try templateDetails(run.template).template
-            try checkFileSources(template)
+            template = try root.templates.details(run.template).template
+            try root.templates.checkFileSources(template)
         } catch {
             return try end(run, .failure(error), interrupted: false, checkpoint: checkpoint, log: log, errorHandling: ErrorHandling(),
                            prefix: resumedFrom == nil ? "cannot start the run: " : "cannot resume the run: ")
@@ -109,7 +114,7 @@ extension VMIBService {
     /// keep it); or, when its process is shutting down, still Running, to be resumed.
     private func end(_ recorded: TemplateRun, _ result: Result<RunResult, any Error>, interrupted: Bool, checkpoint: RunCheckpointFile,
                      log: BuildLog, errorHandling: ErrorHandling, prefix: String = "") throws -> TemplateRun {
-        var run = try self.run(id: recorded.id)
+        var run = try get(id: recorded.id)
         let stopped: RunEngine.Stopped
         switch result {
         case .success: stopped = .completed
@@ -167,14 +172,14 @@ extension VMIBService {
     }
 
     /// Asks the active run of a template to stop; the run ends Canceled.
-    public func cancelRun(_ key: TemplateKey) throws -> TemplateRun {
-        let details = try templateDetails(key)
+    public func cancel(_ key: TemplateKey) throws -> TemplateRun {
+        let details = try root.templates.details(key)
         guard let run = details.lastRun, run.state.isActive else {
             throw DomainError(.refused, field: .template, "image template '\(key.name)' has no run in progress")
         }
         if !RunWorker.isAlive(run.workerPID) { return try finishAbandoned(run, canceled: true) }
         _ = try templateStore.requestCancel(runID: run.id, message: "cancel requested")
-        return try self.run(id: run.id)
+        return try get(id: run.id)
     }
 
     /// Ends a run whose worker died (killed, crashed).
@@ -194,15 +199,15 @@ extension VMIBService {
     }
 
     /// The last run's customization.log.
-    public func runLog(_ key: TemplateKey) throws -> (run: TemplateRun, text: String) {
-        guard let run = try templateDetails(key).lastRun else {
+    public func log(_ key: TemplateKey) throws -> (run: TemplateRun, text: String) {
+        guard let run = try root.templates.details(key).lastRun else {
             throw DomainError(.refused, field: .template, "image template '\(key.name)' has not been run")
         }
         return (run, RunWorkspace(path: run.staging).readLog())
     }
 
-    public func runOutputs(_ key: TemplateKey) throws -> [RunOutput] {
-        _ = try templateDetails(key)
+    public func outputs(_ key: TemplateKey) throws -> [RunOutput] {
+        _ = try root.templates.details(key)
         return try templateStore.runOutputs(of: key)
     }
 }

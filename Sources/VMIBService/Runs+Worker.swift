@@ -2,11 +2,11 @@ import Foundation
 import VMIBBuild
 import VMIBCore
 
-extension VMIBService {
+extension Runs {
     /// Records a run and starts `executable arguments…` (a `vmib template run-worker`) in a
     /// process group of its own to carry it out, so the caller can return at once.
-    public func startRunInBackground(_ key: TemplateKey, worker: (TemplateRun) -> [String]) throws -> TemplateRun {
-        var run = try startRun(key)
+    public func startInBackground(_ key: TemplateKey, worker: (TemplateRun) -> [String]) throws -> TemplateRun {
+        var run = try start(key)
         guard run.state == .Running else { return run }
         do {
             run.workerPID = try RunWorker.start(worker(run), environment: configuration.environment, in: RunWorkspace(path: run.staging))
@@ -15,6 +15,6 @@ extension VMIBService {
             run.state = .Failed; run.subState = nil; run.endTime = Date(); run.message = "cannot start the run's worker: \(error)"
             try templateStore.updateRun(run)
         }
-        return try self.run(id: run.id)
+        return try get(id: run.id)
     }
 }

@@ -3,9 +3,14 @@ import VMIBBuild
 import VMIBCore
 import VMIBStore
 
-extension VMIBService {
+/// Image templates: a source, customizations and where the result goes.
+public struct Templates: ServicePart {
+    let root: VMIBService
+}
+
+extension Templates {
     /// The key of a template, its names checked.
-    public func templateKey(resourceGroup: String, name: String) throws -> TemplateKey {
+    public func key(resourceGroup: String, name: String) throws -> TemplateKey {
         try ResourceName.validateResourceGroup(resourceGroup)
         try ResourceName.validateTemplate(name)
         return TemplateKey(subscription: subscription, resourceGroup: resourceGroup, name: name)
@@ -29,11 +34,11 @@ extension VMIBService {
     /// - Throws: `DomainError` naming the field (with Azure's provisioningErrorCode).
     /// - Parameter authorize: checks every resource the template names against the caller
     ///   (the server's role and scope), before anything is stored; throws to refuse.
-    public func createTemplate(_ request: CreateTemplateRequest) throws -> CreateTemplateResult {
-        try createTemplate(request, authorize: { _ in })
+    public func create(_ request: CreateTemplateRequest) throws -> CreateTemplateResult {
+        try create(request, authorize: { _ in })
     }
 
-    public func createTemplate(_ request: CreateTemplateRequest,
+    public func create(_ request: CreateTemplateRequest,
                                authorize: (ImageTemplate) throws -> Void) throws -> CreateTemplateResult {
         let scope = ARMDeployment.Scope(subscriptionID: request.key.subscription, resourceGroup: request.key.resourceGroup,
                                         location: resourceGroupLocation)
@@ -48,7 +53,7 @@ extension VMIBService {
             guard (try? JSONParser.parse(existing.body))?.canonical == resource.canonical else {
                 throw DomainError(.refused, field: .template, "image template '\(request.key.name)' exists with a different body; templates cannot be updated by a create (an update changes only tags, identity, properties.distribute and properties.vmProfile): delete it, or create one under a new name")
             }
-            return CreateTemplateResult(details: try templateDetails(request.key), created: false, warnings: parsed.warnings)
+            return CreateTemplateResult(details: try details(request.key), created: false, warnings: parsed.warnings)
         }
         try templateStore.createTemplate(record)
         return CreateTemplateResult(details: TemplateDetails(record: record, template: parsed.template, lastRun: nil),
@@ -64,14 +69,14 @@ extension VMIBService {
     /// - Throws: `DomainError` naming the field (with the provisioningErrorCode) or refusing a
     ///   member that cannot change; `StoreError.refused` while a run is active. Nothing
     ///   changes then.
-    public func updateTemplate(_ key: TemplateKey, patch: JSONValue) throws -> TemplateDetails {
-        try updateTemplate(key, patch: patch, principal: nil, authorize: { _ in })
+    public func update(_ key: TemplateKey, patch: JSONValue) throws -> TemplateDetails {
+        try update(key, patch: patch, principal: nil, authorize: { _ in })
     }
 
     /// - Parameter principal: who updates it (the API's caller), recorded on the template.
-    public func updateTemplate(_ key: TemplateKey, patch: JSONValue, principal: String?,
+    public func update(_ key: TemplateKey, patch: JSONValue, principal: String?,
                                authorize: (ImageTemplate) throws -> Void) throws -> TemplateDetails {
-        let record = try templateDetails(key).record
+        let record = try details(key).record
         guard case .object(var members) = try JSONParser.parse(record.body), let changes = patch.objectValue else {
             throw DomainError.invalid(.named("body"), "an update is a JSON object (tags, identity, properties.distribute, properties.vmProfile)")
         }
@@ -101,7 +106,7 @@ extension VMIBService {
         try checkServed(parsed.template)
         try authorize(parsed.template)
         try templateStore.replaceTemplateBody(key, body: updated.text, by: principal)
-        return try templateDetails(key)
+        return try details(key)
     }
 
     /// Refuses a customizer's `file://` URI outside the configured source roots, at create,
@@ -145,7 +150,7 @@ extension VMIBService {
         }
     }
 
-    public func templateDetails(_ key: TemplateKey) throws -> TemplateDetails {
+    public func details(_ key: TemplateKey) throws -> TemplateDetails {
         guard let record = try templateStore.template(key) else {
             throw DomainError.notFound(.template, "image template '\(key.name)' does not exist in resource group '\(key.resourceGroup)'")
         }
@@ -157,15 +162,15 @@ extension VMIBService {
         return TemplateDetails(record: record, template: template, lastRun: try templateStore.runs(of: record.key).first)
     }
 
-    public func templates(resourceGroup: String?) throws -> [TemplateDetails] {
-        try templateStore.templates(subscription: subscription, resourceGroup: resourceGroup).map { try templateDetails($0.key) }
+    public func list(resourceGroup: String?) throws -> [TemplateDetails] {
+        try templateStore.templates(subscription: subscription, resourceGroup: resourceGroup).map { try details($0.key) }
     }
 
     /// Deletes a template, its runs, run outputs and every staging area of its runs.
-    public func deleteTemplate(_ key: TemplateKey) throws {
-        let details = try templateDetails(key)
+    public func delete(_ key: TemplateKey) throws {
+        let details = try details(key)
         if let run = details.lastRun, run.state.isActive, !RunWorker.isAlive(run.workerPID) {
-            try finishAbandoned(run)
+            try root.runs.finishAbandoned(run)
         }
         let runs = try templateStore.runs(of: key)
         try templateStore.deleteTemplate(key)

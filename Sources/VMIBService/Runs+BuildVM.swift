@@ -2,7 +2,7 @@ import Foundation
 import VMIBBuild
 import VMIBCore
 
-extension VMIBService {
+extension Runs {
     /// The build VM a template's run gets: its vmProfile's size (bounded by this host), its
     /// network, the deployment's acceleration, its validators, disk size and whether the
     /// image is generalized.
@@ -14,7 +14,7 @@ extension VMIBService {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let halfMemory = Int(ProcessInfo.processInfo.physicalMemory >> 21)
         let cpus = min(size.cpus, cores), memory = min(size.memoryMiB, halfMemory)
-        let (acceleration, why) = await GuestVM.acceleration(host.acceleration, workspace: stagingRoot + "/.acceleration-probe")
+        let (acceleration, why) = await GuestVM.acceleration(host.acceleration, workspace: root.templates.stagingRoot + "/.acceleration-probe")
         let bounded = cpus < size.cpus || memory < size.memoryMiB
             ? "; bounded by this host (\(cores) cores, half its memory) to \(cpus) vCPU, \(memory) MiB" : ""
         log.line("build VM size \(name): \(size.cpus) vCPU, \(size.memoryMiB) MiB\(bounded); acceleration \(acceleration.rawValue) (\(why))")

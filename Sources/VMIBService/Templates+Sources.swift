@@ -16,7 +16,7 @@ public struct ResolvedSource: Sendable {
     public var osType: String?
 }
 
-extension VMIBService {
+extension Templates {
     /// `$VMIB_MARKETPLACE`, else `<state dir>/marketplace.json`, else `topology/marketplace.json`.
     func marketplace() throws -> MarketplaceCatalog {
         let candidates = [configuration.environment["VMIB_MARKETPLACE"].flatMap { $0.isEmpty ? nil : $0 },

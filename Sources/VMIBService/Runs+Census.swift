@@ -2,9 +2,9 @@ import Foundation
 import VMIBBuild
 import VMIBCore
 
-extension VMIBService {
+extension Runs {
     /// Runs by state across every template of this subscription, for the server's metrics.
-    public func templateRunCensus() throws -> [RunState: Int] {
+    public func census() throws -> [RunState: Int] {
         var census: [RunState: Int] = [:]
         for t in try templateStore.templates(subscription: subscription, resourceGroup: nil) {
             for r in try templateStore.runs(of: t.key) { census[r.state, default: 0] += 1 }
@@ -17,7 +17,7 @@ extension VMIBService {
     /// as carried out by this process, so no one else starts or ends it meanwhile. A run
     /// being canceled ends Canceled instead. Call it before serving, with nothing running.
     /// - Returns: the runs to resume (Running, subState Queued).
-    public func adoptAbandonedRuns() throws -> [TemplateRun] {
+    public func adoptAbandoned() throws -> [TemplateRun] {
         var adopted: [TemplateRun] = []
         for t in try templateStore.templates(subscription: subscription, resourceGroup: nil) {
             // This process runs nothing yet: its own pid on a run is a previous process's (a

@@ -45,11 +45,11 @@ public struct TemplatePlan: Sendable, Codable {
     public var warnings: [String]
 }
 
-extension VMIBService {
+extension Templates {
     /// Resolves the source and the version numbers now and lays out the fan-out per region.
     /// - Throws: `DomainError` when the source cannot be resolved (the run would fail the same way).
     public func plan(_ key: TemplateKey) throws -> TemplatePlan {
-        let t = try templateDetails(key).template
+        let t = try details(key).template
         let s = try resolveSource(t.source)
         let cached = s.sha256.map { FileManager.default.fileExists(atPath: downloadCache.path(for: $0)) } ?? false
         let size = s.sizeBytes ?? 0

@@ -3,7 +3,7 @@ import VMIBBuild
 import VMIBCore
 import VMIBTransfer
 
-extension VMIBService {
+extension Runs {
     /// Runs every distributor concurrently, each with the run's VHD (when one needs it,
     /// packaged before); each yields a run output, Succeeded or Failed. Each published
     /// version is checkpointed: a resumed run waits for the version it published instead of
@@ -86,7 +86,7 @@ extension VMIBService {
             number = recorded!
         case .chooseNumber(let again):
             if again { log.line("\(label): version \(recorded!) was published by someone else meanwhile; choosing the number again") }
-            let taken = try versions.list(of: s.image).map(\.ref.version)
+            let taken = try root.versions.list(of: s.image).map(\.ref.version)
             let sourceVersion = source.exactVersion.flatMap { try? VersionNumber(parsing: $0) }
             guard let next = s.versioning.next(existing: taken, sourceVersion: sourceVersion) else {
                 throw DomainError.invalid(.named("versioning"), "Source versioning needs a Major.Minor.Patch source version; the source's is '\(source.exactVersion ?? "none")'")
@@ -94,7 +94,7 @@ extension VMIBService {
             number = next
             try checkpoint.update { $0.published[name] = number.description }
         }
-        let version = try versions.publish(PublishRequest(
+        let version = try root.versions.publish(PublishRequest(
             image: s.image, version: number.description, disk: vhd,
             targetRegions: s.targetRegions.map { TargetRegionRequest(name: $0.name, regionalReplicaCount: $0.replicaCount,
                                                                      storageAccountType: $0.storageAccountType?.rawValue) },
@@ -107,11 +107,11 @@ extension VMIBService {
     private func replicated(_ ref: VersionRef, by replication: RunReplication) async throws -> (ProvisioningState, ReplicationStatus) {
         switch replication {
         case .inline:
-            let outcome = try await versions.reconcile(ref)
+            let outcome = try await root.versions.reconcile(ref)
             return (outcome.state, outcome.status)
         case .controller(let poll):
             while true {
-                let d = try versions.details(ref)
+                let d = try root.versions.details(ref)
                 switch d.version.provisioningState {
                 case .Succeeded, .Failed: return (d.version.provisioningState, d.status)
                 case .Deleting: throw DomainError(.refused, "version \(ref.version) is being deleted")

@@ -2,7 +2,7 @@ import Foundation
 import VMIBBuild
 import VMIBCore
 
-extension VMIBService {
+extension Runs {
     /// Carries a run's actions out, in the order the run engine names them from the run's
     /// checkpoint: a finished build (and VHD) is kept, an interrupted build starts over on
     /// a fresh work disk (customizers never run on a half-customized disk).
@@ -70,9 +70,9 @@ extension VMIBService {
     private func build(_ template: ImageTemplate, workspace: RunWorkspace, checkpoint: RunCheckpointFile, deadline: ContinuousClock.Instant,
                        log: BuildLog, progress: @escaping @Sendable (RunSubState, String) async -> Void,
                        stopReason: @escaping @Sendable () -> String) async throws -> (BuiltImage, ResolvedSource) {
-        let source = try resolveSource(template.source)
+        let source = try root.templates.resolveSource(template.source)
         var job = BuildJob(source: "", customizers: template.customize, workspace: workspace.path, deadline: deadline,
-                           timeoutMinutes: template.buildTimeoutInMinutes, cache: downloadCache, stopReason: stopReason)
+                           timeoutMinutes: template.buildTimeoutInMinutes, cache: root.templates.downloadCache, stopReason: stopReason)
         try await configureVM(&job, template: template, log: log)
         await progress(.Building, "fetching source \(source.exact)")
         job.source = try await withDeadline(deadline, minutes: template.buildTimeoutInMinutes, what: "fetching the source") {
@@ -98,7 +98,7 @@ extension VMIBService {
             guard FileManager.default.fileExists(atPath: path) else { throw BuildError(.source, "the disk of \(source.exact) is missing (\(path))") }
             return path
         }
-        let got = try await downloadCache.fetch(source.url!, sha256: source.sha256, what: "source \(source.exact)")
+        let got = try await root.templates.downloadCache.fetch(source.url!, sha256: source.sha256, what: "source \(source.exact)")
         log.line("source \(source.exact): \(got.outcome == .hit ? "cache hit" : "downloaded \(source.url!)"), SHA-256 \(source.sha256 ?? "") verified")
         return got.path
     }
