@@ -10,7 +10,7 @@ public protocol Payload: Codable, Sendable {
     static var members: Set<String> { get }
 }
 
-extension Payload where Self: Codable {
+extension Payload {
     /// The body as JSON for a request, members in the order written (expected deployments
     /// add their regions in that order).
     public func encoded() throws -> Data { try OrderedJSONEncoder.encode(self) }

@@ -26,7 +26,7 @@ extension RemoteBackend {
 
     /// A deployment template is evaluated here and the imageTemplate resource in it is sent,
     /// as Azure's tools do. `resourceGroup().location` is the server's answer: the first
-    /// build region its topology lists (as `VMIBService.resourceGroupLocation`), asked only
+    /// build region its topology lists (as `Templates.resourceGroupLocation`), asked only
     /// for a deployment template.
     func createTemplate(_ request: CreateTemplateRequest) async throws -> CreateTemplateResult {
         let isDeployment = (try? JSONParser.parse(request.document)).map(ARMDeployment.isDeployment) ?? false

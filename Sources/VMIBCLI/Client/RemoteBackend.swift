@@ -24,7 +24,7 @@ struct RemoteBackend: VMIBBackend {
 
     // MARK: requests
 
-    /// Answers decoded, or the server's Azure error as a CLI failure (exit 2 for refusals).
+    /// The answer, or the server's error (`failure`: a refusal is the domain's error, exit 2).
     func call(_ method: JSONRequest.Method, _ path: String, query: String = "", body: JSONValue? = nil,
               apiVersion: String = Self.computeAPI, ifMatch: Int64? = nil) async throws -> JSONRequest.Response {
         try await send(method, path, query: query, body: body.map { Data($0.text.utf8) }, apiVersion: apiVersion, ifMatch: ifMatch)

@@ -14,7 +14,7 @@ public enum ARMDeployment {
         /// `resourceGroup().location`. A vmib resource group has no location of its own; the
         /// callers pass the region a template with `"location": "[resourceGroup().location]"`
         /// should build in: the first build region of the deployment's topology
-        /// (`VMIBService.resourceGroupLocation`; a client asks its server for it).
+        /// (`Templates.resourceGroupLocation`; a client asks its server for it).
         public var location: String
         /// `subscription().tenantId`: vmib has no tenants; all zeros unless a caller knows better.
         public var tenantID: String

@@ -21,7 +21,7 @@ public struct TemplateRunService: Service {
     let logger: Logger
 
     /// - Parameters:
-    ///   - resuming: ids of runs to resume (`VMIBService.adoptAbandonedRuns`).
+    ///   - resuming: ids of runs to resume (`Runs.adoptAbandoned`).
     ///   - poll: how often a run waiting for a published version's replication reads the store.
     public init(api: API, resuming: [String], poll: Duration = .milliseconds(250), logger: Logger) {
         self.api = api; self.resuming = resuming; self.poll = poll; self.logger = logger
