@@ -6,10 +6,11 @@ import VMIBStore
 public struct Galleries: ServicePart {
     let root: VMIBService
 
-    public func ref(resourceGroup: String, name: String) throws -> GalleryRef {
+    /// - Parameter subscription: a served subscription (default: the configured one).
+    public func ref(subscription: String? = nil, resourceGroup: String, name: String) throws -> GalleryRef {
         try ResourceName.validateResourceGroup(resourceGroup)
         try ResourceName.validateGallery(name)
-        return GalleryRef(subscription: subscription, resourceGroup: resourceGroup, gallery: name)
+        return GalleryRef(subscription: subscription ?? self.subscription, resourceGroup: resourceGroup, gallery: name)
     }
 
     public func create(_ ref: GalleryRef, description: String? = nil) throws -> Gallery {
@@ -19,8 +20,8 @@ public struct Galleries: ServicePart {
         return g
     }
 
-    public func list(resourceGroup: String?) throws -> [Gallery] {
-        try store.galleries(subscription: subscription, resourceGroup: resourceGroup)
+    public func list(subscription: String? = nil, resourceGroup: String?) throws -> [Gallery] {
+        try store.galleries(subscription: subscription ?? self.subscription, resourceGroup: resourceGroup)
     }
 
     public func get(_ ref: GalleryRef) throws -> Gallery {

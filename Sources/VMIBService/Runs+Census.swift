@@ -6,7 +6,7 @@ extension Runs {
     /// Runs by state across every template of this subscription, for the server's metrics.
     public func census() throws -> [RunState: Int] {
         var census: [RunState: Int] = [:]
-        for t in try templateStore.templates(subscription: subscription, resourceGroup: nil) {
+        for t in try configuration.subscriptions.flatMap({ try templateStore.templates(subscription: $0, resourceGroup: nil) }) {
             for r in try templateStore.runs(of: t.key) { census[r.state, default: 0] += 1 }
         }
         return census
@@ -19,7 +19,7 @@ extension Runs {
     /// - Returns: the runs to resume (Running, subState Queued).
     public func adoptAbandoned() throws -> [TemplateRun] {
         var adopted: [TemplateRun] = []
-        for t in try templateStore.templates(subscription: subscription, resourceGroup: nil) {
+        for t in try configuration.subscriptions.flatMap({ try templateStore.templates(subscription: $0, resourceGroup: nil) }) {
             // This process runs nothing yet: its own pid on a run is a previous process's (a
             // restarted container's server is pid 1 every time).
             for r in try templateStore.runs(of: t.key) where r.state.isActive && (r.workerPID == RunWorker.current || !RunWorker.isAlive(r.workerPID)) {

@@ -35,6 +35,17 @@ public struct ServiceConfiguration: Sendable {
 
     public static let defaultSubscription = "00000000-0000-0000-0000-000000000000"
 
+    /// Further subscriptions this state directory serves (a server's: those its token file's
+    /// scopes name, and `--subscription`); `subscription` is always served, and is the one a
+    /// request without a subscription of its own (the CLI's) works in.
+    public var moreSubscriptions: [String] = []
+
+    /// Every subscription served, `subscription` first, each once (compared without case).
+    public var subscriptions: [String] {
+        var seen = Set<String>()
+        return ([subscription] + moreSubscriptions).filter { seen.insert($0.lowercased()).inserted }
+    }
+
     public init(stateDirectory: String, topologyFile: String? = nil, catalogFile: String? = nil,
                 subscription: String = defaultSubscription,
                 environment: [String: String] = ProcessInfo.processInfo.environment,

@@ -10,10 +10,10 @@ public struct Templates: ServicePart {
 
 extension Templates {
     /// The key of a template, its names checked.
-    public func key(resourceGroup: String, name: String) throws -> TemplateKey {
+    public func key(subscription: String? = nil, resourceGroup: String, name: String) throws -> TemplateKey {
         try ResourceName.validateResourceGroup(resourceGroup)
         try ResourceName.validateTemplate(name)
-        return TemplateKey(subscription: subscription, resourceGroup: resourceGroup, name: name)
+        return TemplateKey(subscription: subscription ?? self.subscription, resourceGroup: resourceGroup, name: name)
     }
 
     /// What `resourceGroup().location` is in a deployment template. A vmib resource group has
@@ -162,8 +162,8 @@ extension Templates {
         return TemplateDetails(record: record, template: template, lastRun: try templateStore.runs(of: record.key).first)
     }
 
-    public func list(resourceGroup: String?) throws -> [TemplateDetails] {
-        try templateStore.templates(subscription: subscription, resourceGroup: resourceGroup).map { try details($0.key) }
+    public func list(subscription: String? = nil, resourceGroup: String?) throws -> [TemplateDetails] {
+        try templateStore.templates(subscription: subscription ?? self.subscription, resourceGroup: resourceGroup).map { try details($0.key) }
     }
 
     /// Deletes a template, its runs, run outputs and every staging area of its runs.

@@ -33,6 +33,11 @@ public final class VMIBService: Sendable {
 
     public var subscription: String { configuration.subscription }
 
+    /// The served subscription named so (as configured; names compare without case), or nil.
+    public func served(_ subscription: String) -> String? {
+        configuration.subscriptions.first { $0.lowercased() == subscription.lowercased() }
+    }
+
     // MARK: regions
 
     public func regions() -> [RegionInfo] {

@@ -26,10 +26,16 @@ extension Versions {
         origin.path(for: try details(ref).version.storageProfile.sha256)
     }
 
-    /// Replicas by region and state across every version of this subscription, for metrics:
-    /// one grouped query, however many records there are.
+    /// Replicas by region and state across every version of the served subscriptions, for
+    /// metrics: one grouped query per subscription, however many records there are.
     public func replicaCensus() throws -> [String: [Replica.State: Int]] {
-        try store.replicaCounts(subscription: subscription)
+        var counts: [String: [Replica.State: Int]] = [:]
+        for s in configuration.subscriptions {
+            for (region, states) in try store.replicaCounts(subscription: s) {
+                counts[region, default: [:]].merge(states, uniquingKeysWith: +)
+            }
+        }
+        return counts
     }
 
     /// What names the version's current state (see `VersionTag`), from one indexed row;

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VMIBCLI
+import VMIBCore
 import VMIBServer
 import VMIBService
 
@@ -23,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS.") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.") var tlsKey: String?
     @Option(name: .customLong("token-file"), help: "Tokens (SHA-256 only), principals, roles and scopes (JSON).") var tokenFile: String
+    @Option(name: .customLong("subscription"), help: "A subscription to serve besides $VMIB_SUBSCRIPTION (default 00000000-…) and those the token file's scopes name (repeatable).")
+    var subscriptions: [String] = []
     @Option(name: .customLong("source-root"), help: "A directory whose disk files versions may be published from (repeatable).")
     var sourceRoots: [String] = []
     @Option(name: .customLong("output-root"), help: "A directory a template's VHD distributor may write its file:// uri under (repeatable; without one, VHDs stay in the run's staging area).")
@@ -34,12 +37,20 @@ struct ServeCommand: AsyncParsableCommand {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
+        for s in subscriptions {
+            do { try ResourceName.validateSubscription(s) } catch let e as DomainError {
+                throw ValidationError("--subscription: \(e.message)")
+            }
+        }
     }
 
     func run() async throws {
         SignalMask.unblockTermination()
+        // The subscriptions served: the configured one, those the tokens' scopes name, and --subscription.
+        let tokens = try TokenFile(path: tokenFile)
         let service = try global.service(outputRoots: outputRoots.map { ServiceConfiguration.absolute($0) },
-                                         sourceRoots: sourceRoots.map { ServiceConfiguration.absolute($0) })
+                                         sourceRoots: sourceRoots.map { ServiceConfiguration.absolute($0) },
+                                         subscriptions: tokens.subscriptions + subscriptions)
         var c = VMIBServer.Configuration(tokenFile: tokenFile)
         c.address = address; c.port = port; c.tlsCertificate = tlsCert; c.tlsKey = tlsKey
         c.settings = ServerSettings(location: location, sourceRoots: sourceRoots)

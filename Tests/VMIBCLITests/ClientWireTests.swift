@@ -58,4 +58,28 @@ import VMIBTestSupport
             #expect(profile["endOfLifeDate"] == nil, "'none' cleared the end of life: \(text)")
         }
     }
+
+    /// A server serves its tokens' subscriptions; the client's VMIB_SUBSCRIPTION picks one.
+    @Test func theClientsSubscriptionPicksOneTheServerServes() async throws {
+        let dir = try TestFiles.directory("vmib-client-subscription")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let other = "11111111-2222-3333-4444-555555555555"
+        let (tokens, tokenFile) = try await ServeTokens.write(in: dir, token: "other-token", scope: "/subscriptions/\(other)")
+        let server = VMIBProcess(stateDirectory: dir.appendingPathComponent("server-state").path)
+        let served = try await server.serve(["--token-file", tokens],
+                                            stdout: dir.appendingPathComponent("serve.out"), stderr: dir.appendingPathComponent("serve.err"))
+        defer { ChildProcess.kill9(served.process) }
+        try await HTTPReadiness.wait(for: "http://127.0.0.1:\(served.port)/readyz")
+        let remote = ["--server", "http://127.0.0.1:\(served.port)", "--token-file", tokenFile]
+        let client = VMIBProcess(stateDirectory: dir.appendingPathComponent("client-state").path, environment: ["VMIB_SUBSCRIPTION": other])
+        try expectSuccess(await client.run(["gallery", "create", "--name", "G", "--output", "json"] + remote))
+        let listed = try await client.run(["gallery", "list", "--output", "json"] + remote)
+        #expect(listed.exitCode == 0 && listed.stdout.contains("/subscriptions/\(other)/resourceGroups/vmib/providers/Microsoft.Compute/galleries/G"),
+                "\(listed.stdout) \(listed.stderr)")
+        // The default subscription is served too, but this token's scope does not cover it.
+        let elsewhere = try await VMIBProcess(stateDirectory: dir.appendingPathComponent("client-state").path)
+            .run(["gallery", "list"] + remote)
+        #expect(elsewhere.exitCode == 2 && elsewhere.stderr.contains("does not have authorization"),
+                "\(elsewhere.stderr)")
+    }
 }

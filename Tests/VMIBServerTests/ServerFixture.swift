@@ -11,10 +11,10 @@ import VMIBTestSupport
 /// Reader and a Contributor of resource group rg1, and a Contributor of rg2.
 struct ServerFixture {
     static let subscription = ServiceConfiguration.defaultSubscription
+    static func entry(_ token: String, _ principal: String, _ role: String, _ scope: String) -> String {
+        #"{"sha256":"\#(TokenFile.hash(token))","principal":"\#(principal)","role":"\#(role)","scope":"\#(scope)"}"#
+    }
     static let tokensJSON: String = {
-        func entry(_ token: String, _ principal: String, _ role: String, _ scope: String) -> String {
-            #"{"sha256":"\#(TokenFile.hash(token))","principal":"\#(principal)","role":"\#(role)","scope":"\#(scope)"}"#
-        }
         let sub = "/subscriptions/\(subscription)"
         return #"{"tokens":["# + [entry("admin-token", "admin", "Contributor", sub),
                                  entry("reader-token", "reader", "Reader", sub + "/resourceGroups/rg1"),
@@ -27,20 +27,27 @@ struct ServerFixture {
     let api: API
     let disk: String
 
-    init() throws {
+    let tokensJSON: String
+
+    /// - Parameters:
+    ///   - tokensJSON: the token file (default: the four callers above).
+    ///   - moreSubscriptions: served besides the default one (`vmib serve` adds its tokens' and `--subscription`'s).
+    init(tokensJSON: String = Self.tokensJSON, moreSubscriptions: [String] = []) throws {
+        self.tokensJSON = tokensJSON
         directory = try TestFiles.directory("vmib-server")
         var env = ProcessInfo.processInfo.environment
         env["VMIB_TOPOLOGY_DIR"] = RepositoryPaths.root.appendingPathComponent("topology").path
         env["VMIB_TOPOLOGY"] = nil
-        service = try VMIBService(configuration: ServiceConfiguration(stateDirectory: directory.appendingPathComponent("state").path,
-                                                                      environment: env))
+        var configuration = ServiceConfiguration(stateDirectory: directory.appendingPathComponent("state").path, environment: env)
+        configuration.moreSubscriptions = moreSubscriptions
+        service = try VMIBService(configuration: configuration)
         disk = directory.appendingPathComponent("disk.raw").path
         try TestFiles.random(URL(fileURLWithPath: disk), bytes: 200_000)
         api = API(service: service, settings: ServerSettings(location: "eastus", sourceRoots: [directory.path]), metrics: ServerMetrics())
     }
 
     func application() throws -> some ApplicationProtocol {
-        Application(router: VMIBServer.router(api: api, tokens: try TokenFile(json: Self.tokensJSON), ready: ReadyFlag()))
+        Application(router: VMIBServer.router(api: api, tokens: try TokenFile(json: tokensJSON), ready: ReadyFlag()))
     }
 
     static func base(_ rg: String = "rg1") -> String {

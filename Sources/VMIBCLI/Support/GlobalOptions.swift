@@ -67,9 +67,10 @@ struct GlobalOptions: ParsableArguments {
     ///   - sourceRoots: where a template's file:// URIs may point (nil: anywhere).
     ///   - servesOthers: `vmib serve`: template fetches reach public addresses only.
     ///   - buildMinute: how long a minute of a build timeout lasts (nil: a minute).
+    ///   - subscriptions: served besides the configured one (a server's).
     static func embeddedService(stateDirectory: String?, topology: String?, outputRoots: [String]? = nil,
                                 sourceRoots: [String]? = nil, servesOthers: Bool = false,
-                                buildMinute: Duration? = nil) throws -> VMIBService {
+                                buildMinute: Duration? = nil, subscriptions: [String] = []) throws -> VMIBService {
         let env = ProcessInfo.processInfo.environment
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
         var perReplica = 20
@@ -85,6 +86,7 @@ struct GlobalOptions: ParsableArguments {
             outputRoots: outputRoots ?? env["VMIB_OUTPUT_ROOT"].flatMap { $0.isEmpty ? nil : $0.split(separator: ":").map(String.init) },
             sourceRoots: sourceRoots)
         configuration.servesOthers = servesOthers
+        configuration.moreSubscriptions = subscriptions
         if let buildMinute { configuration.buildMinute = buildMinute }
         // Build VMs are driven by a child `vmib build-vm` (this very binary).
         configuration.buildVMExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -106,9 +108,10 @@ public struct ServeStateOptions: ParsableArguments {
 
     public init() {}
 
-    public func service(outputRoots: [String]? = nil, sourceRoots: [String]? = nil) throws -> VMIBService {
+    /// - Parameter subscriptions: served besides the configured one (`VMIB_SUBSCRIPTION`).
+    public func service(outputRoots: [String]? = nil, sourceRoots: [String]? = nil, subscriptions: [String] = []) throws -> VMIBService {
         try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology, outputRoots: outputRoots,
-                                          sourceRoots: sourceRoots, servesOthers: true)
+                                          sourceRoots: sourceRoots, servesOthers: true, subscriptions: subscriptions)
     }
 }
 

@@ -14,6 +14,13 @@ public struct TokenFile: Sendable {
 
     public init(principals: [String: Principal]) { self.principals = principals }
 
+    /// The subscriptions the tokens' scopes name, each once, in a stable order: a server
+    /// serves them.
+    public var subscriptions: [String] {
+        var seen = Set<String>()
+        return principals.values.map(\.scope.subscription).sorted().filter { seen.insert($0.lowercased()).inserted }
+    }
+
     /// - Throws: `DomainError` naming the entry that is malformed.
     public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -56,13 +56,13 @@ struct ScopeParams {
         let rg = resourceGroupLevel ? try context.parameters.require("resourceGroupName") : nil
         try context.authorize(access, subscription: subscription, resourceGroup: rg, action: action)
         try APIVersion.require(request, supported: apiVersions)
-        guard subscription.lowercased() == api.service.subscription.lowercased() else {
+        guard let served = api.service.served(subscription) else {
             throw ARMError(.notFound, code: "SubscriptionNotFound", "The subscription '\(subscription)' could not be found.", target: "subscriptionId")
         }
         if let rg {
             do { try ResourceName.validateResourceGroup(rg) } catch let e as DomainError { throw ARMError(e) }
         }
-        return ScopeParams(subscription: api.service.subscription, resourceGroup: rg)
+        return ScopeParams(subscription: served, resourceGroup: rg)
     }
 }
 

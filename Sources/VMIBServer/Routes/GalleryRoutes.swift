@@ -55,16 +55,16 @@ enum GalleryRoutes {
         }
         router.get(RouterPath(path)) { request, context in
             let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read")
-            let list = try armCall { try api.service.galleries.list(resourceGroup: scope.resourceGroup) }
+            let list = try armCall { try api.service.galleries.list(subscription: scope.subscription, resourceGroup: scope.resourceGroup) }
             let envelope = api.envelopes(under: "/subscriptions/\(scope.subscription)/resourceGroups/\(scope.resourceGroup!)")
             return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, for: .api(envelope($0.ref.id))) }))
         }
         router.get("/subscriptions/:subscriptionId/providers/Microsoft.Compute/galleries") { request, context in
-            _ = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read",
-                                      resourceGroupLevel: false)
-            let list = try armCall { try api.service.galleries.list(resourceGroup: nil) }
+            let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.Compute/galleries/read",
+                                              resourceGroupLevel: false)
+            let list = try armCall { try api.service.galleries.list(subscription: scope.subscription, resourceGroup: nil) }
                 .filter { context.visible(resourceGroup: $0.ref.resourceGroup) }
-            let envelope = api.envelopes(under: "/subscriptions/\(api.service.subscription)")
+            let envelope = api.envelopes(under: "/subscriptions/\(scope.subscription)")
             return try ARMResponse.json(ARMList(value: list.map { GalleryResource($0, for: .api(envelope($0.ref.id))) }))
         }
     }
@@ -74,7 +74,7 @@ enum GalleryRoutes {
                                           action: "Microsoft.Compute/galleries/\(access == .read ? "read" : "write")")
         let name = try context.parameters.require("galleryName")
         return try armCall {
-            try api.service.galleries.ref(resourceGroup: scope.resourceGroup!, name: name)
+            try api.service.galleries.ref(subscription: scope.subscription, resourceGroup: scope.resourceGroup!, name: name)
         }
     }
 

@@ -119,13 +119,13 @@ enum TemplateRoutes {
         router.get(RouterPath(path)) { request, context in
             let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.VirtualMachineImages/imageTemplates/read",
                                               apiVersions: APIVersion.imageBuilder)
-            let list = try templateCall { try api.service.templates.list(resourceGroup: scope.resourceGroup) }
+            let list = try templateCall { try api.service.templates.list(subscription: scope.subscription, resourceGroup: scope.resourceGroup) }
             return try json(.object([("value", .array(list.map(TemplateJSON.resource)))]))
         }
         router.get("/subscriptions/:subscriptionId/providers/Microsoft.VirtualMachineImages/imageTemplates") { request, context in
-            _ = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.VirtualMachineImages/imageTemplates/read",
-                                      apiVersions: APIVersion.imageBuilder, resourceGroupLevel: false)
-            let list = try templateCall { try api.service.templates.list(resourceGroup: nil) }
+            let scope = try ScopeParams.check(request, context, api: api, access: .read, action: "Microsoft.VirtualMachineImages/imageTemplates/read",
+                                              apiVersions: APIVersion.imageBuilder, resourceGroupLevel: false)
+            let list = try templateCall { try api.service.templates.list(subscription: scope.subscription, resourceGroup: nil) }
                 .filter { context.visible(resourceGroup: $0.record.key.resourceGroup) }
             return try json(.object([("value", .array(list.map(TemplateJSON.resource)))]))
         }
@@ -137,7 +137,7 @@ enum TemplateRoutes {
                                           apiVersions: APIVersion.imageBuilder)
         // The name rule is the service's (ResourceName.validateTemplate), checked once there.
         let name = try context.parameters.require("imageTemplateName")
-        return try templateCall { try api.service.templates.key(resourceGroup: scope.resourceGroup!, name: name) }
+        return try templateCall { try api.service.templates.key(subscription: scope.subscription, resourceGroup: scope.resourceGroup!, name: name) }
     }
 
     /// Runs a template use case. An invalid template is a 400 whose code is Azure's
