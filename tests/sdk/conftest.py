@@ -18,8 +18,11 @@ import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+# A second subscription, which the server serves because a token's scope names it.
+OTHER_SUBSCRIPTION = "11111111-2222-3333-4444-555555555555"
 TOKENS = {"admin-token": ("admin", "Contributor", f"/subscriptions/{SUBSCRIPTION}"),
-          "reader-token": ("reader", "Reader", f"/subscriptions/{SUBSCRIPTION}")}
+          "reader-token": ("reader", "Reader", f"/subscriptions/{SUBSCRIPTION}"),
+          "other-token": ("other", "Contributor", f"/subscriptions/{OTHER_SUBSCRIPTION}")}
 
 
 def _vmib():
