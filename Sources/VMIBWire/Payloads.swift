@@ -76,8 +76,10 @@ public struct VersionProperties: Payload {
         }
     }
     public struct PublishingProfile: Payload {
+        /// `replicationMode` and `targetExtendedLocations` are Azure's; the server refuses what
+        /// vmib does not do (Shallow, extended locations) by name rather than as unknown.
         public static let members: Set<String> = ["targetRegions", "replicaCount", "excludeFromLatest", "endOfLifeDate",
-                                                  "storageAccountType", "publishedDate"]
+                                                  "storageAccountType", "publishedDate", "replicationMode", "targetExtendedLocations"]
         public var targetRegions: [TargetRegion]?
         public var replicaCount: Int?
         public var excludeFromLatest: Bool?

@@ -59,6 +59,10 @@ private let gallery = TemplateBody.galleryImage
         #expect(s.excludeFromLatest)
         #expect(s.versioning == .latest(major: 2))
         #expect(s.replicationMode == "Shallow")
+        // vmib replicates fully and says so, rather than doing it silently.
+        let parsed = try TemplateBody.parse(distribute: #"[{"type": "SharedImage", "runOutputName": "sig", "galleryImageId": "\#(gallery)", "#
+                                            + regions + #", "replicationMode": "Shallow"}]"#)
+        #expect(parsed.warnings.contains { $0.contains("replicationMode Shallow") && $0.contains("not supported yet") }, "\(parsed.warnings)")
         #expect(try Self.shared(regions + #", "versioning": {"scheme": "Latest", "major": -1}"#).versioning == .latest(major: nil), "-1 means unset")
         #expect(try Self.shared(regions + #", "versioning": {"scheme": "Latest"}"#).versioning == .latest(major: nil))
         #expect(try Self.shared(regions + #", "versioning": {"scheme": "Source"}"#).versioning == .source)

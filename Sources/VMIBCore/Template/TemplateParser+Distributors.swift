@@ -133,6 +133,9 @@ extension TemplateParser {
                 throw bad.error(.named("\(path).replicationMode"), "must be one of: Full, Shallow")
             }
             mode = v
+            if v == "Shallow" {
+                warnings.append("\(path).replicationMode Shallow: vmib replicates the version fully to its target regions (shallow replication is not supported yet)")
+            }
         }
         return .sharedImage(runOutputName: name, SharedImageDistribution(
             image: image, targetRegions: regions, excludeFromLatest: exclude, versioning: versioning, replicationMode: mode))

@@ -69,6 +69,18 @@ struct VersionBody {
             try p.object(allowing: P.PublishingProfile.members, type: "GalleryImageVersionPublishingProfile")
             _ = try p.int("replicaCount"); _ = try p.bool("excludeFromLatest"); _ = try p.string("storageAccountType")
             _ = try p.string("endOfLifeDate")
+            if let mode = try p.string("replicationMode"), mode.lowercased() != "full" {
+                throw p.invalid(mode.lowercased() == "shallow"
+                                ? "Shallow replication is not supported by vmib yet: a version is replicated fully to each target region; omit replicationMode or give Full."
+                                : "'\(mode)' is not a replication mode; allowed: Full (Shallow is not supported by vmib yet).",
+                                member: "replicationMode")
+            }
+            if let extended = p["targetExtendedLocations"] {
+                guard case .array(let items) = extended.value, items.isEmpty else {
+                    throw p.invalid("vmib has no extended locations (Azure Edge Zones): give the regions in targetRegions and leave targetExtendedLocations out.",
+                                    member: "targetExtendedLocations")
+                }
+            }
             for r in try p.array("targetRegions") ?? [] {
                 try r.object(allowing: P.TargetRegion.members, type: "TargetRegion")
                 let name = try r.required(try r.string("name"), "name")
