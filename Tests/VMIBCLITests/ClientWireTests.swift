@@ -39,11 +39,14 @@ import VMIBTestSupport
             shown = [e.stdout, r.stdout]
         }
         #expect(ClientModeTests.normalized(shown[0]) == ClientModeTests.normalized(shown[1]), "--- embedded\n\(shown[0])\n--- server\n\(shown[1])")
-        // A refusal names the CLI's option either way: the server sends the domain's field
-        // (additionalInfo), not only its own member name.
+        // A refusal reads the same either way: the server sends the domain's field
+        // (additionalInfo), not only its own member name, and judges the names themselves.
         for refused in [["version", "update"] + version + ["--remove-region", "westeurope"],
                         ["version", "update"] + version + ["--expected-deployments", "eastus=0"],
-                        ["image", "show", "--gallery", "G", "--name", "nope"]] {
+                        ["image", "show", "--gallery", "G", "--name", "nope"],
+                        // Names are the server's to check: the client only percent-encodes them.
+                        ["gallery", "create", "--name", "a/b"],
+                        ["gallery", "show", "--name", "G", "--resource-group", "r?g"]] {
             let e = try await embedded.run(refused)
             let r = try await client.run(refused + remote)
             #expect(e.exitCode == 2 && r.exitCode == 2, "\(refused): \(e.stderr) / \(r.stderr)")

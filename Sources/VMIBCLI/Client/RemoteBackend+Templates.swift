@@ -11,13 +11,12 @@ extension RemoteBackend {
     /// only percent-encoded into the request path (`templatePath`), so any name reaches it
     /// (but `.` and `..`, which the URL resolves away and the server answers 404, a refusal too).
     func templateKey(resourceGroup: String, name: String) throws -> TemplateKey {
-        try ResourceName.validateResourceGroup(resourceGroup)
-        return TemplateKey(subscription: subscription, resourceGroup: resourceGroup, name: name)
+        TemplateKey(subscription: subscription, resourceGroup: resourceGroup, name: name)
     }
 
-    /// `key.id` with the name as one percent-encoded path segment.
+    /// `key.id` with each name one percent-encoded path segment.
     static func templatePath(_ key: TemplateKey) -> String {
-        "/subscriptions/\(key.subscription)/resourceGroups/\(key.resourceGroup)/providers/\(ImageTemplate.resourceType)/\(query(key.name))"
+        "/subscriptions/\(query(key.subscription))/resourceGroups/\(query(key.resourceGroup))/providers/\(ImageTemplate.resourceType)/\(query(key.name))"
     }
 
     func templateCall(_ method: JSONRequest.Method, _ path: String, body: JSONValue? = nil) async throws -> JSONRequest.Response {
@@ -50,7 +49,7 @@ extension RemoteBackend {
     }
 
     func templates(resourceGroup: String?) async throws -> [TemplateDetails] {
-        let path = resourceGroup.map { "/subscriptions/\(subscription)/resourceGroups/\($0)/providers/Microsoft.VirtualMachineImages/imageTemplates" }
+        let path = resourceGroup.map { "/subscriptions/\(subscription)/resourceGroups/\(Self.query($0))/providers/Microsoft.VirtualMachineImages/imageTemplates" }
             ?? "/subscriptions/\(subscription)/providers/Microsoft.VirtualMachineImages/imageTemplates"
         let r = try await templateCall(.get, path)
         guard case .array(let items)? = (try? JSONParser.parse(String(decoding: r.body, as: UTF8.self)))?["value"] else {

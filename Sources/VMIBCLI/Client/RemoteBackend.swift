@@ -16,10 +16,10 @@ struct RemoteBackend: VMIBBackend {
     let insecure: Bool
     let subscription: String
 
+    /// The names are the server's to check (`ResourceName`, once, there); they are only
+    /// percent-encoded into request paths (`path(_:)`), so any name reaches it.
     func galleryRef(resourceGroup: String, name: String) throws -> GalleryRef {
-        try ResourceName.validateResourceGroup(resourceGroup)
-        try ResourceName.validateGallery(name)
-        return GalleryRef(subscription: subscription, resourceGroup: resourceGroup, gallery: name)
+        GalleryRef(subscription: subscription, resourceGroup: resourceGroup, gallery: name)
     }
 
     // MARK: requests
@@ -88,7 +88,12 @@ struct RemoteBackend: VMIBBackend {
     func gallery(_ r: JSONRequest.Response) throws -> Gallery { try Self.record(try Self.answer(GalleryResource.self, r).properties.vmib) }
     func image(_ r: JSONRequest.Response) throws -> ImageDefinition { try Self.record(try Self.answer(ImageResource.self, r).properties.vmib) }
 
-    func path(_ g: GalleryRef) -> String { g.id }
+    /// A resource's path with each name one percent-encoded segment.
+    static func path(_ g: GalleryRef) -> String {
+        "/subscriptions/\(query(g.subscription))/resourceGroups/\(query(g.resourceGroup))/providers/Microsoft.Compute/galleries/\(query(g.gallery))"
+    }
+    static func path(_ i: ImageRef) -> String { path(i.gallery) + "/images/\(query(i.image))" }
+    static func path(_ v: VersionRef) -> String { path(v.image) + "/versions/\(v.version)" }
 
     // MARK: galleries and images
 
@@ -98,20 +103,20 @@ struct RemoteBackend: VMIBBackend {
             throw CLIFailure(message: "--name: gallery '\(ref.gallery)' already exists in resource group '\(ref.resourceGroup)'", exitCode: 2)
         }
         let body = ResourcePayload(location: try await homeLocation(), properties: GalleryProperties(description: description))
-        return try gallery(try await call(.put, ref.id, payload: body))
+        return try gallery(try await call(.put, Self.path(ref), payload: body))
     }
 
-    func gallery(_ ref: GalleryRef) async throws -> Gallery { try gallery(try await call(.get, ref.id)) }
+    func gallery(_ ref: GalleryRef) async throws -> Gallery { try gallery(try await call(.get, Self.path(ref))) }
 
     func galleries(resourceGroup: String?) async throws -> [Gallery] {
-        let path = resourceGroup.map { "/subscriptions/\(subscription)/resourceGroups/\($0)/providers/Microsoft.Compute/galleries" }
+        let path = resourceGroup.map { "/subscriptions/\(subscription)/resourceGroups/\(Self.query($0))/providers/Microsoft.Compute/galleries" }
             ?? "/subscriptions/\(subscription)/providers/Microsoft.Compute/galleries"
         return try Self.answer(ARMList<GalleryResource>.self, try await call(.get, path)).value.map { try Self.record($0.properties.vmib) }
     }
 
     func deleteGallery(_ ref: GalleryRef) async throws {
         _ = try await gallery(ref)
-        _ = try await call(.delete, ref.id)
+        _ = try await call(.delete, Self.path(ref))
     }
 
     func createImage(_ r: ImageRequest) async throws -> ImageDefinition {
@@ -119,18 +124,18 @@ struct RemoteBackend: VMIBBackend {
             throw CLIFailure(message: "--name: image definition '\(r.ref.image)' already exists in gallery '\(r.ref.gallery.gallery)'", exitCode: 2)
         }
         let body = ResourcePayload(location: try await homeLocation(), properties: ImageProperties(r))
-        return try image(try await call(.put, r.ref.id, payload: body))
+        return try image(try await call(.put, Self.path(r.ref), payload: body))
     }
 
-    func image(_ ref: ImageRef) async throws -> ImageDefinition { try image(try await call(.get, ref.id)) }
+    func image(_ ref: ImageRef) async throws -> ImageDefinition { try image(try await call(.get, Self.path(ref))) }
 
     func images(in gallery: GalleryRef) async throws -> [ImageDefinition] {
-        try Self.answer(ARMList<ImageResource>.self, try await call(.get, gallery.id + "/images")).value.map { try Self.record($0.properties.vmib) }
+        try Self.answer(ARMList<ImageResource>.self, try await call(.get, Self.path(gallery) + "/images")).value.map { try Self.record($0.properties.vmib) }
     }
 
     func deleteImage(_ ref: ImageRef) async throws {
         _ = try await image(ref)
-        _ = try await call(.delete, ref.id)
+        _ = try await call(.delete, Self.path(ref))
     }
 
     // MARK: versions
@@ -145,7 +150,7 @@ struct RemoteBackend: VMIBBackend {
         // keeps a version in its gallery's region); a bad target region is then named as such.
         let location = try await homeLocation()
         let body = ResourcePayload(location: location, properties: VersionProperties(publish: request, diskPath: disk))
-        return try decodeVersion(try await call(.put, ref.id, payload: body)).version
+        return try decodeVersion(try await call(.put, Self.path(ref), payload: body)).version
     }
 
     /// A PATCH that asks the server to merge the region changes into whatever the version
@@ -154,16 +159,16 @@ struct RemoteBackend: VMIBBackend {
     /// it applies only to the generation the caller saw.
     func update(_ r: UpdateRequest) async throws -> ImageVersion {
         let body = ResourcePayload<VersionProperties>(properties: VersionProperties(update: r))
-        return try decodeVersion(try await call(.patch, r.ref.id, payload: body, ifMatch: r.ifMatch)).version
+        return try decodeVersion(try await call(.patch, Self.path(r.ref), payload: body, ifMatch: r.ifMatch)).version
     }
 
     func versions(of image: ImageRef) async throws -> [ImageVersion] {
-        try Self.answer(ARMList<VersionResource>.self, try await call(.get, image.id + "/versions")).value
+        try Self.answer(ARMList<VersionResource>.self, try await call(.get, Self.path(image) + "/versions")).value
             .map { try Self.record($0.details).version }
     }
 
     func details(_ ref: VersionRef) async throws -> VersionDetails {
-        try decodeVersion(try await call(.get, ref.id, query: "&$expand=ReplicationStatus"))
+        try decodeVersion(try await call(.get, Self.path(ref), query: "&$expand=ReplicationStatus"))
     }
 
     private func decodeVersion(_ r: JSONRequest.Response) throws -> VersionDetails {
@@ -173,11 +178,11 @@ struct RemoteBackend: VMIBBackend {
     // MARK: latest, rollback (vmib's own routes beside Azure's)
 
     func latestVersion(of image: ImageRef, region: String?) async throws -> ImageVersion {
-        try decodeVersion(try await call(.get, image.id + "/latest", query: region.map { "&region=\(Self.query($0))" } ?? "")).version
+        try decodeVersion(try await call(.get, Self.path(image) + "/latest", query: region.map { "&region=\(Self.query($0))" } ?? "")).version
     }
 
     func resolveVersion(_ image: ImageRef, version: String, region: String?) async throws -> (version: ImageVersion, warning: String?) {
-        let r = try await call(.get, image.id + "/resolve", query: "&version=\(Self.query(version))" + (region.map { "&region=\(Self.query($0))" } ?? ""))
+        let r = try await call(.get, Self.path(image) + "/resolve", query: "&version=\(Self.query(version))" + (region.map { "&region=\(Self.query($0))" } ?? ""))
         struct R: Decodable { var version: VersionResource; var warning: String? }
         let x = try Self.answer(R.self, r)
         return (try Self.record(x.version.details).version, x.warning)
@@ -185,11 +190,11 @@ struct RemoteBackend: VMIBBackend {
 
     /// The server records its caller (the token's principal) as who rolled back.
     func rollbackImage(_ image: ImageRef, to: String?, region: String?, undo: Bool, principal: String) async throws -> RollbackEntry {
-        try Self.answer(RollbackEntry.self, try await call(.post, image.id + "/rollback", payload: RollbackPayload(to: to, region: region, undo: undo)))
+        try Self.answer(RollbackEntry.self, try await call(.post, Self.path(image) + "/rollback", payload: RollbackPayload(to: to, region: region, undo: undo)))
     }
 
     func rollbackHistory(_ image: ImageRef) async throws -> [RollbackEntry] {
-        try Self.answer(ARMList<RollbackEntry>.self, try await call(.get, image.id + "/rollbackHistory")).value
+        try Self.answer(ARMList<RollbackEntry>.self, try await call(.get, Self.path(image) + "/rollbackHistory")).value
     }
 
     static func query(_ s: String) -> String {
@@ -197,7 +202,7 @@ struct RemoteBackend: VMIBBackend {
     }
 
     func deprecate(_ ref: VersionRef, state: String, replacement: String?) async throws -> ImageVersion {
-        try decodeVersion(try await call(.post, ref.id + "/deprecate", payload: DeprecatePayload(state: state, replacement: replacement))).version
+        try decodeVersion(try await call(.post, Self.path(ref) + "/deprecate", payload: DeprecatePayload(state: state, replacement: replacement))).version
     }
 
     /// The server's controller does the work; this polls the version until its desired
@@ -210,7 +215,7 @@ struct RemoteBackend: VMIBBackend {
                 return .deleted
             }
             // Asks the server's controller to try the version's failed replicas again.
-            _ = try await call(.post, ref.id + "/reconcile")
+            _ = try await call(.post, Self.path(ref) + "/reconcile")
         }
         return .settled(try await waitForReplication(ref))
     }
@@ -218,7 +223,7 @@ struct RemoteBackend: VMIBBackend {
     /// Asks the server's controller to check the version's Completed replicas (`deep`: and
     /// re-hash them); it re-makes the damaged ones on its pass, which this follows.
     func verify(_ ref: VersionRef, deep: Bool, progress: LiveProgress) async throws -> (findings: [ScrubFinding]?, end: ReplicationEnd) {
-        _ = try await call(.post, ref.id + "/verify", query: deep ? "&deep=true" : "")
+        _ = try await call(.post, Self.path(ref) + "/verify", query: deep ? "&deep=true" : "")
         return (nil, try await replicate(ref, requeueFailed: false, progress: progress))
     }
 
@@ -251,7 +256,7 @@ struct RemoteBackend: VMIBBackend {
     /// DELETE (202), then polls until the version is gone. `force`: `forceDeletion=true`.
     func deleteVersion(_ ref: VersionRef, force: Bool, ifMatch: Int64?) async throws {
         _ = try await details(ref)
-        _ = try await call(.delete, ref.id, query: force ? "&forceDeletion=true" : "", ifMatch: ifMatch)
+        _ = try await call(.delete, Self.path(ref), query: force ? "&forceDeletion=true" : "", ifMatch: ifMatch)
         try await waitUntilGone(ref)
     }
 

@@ -52,8 +52,8 @@ struct ScopeParams {
 
     static func check(_ request: Request, _ context: ARMRequestContext, api: API, access: Access, action: String,
                       apiVersions: [String] = APIVersion.compute, resourceGroupLevel: Bool = true) throws -> ScopeParams {
-        let subscription = try context.parameters.require("subscriptionId")
-        let rg = resourceGroupLevel ? try context.parameters.require("resourceGroupName") : nil
+        let subscription = try context.parameters.name("subscriptionId")
+        let rg = resourceGroupLevel ? try context.parameters.name("resourceGroupName") : nil
         try context.authorize(access, subscription: subscription, resourceGroup: rg, action: action)
         try APIVersion.require(request, supported: apiVersions)
         guard let served = api.service.served(subscription) else {

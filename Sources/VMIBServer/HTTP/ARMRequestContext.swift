@@ -30,3 +30,12 @@ extension Request {
         return nil
     }
 }
+
+extension Parameters {
+    /// A name from the request path, percent-decoded: a client encodes each name as one
+    /// segment (`a%2Fb`), and the name rules then judge the name itself, not its encoding.
+    func name(_ key: String) throws -> String {
+        let raw = try require(key)
+        return raw.removingPercentEncoding ?? raw
+    }
+}

@@ -72,7 +72,7 @@ enum GalleryRoutes {
     static func galleryRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> GalleryRef {
         let scope = try ScopeParams.check(request, context, api: api, access: access,
                                           action: "Microsoft.Compute/galleries/\(access == .read ? "read" : "write")")
-        let name = try context.parameters.require("galleryName")
+        let name = try context.parameters.name("galleryName")
         return try armCall {
             try api.service.galleries.ref(subscription: scope.subscription, resourceGroup: scope.resourceGroup!, name: name)
         }

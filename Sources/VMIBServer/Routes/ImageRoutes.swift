@@ -70,7 +70,7 @@ enum ImageRoutes {
 
     static func imageRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> ImageRef {
         let gallery = try GalleryRoutes.galleryRef(request, context, api: api, access: access)
-        let name = try context.parameters.require("galleryImageName")
+        let name = try context.parameters.name("galleryImageName")
         try armCall { try ResourceName.validateImage(name) }
         return gallery.image(name)
     }

@@ -8,7 +8,7 @@ enum OperationRoutes {
 
     static func add(to router: Router<ARMRequestContext>, api: API) {
         router.get(RouterPath(path)) { request, context in
-            let subscription = try context.parameters.require("subscriptionId")
+            let subscription = try context.parameters.name("subscriptionId")
             guard let op = Operation(id: try context.parameters.require("operationId")),
                   op.version.image.gallery.subscription.lowercased() == subscription.lowercased() else {
                 // Only this scope's own operations are looked at, so nothing is revealed here.

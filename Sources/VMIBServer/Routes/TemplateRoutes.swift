@@ -109,7 +109,7 @@ enum TemplateRoutes {
         }
         router.get(RouterPath(path + "/:imageTemplateName/runOutputs/:runOutputName")) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .read)
-            let name = try context.parameters.require("runOutputName")
+            let name = try context.parameters.name("runOutputName")
             let outputs = try templateCall { try api.service.runs.outputs(key) }
             guard let o = outputs.first(where: { $0.name == name }) else {
                 throw ARMError.notFound("The run output '\(name)' of image template '\(key.name)' was not found.", target: "runOutputName")
@@ -136,7 +136,7 @@ enum TemplateRoutes {
                                           action: "Microsoft.VirtualMachineImages/imageTemplates/\(access == .read ? "read" : "write")",
                                           apiVersions: APIVersion.imageBuilder)
         // The name rule is the service's (ResourceName.validateTemplate), checked once there.
-        let name = try context.parameters.require("imageTemplateName")
+        let name = try context.parameters.name("imageTemplateName")
         return try templateCall { try api.service.templates.key(subscription: scope.subscription, resourceGroup: scope.resourceGroup!, name: name) }
     }
 
@@ -185,7 +185,7 @@ enum TemplateOperationRoutes {
 
     static func add(to router: Router<ARMRequestContext>, api: API) {
         router.get(RouterPath(path)) { request, context in
-            let subscription = try context.parameters.require("subscriptionId")
+            let subscription = try context.parameters.name("subscriptionId")
             guard let op = TemplateOperation(id: try context.parameters.require("operationId")),
                   op.template.subscription.lowercased() == subscription.lowercased() else {
                 try context.authorize(.read, subscription: subscription, resourceGroup: nil, action: "Microsoft.VirtualMachineImages/locations/operations/read")

@@ -107,7 +107,7 @@ enum VersionRoutes {
 
     static func versionRef(_ request: Request, _ context: ARMRequestContext, api: API, access: Access) throws -> VersionRef {
         let image = try ImageRoutes.imageRef(request, context, api: api, access: access)
-        let name = try context.parameters.require("galleryImageVersionName")
+        let name = try context.parameters.name("galleryImageVersionName")
         return image.version(try armCall { try VersionNumber(parsing: name, field: .version) })
     }
 
