@@ -10,9 +10,11 @@ import VMIBTestSupport
 
     /// The VM part runs in a child `vmib build-vm`, as under the CLI and the server: this test
     /// process holds many descriptors, and libguestfs's select() aborts on one above 1023.
-    func job(_ source: String, _ customizers: [TemplateCustomizer], seconds: Int = 60) -> BuildJob {
+    /// - Parameter seconds: the build's deadline: generous by default (a TCG build VM on a busy
+    ///   2-core machine needs more than a minute), short where a test is about the timeout.
+    func job(_ source: String, _ customizers: [TemplateCustomizer], seconds: Int = 300) -> BuildJob {
         var j = BuildJob(source: source, customizers: customizers, workspace: dir.appendingPathComponent("ws").path,
-                         deadline: .now + .seconds(seconds), timeoutMinutes: 1,
+                         deadline: .now + .seconds(seconds), timeoutMinutes: max(1, seconds / 60),
                          cache: DownloadCache(root: dir.appendingPathComponent("cache").path))
         j.vmRunner = .process(executable: RepositoryPaths.vmib)
         return j

@@ -32,7 +32,8 @@ import VMIBService
         let ended = try await f.service.runs.execute(id: run.id)
         #expect(ended.state == .Failed, "\(ended)")
         #expect(ended.message.contains("build timeout of 1 minutes passed while fetching the source"), "\(ended.message)")
-        #expect(ContinuousClock.now - started < .seconds(20), "half a second's minute, not sixty")
+        // Well under one real minute, however busy the machine: the configured minute, not sixty seconds.
+        #expect(ContinuousClock.now - started < .seconds(55), "half a second's minute, not sixty")
         #expect(try f.service.runs.log(key).text.contains("run \(run.id) of"))
         #expect(!FileManager.default.fileExists(atPath: run.staging + "/checkpoint.json"), "the intermediates are removed")
     }
