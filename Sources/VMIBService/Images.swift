@@ -6,7 +6,6 @@ import VMIBStore
 public struct Images: ServicePart {
     let root: VMIBService
 
-
     public func create(_ r: ImageRequest) throws -> ImageDefinition {
         try ResourceName.validateImage(r.ref.image, field: .image)
         _ = try root.galleries.get(r.ref.gallery)
