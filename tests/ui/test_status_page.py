@@ -174,7 +174,9 @@ def test_a_version_replicates_live_on_the_map_and_a_failed_region_says_why(deplo
     browser.evaluate(f"location.hash = '#/rg/{RG}/templates/patch-base'")
     browser.wait_for("document.querySelector('#run-state [data-state=\"Failed\"]') && true", timeout=90, what="the run Failed")
     assert "ext2/3/4" in text_of(browser, "#run-message")
-    log = browser.wait_for("(e => e && e.innerText)(document.querySelector('#log pre'))", what="the log tail")
+    # The state may show before the log's last line was read: the page refreshes the log as it polls.
+    log = browser.wait_for("(e => e && e.innerText.includes('run Failed') && e.innerText)(document.querySelector('#log pre'))",
+                           timeout=30, what="the log tail up to the run's end")
     assert "run Failed" in log and "source:" in log, log
     browser.screenshot(os.path.join(screenshots, "template.png"))
 
