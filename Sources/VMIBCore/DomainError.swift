@@ -45,7 +45,9 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
 /// neither edge's words live in the domain.
 public enum Field: Hashable, Sendable, CustomStringConvertible {
     // The resources a request addresses.
-    case subscription, resourceGroup, location, gallery, image, version, template, runID
+    case subscription, resourceGroup, location, gallery, image, version, template, runID, trigger
+    // A template's trigger.
+    case triggerKind
     // An image definition.
     case osType, osState, hyperVGeneration, publisher, offer, sku
     // A version.
@@ -63,7 +65,7 @@ public enum Field: Hashable, Sendable, CustomStringConvertible {
 
     /// Every field but `named`.
     public static let semantic: [Field] = [
-        .subscription, .resourceGroup, .location, .gallery, .image, .version, .template, .runID,
+        .subscription, .resourceGroup, .location, .gallery, .image, .version, .template, .runID, .trigger, .triggerKind,
         .osType, .osState, .hyperVGeneration, .publisher, .offer, .sku,
         .disk, .targetRegions, .removeRegions, .excludeRegionsFromLatest, .includeRegionsInLatest, .replicaCount, .endOfLife,
         .expectedDeployments, .ifMatch, .region, .rollbackTarget, .undo, .lifecycleState, .replacement,
@@ -81,6 +83,8 @@ public enum Field: Hashable, Sendable, CustomStringConvertible {
         case .version: "version"
         case .template: "template"
         case .runID: "runId"
+        case .trigger: "trigger"
+        case .triggerKind: "triggerKind"
         case .osType: "osType"
         case .osState: "osState"
         case .hyperVGeneration: "hyperVGeneration"

@@ -19,6 +19,8 @@ public enum VMIBServer {
         public var tokenFile: String
         public var settings = ServerSettings()
         public var scanInterval: Duration = .milliseconds(500)
+        /// How often the templates' triggers are checked.
+        public var triggerInterval: Duration = .seconds(30)
 
         public init(tokenFile: String) { self.tokenFile = tokenFile }
     }
@@ -40,6 +42,7 @@ public enum VMIBServer {
         OperationRoutes.add(to: router, api: api)
         TemplateRoutes.add(to: router, api: api)
         TemplateInspectionRoutes.add(to: router, api: api)
+        TriggerRoutes.add(to: router, api: api)
         TemplateOperationRoutes.add(to: router, api: api)
         StatusPageRoutes.add(to: router)
         return router
@@ -77,10 +80,12 @@ public enum VMIBServer {
                               logger: logger)
         let replication = ReplicationService(api: api, interval: c.scanInterval, ready: ready, logger: logger)
         let templateRuns = TemplateRunService(api: api, resuming: resuming, logger: logger)
+        let triggers = TriggerService(api: api, interval: c.triggerInterval, logger: logger)
         // Shut down in reverse order: replication first (a run waits for a published version's
-        // replication, never the other way round), then the template runs, then the HTTP server.
+        // replication, never the other way round), then the triggers (which start runs), the
+        // template runs, then the HTTP server.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: templateRuns), .init(service: replication)],
+            services: [.init(service: app), .init(service: templateRuns), .init(service: triggers), .init(service: replication)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -19,23 +19,51 @@ extension Runs {
     public func start(_ key: TemplateKey, authorize: (ImageTemplate) throws -> Void) throws -> TemplateRun {
         let details = try root.templates.details(key)
         try authorize(details.template)
+        let (run, workspace) = try prepare(details, triggeredBy: nil)
+        do { try templateStore.createRun(run) } catch {
+            workspace.remove()
+            throw error
+        }
+        return run
+    }
+
+    /// Starts the run a trigger fired for `version` of the template's source, unless another
+    /// process fired it first or a run became active meanwhile (nil then: nothing recorded).
+    func start(_ trigger: TemplateTrigger, version: String, status: TriggerStatus) throws -> TemplateRun? {
+        let details = try root.templates.details(trigger.key.template)
+        let (run, workspace) = try prepare(details, triggeredBy: RunTrigger(trigger: trigger.key.name, sourceVersion: version))
+        let fired: Bool
+        do { fired = try templateStore.fireTrigger(trigger.key, expecting: trigger.lastSourceVersion, run: run, status: status) } catch {
+            workspace.remove()
+            throw error
+        }
+        if !fired { workspace.remove() }
+        return fired ? run : nil
+    }
+
+    /// A new run of a template with its staging area; Failed at once when the template has
+    /// Windows customizers.
+    private func prepare(_ details: TemplateDetails, triggeredBy: RunTrigger?) throws -> (TemplateRun, RunWorkspace) {
+        let key = details.record.key
         if let last = details.lastRun, last.state.isActive, !RunWorker.isAlive(last.workerPID) { try finishAbandoned(last) }
         let guid = UUID().uuidString.lowercased()
         let workspace = RunWorkspace(root: root.templates.stagingRoot, resourceGroup: key.resourceGroup, templateName: key.name, runID: guid)
         try workspace.create()
         var run = TemplateRun(id: guid, template: key, state: .Running, subState: .Queued, message: "queued",
-                              startTime: Date(), staging: workspace.path, workerPID: RunWorker.current)
+                              startTime: Date(), staging: workspace.path, workerPID: RunWorker.current, triggeredBy: triggeredBy)
         if let w = details.template.customize.first(where: { if case .windows = $0 { true } else { false } }) {
             run.state = .Failed
             run.subState = nil
             run.endTime = Date()
             run.message = "customizer '\(w.name)' (\(w.typeName)) needs a Windows build host, and none is configured; this deployment builds Linux images only"
         }
-        do { try templateStore.createRun(run) } catch {
-            workspace.remove()
-            throw error
-        }
-        return run
+        return (run, workspace)
+    }
+
+    /// A template's runs, newest first.
+    public func list(_ key: TemplateKey) throws -> [TemplateRun] {
+        _ = try root.templates.details(key)
+        return try templateStore.runs(of: key)
     }
 
     public func get(id: String) throws -> TemplateRun {
@@ -64,7 +92,7 @@ extension Runs {
         let resumedFrom = checkpoint.value.attempts > 0 ? checkpoint.value.phase : nil
         run.workerPID = RunWorker.current
         try templateStore.updateRun(run)
-        let template: ImageTemplate
+        var template: ImageTemplate
         do {
             try checkpoint.update { $0.attempts += 1 }
             template = try root.templates.details(run.template).template
@@ -79,6 +107,11 @@ extension Runs {
         } else {
             log.line("run \(run.id) of \(run.template.id): build region \(template.location), timeout \(template.buildTimeoutInMinutes) min")
         }
+        if let trigger = run.triggeredBy {
+            // It builds from the version that fired it, even if a newer one appeared since.
+            template.source = template.source.pinned(to: trigger.sourceVersion)
+            if resumedFrom == nil { log.line("started by trigger '\(trigger.trigger)' for source version \(trigger.sourceVersion)") }
+        }
 
         let store = templateStore
         let progress: @Sendable (RunSubState, String) async -> Void = { sub, message in
@@ -88,7 +121,7 @@ extension Runs {
         }
         let interrupted = InterruptionFlag()
         let snapshot = run
-        let work = Task { [snapshot] () throws -> RunResult in
+        let work = Task { [snapshot, template] () throws -> RunResult in
             try await self.carryOut(template, run: snapshot, workspace: workspace, checkpoint: checkpoint, deadline: deadline,
                                     log: log, progress: progress, replication: replication) {
                 interrupted.isSet ? "the server is shutting down" : "the run was canceled"

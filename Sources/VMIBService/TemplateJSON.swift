@@ -32,7 +32,8 @@ public enum TemplateJSON {
         return .object(m)
     }
 
-    /// Azure's ImageTemplateLastRunStatus, plus vmib's runId and stagingArea.
+    /// Azure's ImageTemplateLastRunStatus, plus vmib's runId, stagingArea and (for a run a
+    /// trigger started) triggeredBy.
     public static func runStatus(_ r: TemplateRun) -> JSONValue {
         var m: [(key: String, value: JSONValue)] = [("startTime", .string(iso(r.startTime)))]
         if let e = r.endTime { m.append(("endTime", .string(iso(e)))) }
@@ -41,6 +42,9 @@ public enum TemplateJSON {
         m.append(("message", .string(r.message)))
         m.append(("runId", .string(r.id)))
         m.append(("stagingArea", .string(r.staging)))
+        if let t = r.triggeredBy {
+            m.append(("triggeredBy", .object([("trigger", .string(t.trigger)), ("sourceVersion", .string(t.sourceVersion))])))
+        }
         return .object(m)
     }
 

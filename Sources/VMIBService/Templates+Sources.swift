@@ -53,14 +53,36 @@ extension Templates {
                 throw code.error(.named("properties.source.imageVersionId"), "image definition '\(imageRef.image)' does not exist in gallery '\(imageRef.gallery.gallery)'")
             }
             let versions = try store.versions(of: imageRef)
-            let chosen = version.map { v in versions.first { $0.ref.version == v } }
-                ?? versions.first { !$0.publishingProfile.excludeFromLatest && $0.provisioningState == .Succeeded }
+            let chosen = version.map { v in versions.first { $0.ref.version == v } } ?? Self.latestUsable(versions)
             guard let v = chosen else {
                 throw code.error(.named("properties.source.imageVersionId"), version.map { "version \($0) of '\(imageRef.image)' does not exist" } ?? "image '\(imageRef.image)' has no version usable as latest")
             }
             return ResolvedSource(type: "SharedImageVersion", exact: v.ref.id, exactVersion: v.ref.version.description, url: nil,
                                   localPath: origin.path(for: v.storageProfile.sha256), sha256: v.storageProfile.sha256,
                                   sizeBytes: v.storageProfile.sizeBytes, osType: definition.osType.rawValue)
+        }
+    }
+
+    /// What a template's source takes as `latest` of a gallery image: the highest
+    /// Succeeded version not excluded from latest (`versions` newest first, as the store lists them).
+    static func latestUsable(_ versions: [ImageVersion]) -> ImageVersion? {
+        versions.first { !$0.publishingProfile.excludeFromLatest && $0.provisioningState == .Succeeded }
+    }
+
+    /// The version a source at `latest` resolves to now (nil: the gallery image has no usable
+    /// version yet). Used by triggers, which follow it.
+    /// - Throws: when the image definition or the marketplace offer does not exist.
+    func latestVersion(of source: TemplateSource) throws -> String? {
+        switch source {
+        case .sharedImageVersion(let imageRef, _):
+            guard try store.image(imageRef) != nil else {
+                throw DomainError.notFound(.image, "the source image definition '\(imageRef.image)' does not exist in gallery '\(imageRef.gallery.gallery)'")
+            }
+            return Self.latestUsable(try store.versions(of: imageRef))?.ref.version.description
+        case .platformImage(let publisher, let offer, let sku, _):
+            return try marketplace().resolve(publisher: publisher, offer: offer, sku: sku, version: "latest").version
+        case .managedImage:
+            return nil
         }
     }
 

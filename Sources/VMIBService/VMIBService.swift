@@ -58,6 +58,8 @@ public final class VMIBService: Sendable {
     public var templates: Templates { Templates(root: self) }
     /// Template runs: start (here or in a worker), carry out, cancel, logs and outputs.
     public var runs: Runs { Runs(root: self) }
+    /// Triggers on templates: create, show, delete, and the check that fires them.
+    public var triggers: Triggers { Triggers(root: self) }
 
     // MARK: envelopes
 

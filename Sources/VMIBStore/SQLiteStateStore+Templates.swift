@@ -56,18 +56,25 @@ extension SQLiteStateStore: TemplateStore {
     }
 
     public func createRun(_ r: TemplateRun) throws {
-        try write { db in
-            if let active = try String.fetchOne(db, sql: "SELECT id FROM template_runs WHERE subscription=? AND resource_group=? AND template=? AND state IN ('Running','Canceling')",
-                                                arguments: Self.runArgs(r.template)) {
-                throw StoreError(.refused, "image template '\(r.template.name)' already has a run in progress (\(active)); wait for it or cancel it")
-            }
-            try db.execute(sql: """
-                INSERT INTO template_runs (id, subscription, resource_group, template, state, sub_state, message, start_time, end_time, staging, worker_pid)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [r.id, r.template.subscription, r.template.resourceGroup, r.template.name, r.state.rawValue,
-                                 r.subState?.rawValue, r.message, r.startTime.timeIntervalSince1970, r.endTime?.timeIntervalSince1970,
-                                 r.staging, r.workerPID])
+        try write { db in try self.insertRun(db, r) }
+    }
+
+    private func activeRun(_ db: Database, of key: TemplateKey) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT id FROM template_runs WHERE subscription=? AND resource_group=? AND template=? AND state IN ('Running','Canceling')",
+                            arguments: Self.runArgs(key))
+    }
+
+    private func insertRun(_ db: Database, _ r: TemplateRun) throws {
+        if let active = try activeRun(db, of: r.template) {
+            throw StoreError(.refused, "image template '\(r.template.name)' already has a run in progress (\(active)); wait for it or cancel it")
         }
+        try db.execute(sql: """
+            INSERT INTO template_runs (id, subscription, resource_group, template, state, sub_state, message, start_time, end_time, staging, worker_pid,
+                                       trigger_name, trigger_source_version)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """, arguments: [r.id, r.template.subscription, r.template.resourceGroup, r.template.name, r.state.rawValue,
+                             r.subState?.rawValue, r.message, r.startTime.timeIntervalSince1970, r.endTime?.timeIntervalSince1970,
+                             r.staging, r.workerPID, r.triggeredBy?.trigger, r.triggeredBy?.sourceVersion])
     }
 
     public func updateRun(_ r: TemplateRun) throws {
@@ -117,6 +124,92 @@ extension SQLiteStateStore: TemplateStore {
         }
     }
 
+    // MARK: triggers
+
+    private static let triggerWhere = "subscription=? AND resource_group=? AND template=? AND name=?"
+    private static func args(_ k: TriggerKey) -> StatementArguments {
+        [k.template.subscription, k.template.resourceGroup, k.template.name, k.name]
+    }
+
+    public func createTrigger(_ t: TemplateTrigger) throws {
+        try write { db in
+            guard try self.exists(db, "SELECT 1 FROM templates WHERE \(Self.keyWhere)", Self.args(t.key.template)) else {
+                throw StoreError(.notFound, "image template '\(t.key.template.name)' does not exist in resource group '\(t.key.template.resourceGroup)'")
+            }
+            if try self.exists(db, "SELECT 1 FROM template_triggers WHERE \(Self.triggerWhere)", Self.args(t.key)) {
+                throw StoreError(.alreadyExists, "image template '\(t.key.template.name)' already has a trigger '\(t.key.name)'")
+            }
+            try db.execute(sql: """
+                INSERT INTO template_triggers (subscription, resource_group, template, name, kind, created_at, created_by,
+                    last_source_version, last_triggered_version, last_run_id, status_code, status_message, status_time)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """, arguments: Self.args(t.key) + [t.kind.rawValue, t.createdAt.timeIntervalSince1970, t.createdBy, t.lastSourceVersion,
+                                                   t.lastTriggeredVersion, t.lastRunID, t.status.code.rawValue, t.status.message,
+                                                   t.status.time.timeIntervalSince1970])
+        }
+    }
+
+    public func trigger(_ key: TriggerKey) throws -> TemplateTrigger? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM template_triggers WHERE \(Self.triggerWhere)", arguments: Self.args(key)).map(Self.trigger)
+        }
+    }
+
+    public func triggers(of template: TemplateKey?) throws -> [TemplateTrigger] {
+        try read { db in
+            guard let template else {
+                return try Row.fetchAll(db, sql: "SELECT * FROM template_triggers ORDER BY subscription, resource_group, template, name").map(Self.trigger)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM template_triggers WHERE subscription=? AND resource_group=? AND template=? ORDER BY name",
+                                    arguments: Self.runArgs(template)).map(Self.trigger)
+        }
+    }
+
+    public func deleteTrigger(_ key: TriggerKey) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM template_triggers WHERE \(Self.triggerWhere)", arguments: Self.args(key))
+            if db.changesCount == 0 {
+                throw StoreError(.notFound, "image template '\(key.template.name)' has no trigger '\(key.name)'")
+            }
+        }
+    }
+
+    public func setTriggerStatus(_ key: TriggerKey, _ status: TriggerStatus, seen: String?) throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE template_triggers SET status_code=?, status_message=?, status_time=?,
+                    last_source_version=COALESCE(?, last_source_version) WHERE \(Self.triggerWhere)
+                """, arguments: [status.code.rawValue, status.message, status.time.timeIntervalSince1970, seen] + Self.args(key))
+        }
+    }
+
+    public func fireTrigger(_ key: TriggerKey, expecting: String?, run: TemplateRun, status: TriggerStatus) throws -> Bool {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT last_source_version FROM template_triggers WHERE \(Self.triggerWhere)",
+                                             arguments: Self.args(key)),
+                  (row["last_source_version"] as String?) == expecting,
+                  try self.activeRun(db, of: key.template) == nil,
+                  let version = run.triggeredBy?.sourceVersion else { return false }
+            try self.insertRun(db, run)
+            try db.execute(sql: """
+                UPDATE template_triggers SET last_source_version=?, last_triggered_version=?, last_run_id=?,
+                    status_code=?, status_message=?, status_time=? WHERE \(Self.triggerWhere)
+                """, arguments: [version, version, run.id, status.code.rawValue, status.message, status.time.timeIntervalSince1970]
+                                + Self.args(key))
+            return true
+        }
+    }
+
+    static func trigger(_ row: Row) -> TemplateTrigger {
+        let template = TemplateKey(subscription: row["subscription"], resourceGroup: row["resource_group"], name: row["template"])
+        return TemplateTrigger(key: TriggerKey(template: template, name: row["name"]), kind: TriggerKind(rawValue: row["kind"]) ?? .SourceImage,
+                               createdAt: Date(timeIntervalSince1970: row["created_at"]), createdBy: row["created_by"],
+                               lastSourceVersion: row["last_source_version"], lastTriggeredVersion: row["last_triggered_version"],
+                               lastRunID: row["last_run_id"],
+                               status: TriggerStatus(code: TriggerStatus.Code(rawValue: row["status_code"]) ?? .Disabled,
+                                                     message: row["status_message"], time: Date(timeIntervalSince1970: row["status_time"])))
+    }
+
     public func saveManagedImage(_ m: ManagedImageRecord) throws {
         try write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO managed_images VALUES (?,?,?,?,?,?,?,?)", arguments: [
@@ -147,6 +240,7 @@ extension SQLiteStateStore: TemplateStore {
                     state: RunState(rawValue: row["state"]) ?? .Failed, subState: (row["sub_state"] as String?).flatMap(RunSubState.init),
                     message: row["message"], startTime: Date(timeIntervalSince1970: row["start_time"]),
                     endTime: (row["end_time"] as Double?).map(Date.init(timeIntervalSince1970:)), staging: row["staging"],
-                    workerPID: (row["worker_pid"] as Int64?).map { Int32($0) })
+                    workerPID: (row["worker_pid"] as Int64?).map { Int32($0) },
+                    triggeredBy: (row["trigger_name"] as String?).map { RunTrigger(trigger: $0, sourceVersion: row["trigger_source_version"] ?? "") })
     }
 }

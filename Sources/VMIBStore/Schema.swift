@@ -15,6 +15,7 @@ enum Schema {
         registerReplicaVerification(&m)
         registerStatusGenerations(&m)
         registerTemplatePrincipals(&m)
+        registerTemplateTriggers(&m)
         return m
     }
 

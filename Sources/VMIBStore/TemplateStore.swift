@@ -24,6 +24,22 @@ public protocol TemplateStore: Sendable {
     func saveRunOutput(_ output: RunOutput, of key: TemplateKey) throws
     func runOutputs(of key: TemplateKey) throws -> [RunOutput]
 
+    /// - Throws: `StoreError.alreadyExists` when the template has a trigger of that name;
+    ///   `.notFound` when the template does not exist.
+    func createTrigger(_ trigger: TemplateTrigger) throws
+    func trigger(_ key: TriggerKey) throws -> TemplateTrigger?
+    /// A template's triggers by name; with no template, every trigger of every template.
+    func triggers(of template: TemplateKey?) throws -> [TemplateTrigger]
+    /// - Throws: `StoreError.notFound` when there is no such trigger.
+    func deleteTrigger(_ key: TriggerKey) throws
+    /// Records a trigger's status, and (when given) the source version it has now seen.
+    func setTriggerStatus(_ key: TriggerKey, _ status: TriggerStatus, seen: String?) throws
+    /// Starts a run for a trigger, in one transaction: only if the trigger's last source
+    /// version is still `expecting` (another process did not fire it meanwhile) and the
+    /// template has no active run; then records the run (with `run.triggeredBy`) and moves
+    /// the trigger's last source version to it. False when it was not fired.
+    func fireTrigger(_ key: TriggerKey, expecting: String?, run: TemplateRun, status: TriggerStatus) throws -> Bool
+
     func saveManagedImage(_ image: ManagedImageRecord) throws
     func managedImage(_ id: ManagedImageID) throws -> ManagedImageRecord?
 }

@@ -32,11 +32,13 @@ struct ServeCommand: AsyncParsableCommand {
     var outputRoots: [String] = []
     @Option(help: "Home region: where operations live, and the location of resources made by the CLI or template runs (default: the topology's first region).") var location: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(name: .customLong("trigger-interval"), help: "Seconds between checks of the templates' triggers (1…86400).") var triggerInterval = 30
 
     func validate() throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
+        guard (1...86400).contains(triggerInterval) else { throw ValidationError("--trigger-interval must be 1…86400 (seconds), not \(triggerInterval)") }
         for s in subscriptions {
             do { try ResourceName.validateSubscription(s) } catch let e as DomainError {
                 throw ValidationError("--subscription: \(e.message)")
@@ -53,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
                                          subscriptions: tokens.subscriptions + subscriptions)
         var c = VMIBServer.Configuration(tokenFile: tokenFile)
         c.address = address; c.port = port; c.tlsCertificate = tlsCert; c.tlsKey = tlsKey
+        c.triggerInterval = .seconds(triggerInterval)
         c.settings = ServerSettings(location: location, sourceRoots: sourceRoots)
         var logger = Logger(label: "vmib.serve") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

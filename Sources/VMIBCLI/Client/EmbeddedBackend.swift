@@ -92,14 +92,41 @@ struct EmbeddedBackend: VMIBBackend {
     func runTemplate(_ key: TemplateKey, wait: Bool) async throws -> TemplateRun {
         guard wait else {
             // A `vmib template run-worker` carries it out, so that this command can return.
-            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            let state = service.configuration.stateDirectory, topology = service.configuration.topologyFile
-            let minute = BuildMinuteOption.arguments(service.configuration.buildMinute)
-            return try service.runs.startInBackground(key) { r in
-                [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (topology.map { ["--topology", $0] } ?? []) + minute
-            }
+            return try service.runs.startInBackground(key, worker: worker)
         }
         let run = try service.runs.start(key)
         return run.state == .Running ? try await service.runs.execute(id: run.id) : run
+    }
+
+    /// The command line of a `vmib template run-worker` for a recorded run.
+    private func worker(_ r: TemplateRun) -> [String] {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let state = service.configuration.stateDirectory, topology = service.configuration.topologyFile
+        let minute = BuildMinuteOption.arguments(service.configuration.buildMinute)
+        return [exe, "template", "run-worker", "--run-id", r.id, "--state-dir", state] + (topology.map { ["--topology", $0] } ?? []) + minute
+    }
+
+    func triggerKey(_ template: TemplateKey, name: String) throws -> TriggerKey { try service.triggers.key(template, name: name) }
+    func createTrigger(_ key: TriggerKey, kind: TriggerKind) throws -> (trigger: TemplateTrigger, created: Bool) {
+        try service.triggers.create(key, kind: kind)
+    }
+    func trigger(_ key: TriggerKey) throws -> TemplateTrigger { try service.triggers.get(key) }
+    func triggers(of template: TemplateKey) throws -> [TemplateTrigger] { try service.triggers.list(template) }
+    func deleteTrigger(_ key: TriggerKey) throws { try service.triggers.delete(key) }
+
+    /// Embedded, nothing checks triggers on its own: this does, once, and each run it
+    /// starts goes on in a worker process (with `wait`, here, one after the other).
+    func checkTriggers(wait: Bool) async throws -> [TemplateRun] {
+        let checked = try service.triggers.checkAll()
+        if let (key, error) = checked.failed.first { throw CLIFailure(message: "trigger \(key.name) of \(key.template.name): \(error)", exitCode: 1) }
+        var runs: [TemplateRun] = []
+        for run in checked.started {
+            if wait {
+                runs.append(run.state == .Running ? try await service.runs.execute(id: run.id) : run)
+            } else {
+                runs.append(try service.runs.carryOutInBackground(run, worker: worker))
+            }
+        }
+        return runs
     }
 }

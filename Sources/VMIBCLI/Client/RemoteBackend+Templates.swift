@@ -2,6 +2,7 @@ import Foundation
 import VMIBCore
 import VMIBService
 import VMIBTransfer
+import VMIBWire
 
 /// Image templates over HTTP (Microsoft.VirtualMachineImages/imageTemplates).
 extension RemoteBackend {
@@ -124,6 +125,39 @@ extension RemoteBackend {
         return run
     }
 
+    // MARK: triggers
+
+    /// The name is the server's to check, as the template's.
+    func triggerKey(_ template: TemplateKey, name: String) throws -> TriggerKey { TriggerKey(template: template, name: name) }
+
+    static func triggerPath(_ key: TriggerKey) -> String { templatePath(key.template) + "/triggers/" + query(key.name) }
+
+    func createTrigger(_ key: TriggerKey, kind: TriggerKind) async throws -> (trigger: TemplateTrigger, created: Bool) {
+        let r = try await call(.put, Self.triggerPath(key), payload: TriggerPayload(kind: kind), apiVersion: Self.imageBuilderAPI)
+        return (try Self.answer(TriggerResource.self, r).trigger(key), r.status == 201)
+    }
+
+    func trigger(_ key: TriggerKey) async throws -> TemplateTrigger {
+        try Self.answer(TriggerResource.self, try await templateCall(.get, Self.triggerPath(key))).trigger(key)
+    }
+
+    func triggers(of template: TemplateKey) async throws -> [TemplateTrigger] {
+        try Self.answer(ARMList<TriggerResource>.self, try await templateCall(.get, Self.templatePath(template) + "/triggers")).value.map {
+            $0.trigger(TriggerKey(template: template, name: $0.name))
+        }
+    }
+
+    /// The server answers 204 for a trigger that is not there; read it first, so that
+    /// deleting a missing one is refused here as embedded.
+    func deleteTrigger(_ key: TriggerKey) async throws {
+        _ = try await trigger(key)
+        _ = try await templateCall(.delete, Self.triggerPath(key))
+    }
+
+    func checkTriggers(wait: Bool) async throws -> [TemplateRun] {
+        throw CLIFailure(message: "--server: a server checks its templates' triggers itself (vmib serve --trigger-interval); trigger check is for the embedded mode", exitCode: 2)
+    }
+
     // MARK: reading the server's template documents back
 
     static func templateKey(id: String) -> TemplateKey? {
@@ -189,6 +223,9 @@ extension RemoteBackend {
         return TemplateRun(id: s["runId"]?.stringValue ?? "", template: key, state: state,
                            subState: s["runSubState"]?.stringValue.flatMap(RunSubState.init(rawValue:)),
                            message: s["message"]?.stringValue ?? "", startTime: start,
-                           endTime: s["endTime"]?.stringValue.flatMap(ISO8601.date(from:)), staging: s["stagingArea"]?.stringValue ?? "")
+                           endTime: s["endTime"]?.stringValue.flatMap(ISO8601.date(from:)), staging: s["stagingArea"]?.stringValue ?? "",
+                           triggeredBy: s["triggeredBy"].flatMap { t in
+                               t["trigger"]?.stringValue.map { RunTrigger(trigger: $0, sourceVersion: t["sourceVersion"]?.stringValue ?? "") }
+                           })
     }
 }

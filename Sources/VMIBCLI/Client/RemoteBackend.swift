@@ -32,8 +32,8 @@ struct RemoteBackend: VMIBBackend {
 
     /// The same with one of the wire's request bodies.
     func call(_ method: JSONRequest.Method, _ path: String, query: String = "", payload: some Payload,
-              ifMatch: Int64? = nil) async throws -> JSONRequest.Response {
-        try await send(method, path, query: query, body: try payload.encoded(), apiVersion: Self.computeAPI, ifMatch: ifMatch)
+              apiVersion: String = Self.computeAPI, ifMatch: Int64? = nil) async throws -> JSONRequest.Response {
+        try await send(method, path, query: query, body: try payload.encoded(), apiVersion: apiVersion, ifMatch: ifMatch)
     }
 
     private func send(_ method: JSONRequest.Method, _ path: String, query: String, body: Data?,

@@ -64,6 +64,17 @@ protocol VMIBBackend: Sendable {
     func plan(_ key: TemplateKey) async throws -> TemplatePlan
     /// The last run's customization.log.
     func runLogText(_ key: TemplateKey) async throws -> String
+
+    /// Checks the trigger's name locally (embedded) or leaves it to the server.
+    func triggerKey(_ template: TemplateKey, name: String) throws -> TriggerKey
+    /// Azure's trigger PUT: created, or the existing one unchanged.
+    func createTrigger(_ key: TriggerKey, kind: TriggerKind) async throws -> (trigger: TemplateTrigger, created: Bool)
+    func trigger(_ key: TriggerKey) async throws -> TemplateTrigger
+    func triggers(of template: TemplateKey) async throws -> [TemplateTrigger]
+    func deleteTrigger(_ key: TriggerKey) async throws
+    /// Checks every trigger once and starts the runs they fire (embedded; a server checks
+    /// its own every --trigger-interval seconds).
+    func checkTriggers(wait: Bool) async throws -> [TemplateRun]
 }
 
 /// How a version's replication ended, for a command to report.

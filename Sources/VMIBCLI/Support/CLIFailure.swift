@@ -48,7 +48,10 @@ enum CLIFields {
         case .gallery: return "--gallery"
         case .image: return "--image"
         case .version: return "--version"
-        case .template: return "--name"
+        // A trigger command names its trigger with --name and its template with --template.
+        case .template: return named == .trigger ? "--template" : "--name"
+        case .trigger: return "--name"
+        case .triggerKind: return "--kind"
         case .runID: return "--run-id"
         case .osType: return "--os-type"
         case .osState: return "--os-state"

@@ -24,6 +24,13 @@ public enum ResourceName {
                      allowedInside: "-_.", firstMustBeAlphanumeric: true, forbiddenLast: "")
     }
 
+    /// Trigger names: the triggerName path parameter's `^[A-Za-z0-9-_.]{1,64}$`, with a letter
+    /// or digit first as for templates.
+    public static func validateTrigger(_ name: String, field: Field = .trigger) throws {
+        try validate(name, field: field, kind: "trigger name", maxLength: 64,
+                     allowedInside: "-_.", firstMustBeAlphanumeric: true, forbiddenLast: "")
+    }
+
     /// Resource group names: 1–90 characters of letters, digits, `_`, `-`, `.`, `(`, `)`;
     /// not ending in `.`.
     public static func validateResourceGroup(_ name: String, field: Field = .resourceGroup) throws {

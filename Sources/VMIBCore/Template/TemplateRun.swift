@@ -56,11 +56,15 @@ public struct TemplateRun: Sendable, Hashable, Codable {
     public var staging: String
     /// The process carrying the run out (for `--no-wait` runs).
     public var workerPID: Int32?
+    /// The trigger that started the run, and the source version it started it for (nil: a
+    /// person or autoRun started it).
+    public var triggeredBy: RunTrigger?
 
     public init(id: String, template: TemplateKey, state: RunState, subState: RunSubState?, message: String,
-                startTime: Date, endTime: Date? = nil, staging: String, workerPID: Int32? = nil) {
+                startTime: Date, endTime: Date? = nil, staging: String, workerPID: Int32? = nil, triggeredBy: RunTrigger? = nil) {
         self.id = id; self.template = template; self.state = state; self.subState = subState; self.message = message
         self.startTime = startTime; self.endTime = endTime; self.staging = staging; self.workerPID = workerPID
+        self.triggeredBy = triggeredBy
     }
 }
 

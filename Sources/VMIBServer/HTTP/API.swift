@@ -78,6 +78,8 @@ enum APIFields {
         case .version: "galleryImageVersionName"
         case .template: "imageTemplateName"
         case .runID: "runId"
+        case .trigger: "triggerName"
+        case .triggerKind: "properties.kind"
         case .osType: "properties.osType"
         case .osState: "properties.osState"
         case .hyperVGeneration: "properties.hyperVGeneration"

@@ -17,14 +17,19 @@ enum TemplateRoutes {
     @discardableResult
     static func startRun(_ key: TemplateKey, api: API, context: ARMRequestContext) throws -> TemplateRun {
         let run = try templateCall { try api.service.runs.start(key) { try TemplateAuthorization.check($0, context: context) } }
+        carryOut(run, api: api)
+        return run
+    }
+
+    /// Counts a run just recorded, and has the server's TemplateRunService build it (the
+    /// operation reads its progress from the store); a run recorded Failed is counted ended.
+    static func carryOut(_ run: TemplateRun, api: API) {
         api.metrics.runStarted()
         if run.state == .Running {
-            // The server's TemplateRunService builds it; the operation reads its progress from the store.
             TemplateRunService.carryOut(run.id, api: api)
         } else {
             api.metrics.runEnded(state: run.state.rawValue)
         }
-        return run
     }
 
     static func add(to router: Router<ARMRequestContext>, api: API) {
