@@ -61,9 +61,8 @@ class Server:
         return path
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    work = str(tmp_path_factory.mktemp("vmib-sdk"))
+def prepare(work):
+    """The token file and the self-signed certificate a server in `work` uses."""
     tokens = {"tokens": [{"sha256": hashlib.sha256(t.encode()).hexdigest(), "principal": p, "role": r, "scope": s}
                          for t, (p, r, s) in TOKENS.items()]}
     with open(os.path.join(work, "tokens.json"), "w") as f:
@@ -71,15 +70,21 @@ def server(tmp_path_factory):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-keyout", os.path.join(work, "key.pem"), "-out", os.path.join(work, "cert.pem")],
                    check=True, capture_output=True)
+
+
+def start_server(work, extra=(), log_name="serve.log"):
+    """`vmib serve` over `work/state` (prepared by `prepare`), ready; `extra` arguments added."""
     env = dict(os.environ, VMIB_TOPOLOGY_DIR=os.path.join(ROOT, "topology"))
     env.pop("VMIB_TOPOLOGY", None)
-    log = open(os.path.join(work, "serve.log"), "w")
+    log_path = os.path.join(work, log_name)
+    log = open(log_path, "w")
     process = subprocess.Popen(
         [_vmib(), "serve", "--state-dir", os.path.join(work, "state"), "--port", "0",
          "--token-file", os.path.join(work, "tokens.json"), "--source-root", work,
-         "--tls-cert", os.path.join(work, "cert.pem"), "--tls-key", os.path.join(work, "key.pem")],
+         "--tls-cert", os.path.join(work, "cert.pem"), "--tls-key", os.path.join(work, "key.pem"), *extra],
         env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"https://127.0.0.1:{_reported_port(os.path.join(work, 'serve.log'), process)}"
+    log.close()
+    base = f"https://127.0.0.1:{_reported_port(log_path, process)}"
     context = ssl._create_unverified_context()
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -90,18 +95,33 @@ def server(tmp_path_factory):
             time.sleep(0.05)
     else:
         process.kill()
-        pytest.fail("vmib serve did not become ready:\n" + open(os.path.join(work, "serve.log")).read())
-    yield Server(base, work, process)
-    process.send_signal(signal.SIGTERM)
+        pytest.fail("vmib serve did not become ready:\n" + open(log_path).read())
+    server = Server(base, work, process)
+    server.log_path = log_path
+    return server
+
+
+def stop_server(server):
+    """SIGTERM, as an operator stops it: it must exit 0 within 60 s, and no token in its log."""
+    server.process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=60)
+        server.process.wait(timeout=60)
     except subprocess.TimeoutExpired:
-        process.kill()
+        server.process.kill()
         pytest.fail("vmib serve did not exit within 60 s of SIGTERM")
-    log.close()
-    assert process.returncode == 0, open(os.path.join(work, "serve.log")).read()
+    text = open(server.log_path).read()
+    assert server.process.returncode == 0, text
     # Tokens never reach the log.
-    assert "admin-token" not in open(os.path.join(work, "serve.log")).read()
+    assert "admin-token" not in text
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    work = str(tmp_path_factory.mktemp("vmib-sdk"))
+    prepare(work)
+    server = start_server(work)
+    yield server
+    stop_server(server)
 
 
 CHECKS = ("not_a_server_error,azure_error_shape,reader_cannot_write,"
