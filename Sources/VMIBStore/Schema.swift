@@ -15,6 +15,7 @@ enum Schema {
         registerReplicaVerification(&m)
         registerStatusGenerations(&m)
         registerTemplatePrincipals(&m)
+        registerReplicationMode(&m)
         return m
     }
 
