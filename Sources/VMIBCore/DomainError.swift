@@ -52,7 +52,9 @@ public enum Field: Hashable, Sendable, CustomStringConvertible {
     case osType, osState, hyperVGeneration, publisher, offer, sku
     // A version.
     case disk, targetRegions, removeRegions, excludeRegionsFromLatest, includeRegionsInLatest, replicaCount, endOfLife
-    case expectedDeployments, ifMatch
+    case expectedDeployments, ifMatch, replicationMode
+    /// One member of the i-th target region a request gave (`targetRegions[1].name`).
+    case targetRegion(Int, TargetRegionMember)
     // Latest, rollback and lifecycle.
     case region, rollbackTarget, undo, lifecycleState, replacement
     // A template given as a deployment template, and its parameters.
@@ -68,7 +70,7 @@ public enum Field: Hashable, Sendable, CustomStringConvertible {
         .subscription, .resourceGroup, .location, .gallery, .image, .version, .template, .runID, .trigger, .triggerKind,
         .osType, .osState, .hyperVGeneration, .publisher, .offer, .sku,
         .disk, .targetRegions, .removeRegions, .excludeRegionsFromLatest, .includeRegionsInLatest, .replicaCount, .endOfLife,
-        .expectedDeployments, .ifMatch, .region, .rollbackTarget, .undo, .lifecycleState, .replacement,
+        .expectedDeployments, .ifMatch, .replicationMode, .region, .rollbackTarget, .undo, .lifecycleState, .replacement,
         .templateDocument, .templateParameter, .topology,
     ]
 
@@ -100,6 +102,8 @@ public enum Field: Hashable, Sendable, CustomStringConvertible {
         case .endOfLife: "endOfLife"
         case .expectedDeployments: "expectedDeployments"
         case .ifMatch: "ifMatch"
+        case .replicationMode: "replicationMode"
+        case .targetRegion(let i, let member): "targetRegions[\(i)].\(member.rawValue)"
         case .region: "region"
         case .rollbackTarget: "rollbackTarget"
         case .undo: "undo"
@@ -114,6 +118,14 @@ public enum Field: Hashable, Sendable, CustomStringConvertible {
 
     /// The field a neutral name stands for (any other name is `named`).
     public init(name: String) {
-        self = Self.semantic.first { $0.description == name } ?? .named(name)
+        if let field = Self.semantic.first(where: { $0.description == name }) { self = field; return }
+        let prefix = "targetRegions["
+        if name.hasPrefix(prefix), let close = name.firstIndex(of: "]"),
+           let i = Int(name[name.index(name.startIndex, offsetBy: prefix.count)..<close]),
+           name[close...].hasPrefix("]."), let member = TargetRegionMember(rawValue: String(name[name.index(close, offsetBy: 2)...])) {
+            self = .targetRegion(i, member)
+            return
+        }
+        self = .named(name)
     }
 }

@@ -91,7 +91,7 @@ extension ReplicationController {
             return .requeueAfter(.zero)
         }
         forget(key)
-        if scheduled, let next = try nextCheck(of: key) { return .requeueAfter(next) }
+        if scheduled, let next = try nextCheck(of: version) { return .requeueAfter(next) }
         return .done
     }
 

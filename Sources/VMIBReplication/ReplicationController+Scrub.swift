@@ -56,6 +56,8 @@ extension ReplicationController {
         let key = version.ref
         let requested = live.withLock { $0.scrubRequests.removeValue(forKey: key) }
         guard requested != nil || scheduled else { return [] }
+        // A Shallow version's replica is a reference to the origin copy: no object to check.
+        guard version.publishingProfile.replicationMode == .Full else { return [] }
         let at = date()
         var checks: [ReplicaScrub] = []
         for replica in try store.replicas(of: key) where replica.state == .Completed {
@@ -88,8 +90,11 @@ extension ReplicationController {
                 passed(replica.lastDeepVerifiedAt ?? replica.lastVerifiedAt, schedule.deepIntervalSeconds))
     }
 
-    /// How long until the version's next scheduled check falls due; nil when none will.
-    func nextCheck(of key: VersionRef) throws -> Duration? {
+    /// How long until the version's next scheduled check falls due; nil when none will (a
+    /// Shallow version's never does).
+    func nextCheck(of version: ImageVersion) throws -> Duration? {
+        guard version.publishingProfile.replicationMode == .Full else { return nil }
+        let key = version.ref
         let at = date()
         var soonest: Double?
         for replica in try store.replicas(of: key) where replica.state == .Completed {

@@ -152,7 +152,7 @@ public final class ReplicationController: Sendable {
 
     func status(of v: ImageVersion) throws -> ReplicationStatus {
         ReplicationStatus(targets: v.publishingProfile.targetRegions, replicas: try store.replicas(of: v.ref),
-                          sizeBytes: v.storageProfile.sizeBytes)
+                          sizeBytes: v.storageProfile.sizeBytes, mode: v.publishingProfile.replicationMode)
     }
 }
 

@@ -98,7 +98,7 @@ extension Runs {
             image: s.image, version: number.description, disk: vhd,
             targetRegions: s.targetRegions.map { TargetRegionRequest(name: $0.name, regionalReplicaCount: $0.replicaCount,
                                                                      storageAccountType: $0.storageAccountType?.rawValue) },
-            excludeFromLatest: s.excludeFromLatest))
+            excludeFromLatest: s.excludeFromLatest, replicationMode: s.replicationMode))
         log.line("\(label): published version \(number)")
         return version.ref
     }

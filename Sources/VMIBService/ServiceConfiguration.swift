@@ -29,6 +29,10 @@ public struct ServiceConfiguration: Sendable {
     /// The `vmib` that drives build VMs as a child (`vmib build-vm`), so that libguestfs never
     /// runs in a server's process; nil: in this process (tests that embed the service).
     public var buildVMExecutable: String?
+    /// The home region: where this installation keeps its state directory, and with it the
+    /// origin copies of disks (`vmib serve --location`); a Shallow version's one replica is
+    /// there. nil: the topology's first region.
+    public var homeRegion: String?
     /// How long one minute of a template's `buildTimeoutInMinutes` lasts: a minute, except
     /// in tests, which shorten it to see a build time out without waiting minutes.
     public var buildMinute: Duration = .seconds(60)

@@ -26,7 +26,7 @@ extension Templates {
 
     var templateContext: TemplateParser.Context {
         TemplateParser.Context(buildRegions: catalog.buildRegions.map(\.name), knownRegions: Set(catalog.regions.map(\.name)),
-                               buildHost: topology.builds)
+                               buildHost: topology.builds, sourceRegion: root.homeRegion)
     }
 
     /// Validates and records a template. Creating the same body again changes nothing;
@@ -155,9 +155,11 @@ extension Templates {
             throw DomainError.notFound(.template, "image template '\(key.name)' does not exist in resource group '\(key.resourceGroup)'")
         }
         let body = try JSONParser.parse(record.body)
-        // A stored template is read as accepted: sizes and networks are checked again when a run starts.
+        // A stored template is read as accepted: sizes and networks are checked again when a
+        // run starts, and a Shallow distributor's regions when it publishes.
         var context = templateContext
         context.buildHost = nil
+        context.sourceRegion = nil
         let template = try TemplateParser.parse(body, name: record.key.name, resourceGroup: record.key.resourceGroup, context: context).template
         return TemplateDetails(record: record, template: template, lastRun: try templateStore.runs(of: record.key).first)
     }

@@ -40,6 +40,13 @@ public final class VMIBService: Sendable {
 
     // MARK: regions
 
+    /// The home region (`ServiceConfiguration.homeRegion`, else the topology's first region):
+    /// the source region of Shallow versions.
+    public var homeRegion: String {
+        configuration.homeRegion.map { catalog[$0.lowercased().replacingOccurrences(of: " ", with: "")]?.name ?? $0 }
+            ?? topology.regions.first?.name ?? "eastus"
+    }
+
     public func regions() -> [RegionInfo] {
         topology.regions.map { r in
             RegionInfo(name: r.name, displayName: r.displayName, geography: catalog[r.name]?.geography ?? "",

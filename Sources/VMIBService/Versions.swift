@@ -38,8 +38,11 @@ extension Versions {
             ref: ref,
             publishingProfile: PublishingProfile(targetRegions: targets, replicaCount: replicaCount,
                                                  excludeFromLatest: request.excludeFromLatest,
-                                                 endOfLifeDate: endOfLife, publishedDate: published),
-            storageProfile: storage, provisioningState: .Creating, safetyProfile: request.safetyProfile)
+                                                 endOfLifeDate: endOfLife, publishedDate: published,
+                                                 replicationMode: request.replicationMode),
+            // A Shallow version's one replica is Completed as recorded: nothing is left to do.
+            storageProfile: storage, provisioningState: request.replicationMode == .Shallow ? .Succeeded : .Creating,
+            safetyProfile: request.safetyProfile)
         // The reference is taken in the transaction that records the version; a delete of
         // the last version on the same disk may have removed the file meanwhile (in its own
         // transaction): then the disk is ingested again.
@@ -71,7 +74,8 @@ extension Versions {
 
     /// The target-region rules of this deployment (Core's, applied to this topology).
     var targetRegionRules: TargetRegionRules {
-        TargetRegionRules(catalog: catalog, topology: topology, deploymentsPerReplica: configuration.deploymentsPerReplica)
+        TargetRegionRules(catalog: catalog, topology: topology, deploymentsPerReplica: configuration.deploymentsPerReplica,
+                          sourceRegion: root.homeRegion)
     }
 
     private func checkReadableFile(_ path: String) throws {
@@ -97,7 +101,7 @@ extension Versions {
         let replicas = try store.replicas(of: ref)
         return VersionDetails(version: v, replicas: replicas,
                               status: ReplicationStatus(targets: v.publishingProfile.targetRegions, replicas: replicas,
-                                                        sizeBytes: v.storageProfile.sizeBytes))
+                                                        sizeBytes: v.storageProfile.sizeBytes, mode: v.publishingProfile.replicationMode))
     }
 
     /// Runs the controller on one version until every region is Completed or Failed.

@@ -97,7 +97,8 @@ extension SQLiteStateStore {
             publishingProfile: PublishingProfile(
                 targetRegions: targets, replicaCount: row["replica_count"], excludeFromLatest: row["exclude_from_latest"],
                 endOfLifeDate: eol.map(Date.init(timeIntervalSince1970:)),
-                publishedDate: Date(timeIntervalSince1970: row["published_at"])),
+                publishedDate: Date(timeIntervalSince1970: row["published_at"]),
+                replicationMode: ReplicationMode(rawValue: row["replication_mode"]) ?? .Full),
             storageProfile: StorageProfile(sourcePath: row["source_path"], sizeBytes: row["size_bytes"],
                                            sha256: row["sha256"], md5: row["md5"]),
             provisioningState: ProvisioningState(rawValue: row["provisioning_state"]) ?? .Failed,

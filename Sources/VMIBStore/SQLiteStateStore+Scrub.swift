@@ -5,6 +5,7 @@ import VMIBCore
 extension SQLiteStateStore {
     public func versionsWithReplicasDue(verifiedBefore cutoffs: [String: Date]) throws -> [VersionRef] {
         guard !cutoffs.isEmpty else { return [] }
+        // A Shallow version's replica is a reference to the origin copy: no object to check.
         // One (region, cutoff) pair per served region, as a VALUES table joined on the
         // replicas' (state, region, last_verified_at) index.
         let pairs = cutoffs.sorted { $0.key < $1.key }
@@ -14,7 +15,7 @@ extension SQLiteStateStore {
         return try read { db in
             try Row.fetchAll(db, sql: """
                 WITH due(region, cutoff) AS (VALUES \(values))
-                SELECT * FROM versions v WHERE v.provisioning_state <> 'Deleting' AND EXISTS (
+                SELECT * FROM versions v WHERE v.provisioning_state <> 'Deleting' AND v.replication_mode = 'Full' AND EXISTS (
                     SELECT 1 FROM replicas r JOIN due d ON r.region = d.region COLLATE NOCASE
                     WHERE r.version_id = v.id AND r.state = 'Completed'
                       AND (r.last_verified_at IS NULL OR r.last_verified_at < d.cutoff))

@@ -136,8 +136,8 @@ public final class SQLiteStateStore: StateStore {
                 INSERT INTO versions (subscription, resource_group, gallery, image, major, minor, patch,
                     replica_count, exclude_from_latest, end_of_life, published_at, source_path, size_bytes,
                     sha256, md5, provisioning_state, allow_deletion_of_replicated_locations,
-                    block_deletion_before_end_of_life, lifecycle_state, replacement)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    block_deletion_before_end_of_life, lifecycle_state, replacement, replication_mode)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """, arguments: [
                     g.subscription, g.resourceGroup, g.gallery, i.image,
                     Int64(v.ref.version.major), Int64(v.ref.version.minor), Int64(v.ref.version.patch),
@@ -145,17 +145,12 @@ public final class SQLiteStateStore: StateStore {
                     p.publishedDate.timeIntervalSince1970, s.sourcePath, s.sizeBytes, s.sha256, s.md5,
                     v.provisioningState.rawValue, v.safetyProfile.allowDeletionOfReplicatedLocations,
                     v.safetyProfile.blockDeletionBeforeEndOfLife, v.lifecycle.state.rawValue,
-                    v.lifecycle.replacement?.description])
+                    v.lifecycle.replacement?.description, p.replicationMode.rawValue])
             let id = db.lastInsertedRowID
             try db.execute(sql: "INSERT INTO origins (sha256, refs) VALUES (?, 1) ON CONFLICT (sha256) DO UPDATE SET refs = refs + 1",
                            arguments: [s.sha256])
             try self.insertTargets(db, id, p.targetRegions)
-            for t in p.targetRegions {
-                for index in 1...t.regionalReplicaCount {
-                    try self.insertReplica(db, id, Replica(region: t.name, index: index, storageAccountType: t.storageAccountType,
-                                                           updatedAt: p.publishedDate))
-                }
-            }
+            for r in v.initialReplicas() { try self.insertReplica(db, id, r) }
         }
     }
 

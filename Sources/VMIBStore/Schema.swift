@@ -16,6 +16,7 @@ enum Schema {
         registerStatusGenerations(&m)
         registerTemplatePrincipals(&m)
         registerTemplateTriggers(&m)
+        registerReplicationMode(&m)
         return m
     }
 

@@ -18,7 +18,8 @@ public protocol StateStore: Sendable {
     func image(_ ref: ImageRef) throws -> ImageDefinition?
     func images(in gallery: GalleryRef) throws -> [ImageDefinition]
 
-    /// Records a version, its target regions and a Pending record for every wanted replica,
+    /// Records a version, its target regions and its first replica records
+    /// (`ImageVersion.initialReplicas`: Pending, or a Shallow version's Completed reference),
     /// and takes a reference on its origin disk, in one transaction; `check` runs inside it
     /// (the origin file must still be there: a delete of the last version using it removes
     /// it in its own transaction).
@@ -79,7 +80,7 @@ public protocol StateStore: Sendable {
     func saveReplica(_ replica: Replica, of ref: VersionRef) throws
     func deleteReplica(region: String, index: Int, of ref: VersionRef) throws
 
-    /// Versions (not being deleted) with a Completed replica due for a scrub: in a region of
+    /// Full versions (not being deleted) with a Completed replica due for a scrub: in a region of
     /// `cutoffs`, last verified before that region's cutoff (or never). Regions not named
     /// are not scrubbed on a schedule. One query, oldest version first.
     func versionsWithReplicasDue(verifiedBefore cutoffs: [String: Date]) throws -> [VersionRef]

@@ -76,8 +76,8 @@ public struct VersionProperties: Payload {
         }
     }
     public struct PublishingProfile: Payload {
-        /// `replicationMode` and `targetExtendedLocations` are Azure's; the server refuses what
-        /// vmib does not do (Shallow, extended locations) by name rather than as unknown.
+        /// `targetExtendedLocations` is Azure's; the server refuses it by name (vmib has no
+        /// extended locations) rather than as unknown.
         public static let members: Set<String> = ["targetRegions", "replicaCount", "excludeFromLatest", "endOfLifeDate",
                                                   "storageAccountType", "publishedDate", "replicationMode", "targetExtendedLocations"]
         public var targetRegions: [TargetRegion]?
@@ -86,14 +86,19 @@ public struct VersionProperties: Payload {
         /// Absent: unchanged; null (in a PATCH): cleared.
         public var endOfLifeDate: Clearable?
         public var storageAccountType: String?
+        /// Full or Shallow (as written; the server reads it case-insensitively). Absent: Full
+        /// for a new version, unchanged for an existing one.
+        public var replicationMode: String?
 
         public init(targetRegions: [TargetRegion]? = nil, replicaCount: Int? = nil, excludeFromLatest: Bool? = nil,
-                    endOfLifeDate: Clearable? = nil) {
+                    endOfLifeDate: Clearable? = nil, replicationMode: String? = nil) {
             self.targetRegions = targetRegions; self.replicaCount = replicaCount; self.excludeFromLatest = excludeFromLatest
-            self.endOfLifeDate = endOfLifeDate
+            self.endOfLifeDate = endOfLifeDate; self.replicationMode = replicationMode
         }
 
-        enum CodingKeys: String, CodingKey { case targetRegions, replicaCount, excludeFromLatest, endOfLifeDate, storageAccountType }
+        enum CodingKeys: String, CodingKey {
+            case targetRegions, replicaCount, excludeFromLatest, endOfLifeDate, storageAccountType, replicationMode
+        }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -101,6 +106,7 @@ public struct VersionProperties: Payload {
             replicaCount = try c.decodeIfPresent(Int.self, forKey: .replicaCount)
             excludeFromLatest = try c.decodeIfPresent(Bool.self, forKey: .excludeFromLatest)
             storageAccountType = try c.decodeIfPresent(String.self, forKey: .storageAccountType)
+            replicationMode = try c.decodeIfPresent(String.self, forKey: .replicationMode)
             if c.contains(.endOfLifeDate) {
                 endOfLifeDate = try c.decodeNil(forKey: .endOfLifeDate) ? .cleared : .date(try c.decode(String.self, forKey: .endOfLifeDate))
             }
@@ -117,6 +123,7 @@ public struct VersionProperties: Payload {
             case .cleared: try c.encodeNil(forKey: .endOfLifeDate)
             case nil: break
             }
+            try c.encodeIfPresent(replicationMode, forKey: .replicationMode)
         }
     }
     /// A date that a PATCH may also clear (JSON null).
@@ -191,7 +198,10 @@ public struct VersionProperties: Payload {
         publishingProfile = PublishingProfile(
             targetRegions: r.targetRegions.isEmpty ? nil : r.targetRegions.map { TargetRegion($0, excludeFromLatest: $0.excludeFromLatest) },
             replicaCount: r.replicaCount, excludeFromLatest: r.excludeFromLatest ? true : nil,
-            endOfLifeDate: r.endOfLifeDate.map { .date($0) })
+            endOfLifeDate: r.endOfLifeDate.map { .date($0) },
+            // Full is what a server takes when none is given (and what servers before
+            // replication modes understood).
+            replicationMode: r.replicationMode == .Full ? nil : r.replicationMode.rawValue)
         storageProfile = StorageProfile(source: Source(id: nil, uri: "file://" + diskPath), osDiskImage: nil)
         safetyProfile = SafetyProfile(allowDeletionOfReplicatedLocations: r.safetyProfile.allowDeletionOfReplicatedLocations,
                                       blockDeletionBeforeEndOfLife: r.safetyProfile.blockDeletionBeforeEndOfLife)

@@ -19,6 +19,8 @@ public struct VersionResource: Codable, Sendable {
         public var publishedDate: Date
         public var endOfLifeDate: Date?
         public var storageAccountType: String
+        /// Full or Shallow, as recorded when the version was created.
+        public var replicationMode: String
     }
     public struct StorageProfile: Codable, Sendable {
         public struct Source: Codable, Sendable { public var uri: String }
@@ -108,7 +110,8 @@ public struct VersionResource: Codable, Sendable {
                 },
                 replicaCount: p.replicaCount, excludeFromLatest: p.excludeFromLatest, publishedDate: p.publishedDate,
                 endOfLifeDate: p.endOfLifeDate,
-                storageAccountType: (p.targetRegions.first?.storageAccountType ?? .Standard_LRS).rawValue),
+                storageAccountType: (p.targetRegions.first?.storageAccountType ?? .Standard_LRS).rawValue,
+                replicationMode: p.replicationMode.rawValue),
             storageProfile: StorageProfile(source: .init(uri: "file://" + s.sourcePath),
                                            osDiskImage: .init(sizeInGB: Int((s.sizeBytes + (1 << 30) - 1) >> 30), hostCaching: "None",
                                                               sizeInBytes: s.sizeBytes, sha256: s.sha256)),

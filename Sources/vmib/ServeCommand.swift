@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         let tokens = try TokenFile(path: tokenFile)
         let service = try global.service(outputRoots: outputRoots.map { ServiceConfiguration.absolute($0) },
                                          sourceRoots: sourceRoots.map { ServiceConfiguration.absolute($0) },
-                                         subscriptions: tokens.subscriptions + subscriptions)
+                                         subscriptions: tokens.subscriptions + subscriptions, homeRegion: location)
         var c = VMIBServer.Configuration(tokenFile: tokenFile)
         c.address = address; c.port = port; c.tlsCertificate = tlsCert; c.tlsKey = tlsKey
         c.triggerInterval = .seconds(triggerInterval)

@@ -9,9 +9,11 @@ enum TemplateBody {
     static let galleryImage = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Compute/galleries/G/images/I"
     static let managedImage = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Compute/images/m1"
 
-    /// Two build regions and four known regions, no build host (sizes and networks unchecked).
+    /// Two build regions and four known regions, no build host (sizes and networks
+    /// unchecked); eastus is the home region (a Shallow version's source region).
     static let context = TemplateParser.Context(buildRegions: ["eastus", "westus2"],
-                                                knownRegions: ["eastus", "westus2", "westeurope", "northeurope"])
+                                                knownRegions: ["eastus", "westus2", "westeurope", "northeurope"],
+                                                sourceRegion: "eastus")
 
     static func text(source: String = platformSource, customize: String? = nil, distribute: String = vhd,
                      extra: String = "", top: String = #""location": "eastus","#) -> String {

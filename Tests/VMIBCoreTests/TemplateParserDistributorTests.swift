@@ -43,7 +43,7 @@ private let gallery = TemplateBody.galleryImage
                                     .init(name: "westeurope", replicaCount: 3, storageAccountType: .Standard_ZRS)])
         #expect(!s.excludeFromLatest)
         #expect(s.versioning == .latest(major: nil))
-        #expect(s.replicationMode == "Full")
+        #expect(s.replicationMode == .Full)
     }
 
     @Test func deprecatedReplicationRegionsShareOneStorageAccountType() throws {
@@ -58,11 +58,17 @@ private let gallery = TemplateBody.galleryImage
         let s = try Self.shared(regions + #", "excludeFromLatest": true, "versioning": {"scheme": "latest", "major": 2}, "replicationMode": "shallow""#)
         #expect(s.excludeFromLatest)
         #expect(s.versioning == .latest(major: 2))
-        #expect(s.replicationMode == "Shallow")
-        // vmib replicates fully and says so, rather than doing it silently.
+        #expect(s.replicationMode == .Shallow)
+        // vmib does Shallow: no warning that it would replicate fully.
         let parsed = try TemplateBody.parse(distribute: #"[{"type": "SharedImage", "runOutputName": "sig", "galleryImageId": "\#(gallery)", "#
                                             + regions + #", "replicationMode": "Shallow"}]"#)
-        #expect(parsed.warnings.contains { $0.contains("replicationMode Shallow") && $0.contains("not supported yet") }, "\(parsed.warnings)")
+        #expect(!parsed.warnings.contains { $0.contains("replicationMode") }, "\(parsed.warnings)")
+        #expect(try Self.shared(#""replicationRegions": ["East US"], "replicationMode": "Shallow""#).replicationMode == .Shallow)
+        // A stored template is read as accepted: without a source region nothing is checked.
+        var unchecked = TemplateBody.context
+        unchecked.sourceRegion = nil
+        let stored = TemplateBody.text(distribute: #"[{"type": "SharedImage", "runOutputName": "sig", "galleryImageId": "\#(gallery)", "targetRegions": [{"name": "westeurope"}], "replicationMode": "Shallow"}]"#)
+        #expect(throws: Never.self) { try TemplateParser.parse(try JSONParser.parse(stored), name: "t", resourceGroup: "rg1", context: unchecked) }
         #expect(try Self.shared(regions + #", "versioning": {"scheme": "Latest", "major": -1}"#).versioning == .latest(major: nil), "-1 means unset")
         #expect(try Self.shared(regions + #", "versioning": {"scheme": "Latest"}"#).versioning == .latest(major: nil))
         #expect(try Self.shared(regions + #", "versioning": {"scheme": "Source"}"#).versioning == .source)
@@ -135,6 +141,15 @@ private let gallery = TemplateBody.galleryImage
          "properties.distribute[0].versioning.major", .BadSharedImageDistribute, "must be an integer ≥ -1"),
         (#"[{"type": "SharedImage", "runOutputName": "s", "galleryImageId": "\#(gallery)", "targetRegions": [{"name": "eastus"}], "replicationMode": "Partial"}]"#,
          "properties.distribute[0].replicationMode", .BadSharedImageDistribute, "must be one of: Full, Shallow"),
+        // Shallow: one replica in the source region (the home region, eastus here), as Azure validates it.
+        (#"[{"type": "SharedImage", "runOutputName": "s", "galleryImageId": "\#(gallery)", "targetRegions": [{"name": "westeurope"}], "replicationMode": "Shallow"}]"#,
+         "properties.distribute[0].targetRegions[0].name", .BadSharedImageDistribute, "'westeurope' is not allowed: a Shallow version has one replica, in the source region 'eastus'"),
+        (#"[{"type": "SharedImage", "runOutputName": "s", "galleryImageId": "\#(gallery)", "targetRegions": [{"name": "eastus", "replicaCount": 2}], "replicationMode": "shallow"}]"#,
+         "properties.distribute[0].targetRegions[0].replicaCount", .BadSharedImageDistribute, "2 is not allowed"),
+        (#"[{"type": "SharedImage", "runOutputName": "s", "galleryImageId": "\#(gallery)", "targetRegions": [{"name": "eastus"}, {"name": "northeurope"}], "replicationMode": "Shallow"}]"#,
+         "properties.distribute[0].targetRegions[1].name", .BadSharedImageDistribute, "'northeurope' is not allowed"),
+        (#"[{"type": "SharedImage", "runOutputName": "s", "galleryImageId": "\#(gallery)", "replicationRegions": ["eastus", "westus2"], "replicationMode": "Shallow"}]"#,
+         "properties.distribute[0].replicationRegions[1]", .BadSharedImageDistribute, "'westus2' is not allowed"),
         // runOutputName and artifactTags are the distributor's, whatever its type.
         (#"[{"type": "SharedImage", "runOutputName": "a b", "galleryImageId": "\#(gallery)", "targetRegions": [{"name": "eastus"}]}]"#,
          "properties.distribute[0].runOutputName", .BadDistributeType, "is not allowed: expected ^[A-Za-z0-9-_.]{1,64}$"),

@@ -191,6 +191,35 @@ import VMIBCore
         #expect(try reopened.replicas(of: v123).count == 4)
     }
 
+    /// v10: every version recorded before replication modes was replicated fully, and reads
+    /// so; a Shallow version recorded after keeps its mode and its Completed reference.
+    @Test(arguments: released)
+    func existingVersionsReadAsFullAfterTheReplicationModeMigration(fixture: String) throws {
+        let path = try copy(of: fixture)
+        let store = try SQLiteStateStore(path: path)
+        let applied = try DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        }
+        #expect(applied.contains("v10-version-replication-mode"))
+        #expect(try store.versions(of: image).map(\.publishingProfile.replicationMode) == [.Full, .Full])
+        #expect(try store.replicas(of: v123).map(\.state) == [.Completed, .Replicating, .Failed, .Pending], "replicas untouched")
+
+        let shallow = ImageVersion(
+            ref: image.version(VersionNumber(3, 0, 0)),
+            publishingProfile: PublishingProfile(
+                targetRegions: [TargetRegion(name: "eastus", regionalReplicaCount: 1, storageAccountType: .Standard_LRS)],
+                replicaCount: 1, excludeFromLatest: false, endOfLifeDate: nil, publishedDate: date(1795800000), replicationMode: .Shallow),
+            storageProfile: StorageProfile(sourcePath: "/d", sizeBytes: 1, sha256: shaA, md5: "bb"),
+            provisioningState: .Succeeded)
+        try store.createVersion(shallow)
+        let reopened = try SQLiteStateStore(path: path)
+        #expect(try reopened.version(shallow.ref)?.publishingProfile.replicationMode == .Shallow)
+        #expect(try reopened.replicas(of: shallow.ref).map(\.state) == [.Completed])
+        #expect(try reopened.version(v100)?.publishingProfile.replicationMode == .Full)
+        // A Shallow replica has no object to scrub: never due.
+        #expect(try reopened.versionsWithReplicasDue(verifiedBefore: ["eastus": date(1999999999)]).contains(shallow.ref) == false)
+    }
+
     @Test func databaseFromANewerVmibIsRefusedAndLeftUntouched() throws {
         let path = try copy(of: Self.released[0])
         try DatabaseQueue(path: path).write { db in

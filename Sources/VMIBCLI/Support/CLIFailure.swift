@@ -68,6 +68,8 @@ enum CLIFields {
         case .endOfLife: return "--end-of-life"
         case .expectedDeployments: return "--expected-deployments"
         case .ifMatch: return "--if-match"
+        case .replicationMode: return "--replication-mode"
+        case .targetRegion(let i, _): return "--target-region (#\(i + 1))"
         case .region: return "--region"
         case .rollbackTarget: return "--to"
         case .undo: return "--undo"

@@ -70,7 +70,8 @@ struct GlobalOptions: ParsableArguments {
     ///   - subscriptions: served besides the configured one (a server's).
     static func embeddedService(stateDirectory: String?, topology: String?, outputRoots: [String]? = nil,
                                 sourceRoots: [String]? = nil, servesOthers: Bool = false,
-                                buildMinute: Duration? = nil, subscriptions: [String] = []) throws -> VMIBService {
+                                buildMinute: Duration? = nil, subscriptions: [String] = [],
+                                homeRegion: String? = nil) throws -> VMIBService {
         let env = ProcessInfo.processInfo.environment
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
         var perReplica = 20
@@ -87,6 +88,7 @@ struct GlobalOptions: ParsableArguments {
             sourceRoots: sourceRoots)
         configuration.servesOthers = servesOthers
         configuration.moreSubscriptions = subscriptions
+        configuration.homeRegion = homeRegion
         if let buildMinute { configuration.buildMinute = buildMinute }
         // Build VMs are driven by a child `vmib build-vm` (this very binary).
         configuration.buildVMExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -108,10 +110,14 @@ public struct ServeStateOptions: ParsableArguments {
 
     public init() {}
 
-    /// - Parameter subscriptions: served besides the configured one (`VMIB_SUBSCRIPTION`).
-    public func service(outputRoots: [String]? = nil, sourceRoots: [String]? = nil, subscriptions: [String] = []) throws -> VMIBService {
+    /// - Parameters:
+    ///   - subscriptions: served besides the configured one (`VMIB_SUBSCRIPTION`).
+    ///   - homeRegion: `--location` (nil: the topology's first region).
+    public func service(outputRoots: [String]? = nil, sourceRoots: [String]? = nil, subscriptions: [String] = [],
+                        homeRegion: String? = nil) throws -> VMIBService {
         try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology, outputRoots: outputRoots,
-                                          sourceRoots: sourceRoots, servesOthers: true, subscriptions: subscriptions)
+                                          sourceRoots: sourceRoots, servesOthers: true, subscriptions: subscriptions,
+                                          homeRegion: homeRegion)
     }
 }
 

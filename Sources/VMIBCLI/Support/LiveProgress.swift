@@ -46,7 +46,8 @@ final class LiveProgress: ReplicationObserver {
             replicas[i].bytesDone = max(replicas[i].bytesDone, live["\(replicas[i].region)#\(replicas[i].index)"] ?? 0)
         }
         let status = ReplicationStatus(targets: details.version.publishingProfile.targetRegions, replicas: replicas,
-                                       sizeBytes: details.version.storageProfile.sizeBytes)
+                                       sizeBytes: details.version.storageProfile.sizeBytes,
+                                       mode: details.version.publishingProfile.replicationMode)
         if interactive {
             let text = StatusTable.render(status)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count

@@ -5,7 +5,8 @@ import VMIBService
 struct VersionPublish: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish", abstract: "Publish a disk image as a new version and replicate it.",
-        discussion: "Without --no-wait, replicates now with live progress and exits 1 if a region failed.")
+        discussion: "Without --no-wait, replicates now with live progress and exits 1 if a region failed. `version create` (Azure CLI's word) is the same command.",
+        aliases: ["create"])
     @OptionGroup var global: GlobalOptions
     @OptionGroup var version: VersionOptions
     @Option(help: "The disk image file (raw or VHD).") var disk: String
@@ -21,18 +22,22 @@ struct VersionPublish: AsyncParsableCommand {
     var allowDeletion = false
     @Flag(name: .customLong("block-deletion-before-end-of-life"), help: "safetyProfile: refuse deleting the version before its end of life.")
     var blockDeletion = false
+    @Option(name: .customLong("replication-mode"), help: "Full (default: a verified copy in every target region) or Shallow (one replica in the home region, a reference to the origin copy: usable at once, no bytes copied; target region defaults to the home region).")
+    var replicationMode: String?
     @Flag(name: .customLong("no-wait"), help: "Record the version and return; replicate later with `version wait` or `version reconcile`.")
     var noWait = false
 
     func run() async throws {
         let service = try global.backend()
         let ref = try version.ref(service)
+        let mode = try replicationMode.map { try ReplicationMode(parsing: $0, field: .replicationMode) } ?? .Full
         let published = try await service.publish(PublishRequest(
             image: ref.image, version: version.version, disk: disk,
             targetRegions: try targetRegions.map(TargetRegionSyntax.parse), replicaCount: replicaCount,
             excludeFromLatest: excludeFromLatest, endOfLifeDate: endOfLife,
             expectedDeployments: try expectedDeployments.map(ExpectedDeploymentsSyntax.parse),
-            safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: allowDeletion, blockDeletionBeforeEndOfLife: blockDeletion)))
+            safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: allowDeletion, blockDeletionBeforeEndOfLife: blockDeletion),
+            replicationMode: mode))
         if noWait { return try await ReplicationRun.show(service, published.ref, output: global.output) }
         try await ReplicationRun.follow(service, published.ref, requeueFailed: false, output: global.output)
     }

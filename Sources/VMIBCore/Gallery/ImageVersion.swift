@@ -64,12 +64,29 @@ public struct PublishingProfile: Sendable, Hashable, Codable {
     public var excludeFromLatest: Bool
     public var endOfLifeDate: Date?
     public var publishedDate: Date
+    /// Fixed at creation (Azure: not updatable).
+    public var replicationMode: ReplicationMode
 
     public init(targetRegions: [TargetRegion], replicaCount: Int, excludeFromLatest: Bool,
-                endOfLifeDate: Date?, publishedDate: Date) {
+                endOfLifeDate: Date?, publishedDate: Date, replicationMode: ReplicationMode = .Full) {
         self.targetRegions = targetRegions; self.replicaCount = replicaCount
         self.excludeFromLatest = excludeFromLatest; self.endOfLifeDate = endOfLifeDate
-        self.publishedDate = publishedDate
+        self.publishedDate = publishedDate; self.replicationMode = replicationMode
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case targetRegions, replicaCount, excludeFromLatest, endOfLifeDate, publishedDate, replicationMode
+    }
+
+    /// A profile written before replication modes (a server of an earlier vmib) reads as Full.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        targetRegions = try c.decode([TargetRegion].self, forKey: .targetRegions)
+        replicaCount = try c.decode(Int.self, forKey: .replicaCount)
+        excludeFromLatest = try c.decode(Bool.self, forKey: .excludeFromLatest)
+        endOfLifeDate = try c.decodeIfPresent(Date.self, forKey: .endOfLifeDate)
+        publishedDate = try c.decode(Date.self, forKey: .publishedDate)
+        replicationMode = try c.decodeIfPresent(ReplicationMode.self, forKey: .replicationMode) ?? .Full
     }
 }
 

@@ -28,15 +28,20 @@ public struct PublishRequest: Sendable {
     /// Regions whose replica count comes from expected concurrent VM deployments.
     public var expectedDeployments: [(region: String, deployments: Int)]
     public var safetyProfile: SafetyProfile
+    /// Shallow: one replica in the source region, a reference to the origin copy; with no
+    /// target regions given, that region.
+    public var replicationMode: ReplicationMode
 
     public init(image: ImageRef, version: String, disk: String, targetRegions: [TargetRegionRequest],
                 replicaCount: Int? = nil, excludeFromLatest: Bool = false, endOfLifeDate: String? = nil,
                 endOfLifeMonthsAfterPublishing: Int? = nil,
-                expectedDeployments: [(region: String, deployments: Int)] = [], safetyProfile: SafetyProfile = SafetyProfile()) {
+                expectedDeployments: [(region: String, deployments: Int)] = [], safetyProfile: SafetyProfile = SafetyProfile(),
+                replicationMode: ReplicationMode = .Full) {
         self.image = image; self.version = version; self.disk = disk; self.targetRegions = targetRegions
         self.replicaCount = replicaCount; self.excludeFromLatest = excludeFromLatest; self.endOfLifeDate = endOfLifeDate
         self.endOfLifeMonthsAfterPublishing = endOfLifeMonthsAfterPublishing
         self.expectedDeployments = expectedDeployments; self.safetyProfile = safetyProfile
+        self.replicationMode = replicationMode
     }
 }
 

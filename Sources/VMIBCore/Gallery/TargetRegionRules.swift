@@ -9,9 +9,13 @@ public struct TargetRegionRules: Sendable {
     public let topology: DeploymentTopology
     /// Concurrent VM deployments one replica serves (Azure advises 20).
     public let deploymentsPerReplica: Int
+    /// Where a Shallow version's one replica is: the home region (see `ReplicationMode.Shallow`).
+    public let sourceRegion: String
 
-    public init(catalog: RegionCatalog, topology: DeploymentTopology, deploymentsPerReplica: Int) {
+    /// - Parameter sourceRegion: the home region; nil: the topology's first region.
+    public init(catalog: RegionCatalog, topology: DeploymentTopology, deploymentsPerReplica: Int, sourceRegion: String? = nil) {
         self.catalog = catalog; self.topology = topology; self.deploymentsPerReplica = deploymentsPerReplica
+        self.sourceRegion = sourceRegion ?? topology.regions.first?.name ?? ""
     }
 
     /// Target regions as given, checked against the catalog and this deployment.
@@ -61,6 +65,7 @@ public struct TargetRegionRules: Sendable {
     /// A new version's target regions: those given, then those counted from expected
     /// deployments (a region in both is refused).
     public func targets(of request: PublishRequest, replicaCount: Int) throws -> [TargetRegion] {
+        if request.replicationMode == .Shallow { return try shallowTargets(of: request) }
         var targets = try validate(request.targetRegions, defaultCount: replicaCount, allowEmpty: !request.expectedDeployments.isEmpty)
         for d in try expected(request.expectedDeployments) {
             guard !targets.contains(where: { $0.name == d.name }) else {
@@ -126,6 +131,7 @@ public struct TargetRegionRules: Sendable {
         guard !p.targetRegions.isEmpty else {
             throw DomainError.invalid(.removeRegions, "a version needs at least one target region")
         }
+        if p.replicationMode == .Shallow { try checkShallow(r, merged: p.targetRegions, was: v.publishingProfile.targetRegions) }
         let replicasChange = p.targetRegions.map { [$0.name, "\($0.regionalReplicaCount)", $0.storageAccountType.rawValue] }
             != v.publishingProfile.targetRegions.map { [$0.name, "\($0.regionalReplicaCount)", $0.storageAccountType.rawValue] }
         v.safetyProfile = safety

@@ -13,6 +13,6 @@ public struct VersionDetails: Sendable {
     public init(version: ImageVersion, replicas: [Replica]) {
         self.init(version: version, replicas: replicas,
                   status: ReplicationStatus(targets: version.publishingProfile.targetRegions, replicas: replicas,
-                                            sizeBytes: version.storageProfile.sizeBytes))
+                                            sizeBytes: version.storageProfile.sizeBytes, mode: version.publishingProfile.replicationMode))
     }
 }

@@ -32,7 +32,8 @@ public struct ReplicationStatus: Sendable, Hashable, Codable {
 
     /// Derives the status from desired state (target regions) and actual state (replicas).
     /// Pure: the status is never stored, so it can never disagree with the replicas.
-    public init(targets: [TargetRegion], replicas: [Replica], sizeBytes: Int64) {
+    /// - Parameter mode: a Shallow version's details say its replica is a reference.
+    public init(targets: [TargetRegion], replicas: [Replica], sizeBytes: Int64, mode: ReplicationMode = .Full) {
         summary = targets.map { target in
             let mine = replicas.filter { $0.region == target.name && $0.index <= target.regionalReplicaCount }
                 .sorted { $0.index < $1.index }
@@ -52,6 +53,7 @@ public struct ReplicationStatus: Sendable, Hashable, Codable {
                 details += "; replica \(f.index) failed after \(f.attempts) attempt\(f.attempts == 1 ? "" : "s"): \(f.lastError ?? "unknown error")"
             } else if completed == target.regionalReplicaCount {
                 state = .Completed
+                if mode == .Shallow { details += "; shallow: a reference to the origin copy of the disk, no bytes copied to the region" }
             } else {
                 state = .Replicating
                 if let last = mine.compactMap(\.lastError).last { details += "; retrying after: \(last)" }

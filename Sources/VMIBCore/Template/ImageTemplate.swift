@@ -143,9 +143,11 @@ public struct SharedImageDistribution: Sendable, Hashable {
     public var targetRegions: [Region]
     public var excludeFromLatest: Bool
     public var versioning: Versioning
-    public var replicationMode: String
+    /// Shallow: the version's one replica, in the source region, is a reference to the origin copy.
+    public var replicationMode: ReplicationMode
 
-    public init(image: ImageRef, targetRegions: [Region], excludeFromLatest: Bool, versioning: Versioning, replicationMode: String) {
+    public init(image: ImageRef, targetRegions: [Region], excludeFromLatest: Bool, versioning: Versioning,
+                replicationMode: ReplicationMode = .Full) {
         self.image = image; self.targetRegions = targetRegions; self.excludeFromLatest = excludeFromLatest
         self.versioning = versioning; self.replicationMode = replicationMode
     }

@@ -127,15 +127,19 @@ extension TemplateParser {
             exclude = b
         }
         let versioning = try self.versioning(item["versioning"], path: "\(path).versioning", source: source)
-        var mode = "Full"
+        var mode = ReplicationMode.Full
         if let m = item["replicationMode"] {
-            guard let s = m.stringValue, let v = ["Full", "Shallow"].first(where: { $0.lowercased() == s.lowercased() }) else {
-                throw bad.error(.named("\(path).replicationMode"), "must be one of: Full, Shallow")
+            guard let s = m.stringValue, let v = try? ReplicationMode(parsing: s, field: .replicationMode) else {
+                throw bad.error(.named("\(path).replicationMode"), "must be one of: \(ReplicationMode.allowed)")
             }
             mode = v
-            if v == "Shallow" {
-                warnings.append("\(path).replicationMode Shallow: vmib replicates the version fully to its target regions (shallow replication is not supported yet)")
-            }
+        }
+        // As Azure's validation would: a Shallow version is possible only in the source region, once.
+        if mode == .Shallow, let source = context.sourceRegion,
+           let v = ReplicationMode.shallowViolation(regions: regions.map { ($0.name, $0.replicaCount) }, sourceRegion: source) {
+            let member = legacy != nil ? "\(path).replicationRegions[\(v.index)]"
+                : "\(path).targetRegions[\(v.index)].\(v.member == .regionalReplicaCount ? "replicaCount" : v.member.rawValue)"
+            throw bad.error(.named(member), v.message)
         }
         return .sharedImage(runOutputName: name, SharedImageDistribution(
             image: image, targetRegions: regions, excludeFromLatest: exclude, versioning: versioning, replicationMode: mode))

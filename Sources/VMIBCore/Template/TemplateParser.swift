@@ -12,8 +12,12 @@ public struct TemplateParser {
         public var knownRegions: Set<String>
         /// The VM sizes and networks a template may name (nil: not checked).
         public var buildHost: BuildHost?
-        public init(buildRegions: [String], knownRegions: Set<String>, buildHost: BuildHost? = nil) {
+        /// Where a Shallow version's one replica is: the home region (nil: not checked; the
+        /// server that stores the template checks it).
+        public var sourceRegion: String?
+        public init(buildRegions: [String], knownRegions: Set<String>, buildHost: BuildHost? = nil, sourceRegion: String? = nil) {
             self.buildRegions = buildRegions; self.knownRegions = knownRegions; self.buildHost = buildHost
+            self.sourceRegion = sourceRegion
         }
     }
 

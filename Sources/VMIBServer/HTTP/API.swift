@@ -93,6 +93,8 @@ enum APIFields {
         case .endOfLife: "properties.publishingProfile.endOfLifeDate"
         case .expectedDeployments: "properties.vmib.expectedDeployments"
         case .ifMatch: "If-Match"
+        case .replicationMode: "properties.publishingProfile.replicationMode"
+        case .targetRegion(let i, let member): "properties.publishingProfile.targetRegions[\(i)].\(member.rawValue)"
         case .region: "region"
         case .rollbackTarget: "to"
         case .undo: "undo"

@@ -31,6 +31,8 @@ struct VersionBody {
         return nil
     }
     var storageAccountType: String? { payload.publishingProfile?.storageAccountType }
+    /// As given (checked when read); nil: not given.
+    var replicationMode: ReplicationMode?
     var allowDeletionOfReplicatedLocations: Bool? { payload.safetyProfile?.allowDeletionOfReplicatedLocations }
     var blockDeletionBeforeEndOfLife: Bool? { payload.safetyProfile?.blockDeletionBeforeEndOfLife }
 
@@ -69,11 +71,10 @@ struct VersionBody {
             try p.object(allowing: P.PublishingProfile.members, type: "GalleryImageVersionPublishingProfile")
             _ = try p.int("replicaCount"); _ = try p.bool("excludeFromLatest"); _ = try p.string("storageAccountType")
             _ = try p.string("endOfLifeDate")
-            if let mode = try p.string("replicationMode"), mode.lowercased() != "full" {
-                throw p.invalid(mode.lowercased() == "shallow"
-                                ? "Shallow replication is not supported by vmib yet: a version is replicated fully to each target region; omit replicationMode or give Full."
-                                : "'\(mode)' is not a replication mode; allowed: Full (Shallow is not supported by vmib yet).",
-                                member: "replicationMode")
+            if let mode = try p.string("replicationMode") {
+                do { out.replicationMode = try ReplicationMode(parsing: mode, field: .replicationMode) } catch let e as DomainError {
+                    throw p.invalid(e.message + ".", member: "replicationMode")
+                }
             }
             if let extended = p["targetExtendedLocations"] {
                 guard case .array(let items) = extended.value, items.isEmpty else {

@@ -25,15 +25,20 @@ enum VersionRoutes {
             }
             let source = try resolve(try body.required(spec.source, "properties.storageProfile.source"), context: context, api: api)
             let defaults = VersionBody.CreateDefaults(apiVersion: try APIVersion.require(request, supported: APIVersion.compute))
+            let mode = spec.replicationMode ?? .Full
+            // Without targetRegions, Azure replicates to the version's location; a Shallow
+            // version's one region is the source region (the service's to choose).
+            let byDefault = spec.expectedDeployments.isEmpty && mode == .Full
+                ? [TargetRegionRequest(name: envelope.location, storageAccountType: spec.storageAccountType)] : []
             let publish = PublishRequest(
                 image: ref.image, version: ref.version.description, disk: source.path,
-                targetRegions: spec.targetRegions
-                    ?? (spec.expectedDeployments.isEmpty ? [TargetRegionRequest(name: envelope.location, storageAccountType: spec.storageAccountType)] : []),
+                targetRegions: spec.targetRegions ?? byDefault,
                 replicaCount: spec.replicaCount, excludeFromLatest: spec.excludeFromLatest ?? false,
                 endOfLifeDate: spec.endOfLifeDateOnCreate, endOfLifeMonthsAfterPublishing: defaults.endOfLifeMonthsAfterPublishing,
                 expectedDeployments: spec.expectedDeployments,
                 safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: spec.allowDeletionOfReplicatedLocations ?? false,
-                                             blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? defaults.blockDeletionBeforeEndOfLife))
+                                             blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? defaults.blockDeletionBeforeEndOfLife),
+                replicationMode: mode)
             var version = try armCall { try api.service.versions.publish(publish) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             version = (try? api.service.versions.details(ref).version) ?? version
@@ -135,6 +140,11 @@ enum VersionRoutes {
             }
         }
         spec.payload.applyChanges(to: &r)
+        if let mode = spec.replicationMode, mode != existing.publishingProfile.replicationMode {
+            throw ARMError(.conflict, code: "PropertyChangeNotAllowed",
+                           "Changing property 'replicationMode' is not allowed: this property is not updatable; version \(existing.ref.version) is \(existing.publishingProfile.replicationMode.rawValue). Publish a new version to use \(mode.rawValue).",
+                           target: "properties.publishingProfile.replicationMode")
+        }
         if let count = spec.replicaCount, count != existing.publishingProfile.replicaCount {
             throw ARMError(.conflict, code: "PropertyChangeNotAllowed",
                            "Changing 'replicaCount' of an existing version is not supported by vmib; set regionalReplicaCount per target region.",
@@ -145,11 +155,19 @@ enum VersionRoutes {
         r.allowDeletionOfReplicatedLocations = spec.allowDeletionOfReplicatedLocations
         r.blockDeletionBeforeEndOfLife = spec.blockDeletionBeforeEndOfLife
         // Region edits are named where a PATCH gives them (a PUT's list is turned into them).
-        let fields: [Field: String] = [
+        var fields: [Field: String] = [
             .removeRegions: "properties.vmib.targetRegionChanges.remove",
             .excludeRegionsFromLatest: "properties.vmib.targetRegionChanges.excludeFromLatest",
             .includeRegionsInLatest: "properties.vmib.targetRegionChanges.includeInLatest",
         ]
+        // A member of the i-th region set by a merge is named there, not in targetRegions.
+        if spec.hasTargetRegionChanges {
+            for i in r.setRegions.indices {
+                for m in TargetRegionMember.allCases {
+                    fields[.targetRegion(i, m)] = "properties.vmib.targetRegionChanges.set[\(i)].\(m.rawValue)"
+                }
+            }
+        }
         var v = try armCall(fields) { try api.service.versions.update(r) }
         try armCall { try api.service.saveEnvelope(envelope, of: v.ref.id) }
         v = (try? api.service.versions.details(v.ref).version) ?? v
