@@ -41,6 +41,7 @@ public enum VMIBServer {
         TemplateRoutes.add(to: router, api: api)
         TemplateInspectionRoutes.add(to: router, api: api)
         TemplateOperationRoutes.add(to: router, api: api)
+        UsageRoutes.add(to: router, api: api)
         StatusPageRoutes.add(to: router)
         return router
     }

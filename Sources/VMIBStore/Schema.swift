@@ -15,6 +15,8 @@ enum Schema {
         registerReplicaVerification(&m)
         registerStatusGenerations(&m)
         registerTemplatePrincipals(&m)
+        // v9-template-triggers and v10-version-replication-mode go above this line.
+        registerUsage(&m)
         return m
     }
 

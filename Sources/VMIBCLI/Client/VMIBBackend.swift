@@ -64,6 +64,9 @@ protocol VMIBBackend: Sendable {
     func plan(_ key: TemplateKey) async throws -> TemplatePlan
     /// The last run's customization.log.
     func runLogText(_ key: TemplateKey) async throws -> String
+
+    /// Usage figures: storage now, moves and runs since `since`, summarized `by`.
+    func usage(since: Date?, by: UsageGrouping, resourceGroup: String?) async throws -> UsageReport
 }
 
 /// How a version's replication ended, for a command to report.
