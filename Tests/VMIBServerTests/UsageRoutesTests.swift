@@ -29,6 +29,24 @@ import VMIBCore
         return nil
     }
 
+    @Test func metricsShowStoredAndMovedBytes() async throws {
+        let f = try ServerFixture()
+        defer { f.removeAll() }
+        try await f.application().test(.router) { client in
+            try await replicate(client, f)
+            let text = try await client.call(.get, "/metrics", token: nil, apiVersion: nil).text
+            let size = Double(Self.size)
+            #expect(sample(text, "vmib_usage_stored_bytes", ["region": "eastus", "storage_account_type": "Standard_LRS"]) == 2 * size, "\(text)")
+            #expect(sample(text, "vmib_usage_stored_replicas", ["region": "westus"]) == 1)
+            #expect(sample(text, "vmib_usage_moved_bytes", ["from": "origin", "to": "eastus", "in_region": "false"]) == size)
+            #expect(sample(text, "vmib_usage_moved_bytes", ["from": "eastus", "to": "eastus", "in_region": "true"]) == size)
+            #expect(sample(text, "vmib_usage_moved_bytes", ["from": "origin", "to": "westus"]) == size)
+            #expect((sample(text, "vmib_usage_storage_operations", ["region": "eastus"]) ?? 0) >= 4)
+            // No price sheet in the default topology: no estimate.
+            #expect(!text.contains("vmib_usage_estimate"))
+        }
+    }
+
     @Test func aReaderReadsItsScopesFiguresOnly() async throws {
         let f = try ServerFixture()
         defer { f.removeAll() }
