@@ -22,6 +22,16 @@ struct UsageS3Tests {
         let disk = try d.disk(mib: 8)
         let publish = ["version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.0",
                        "--disk", disk, "--target-region", "eastus=2", "--target-region", "eastus2=1"]
+        // The publish's plan: bytes per link, and nothing recorded, sent or stored.
+        let plan = try await d.vmib.run(publish + ["--dry-run"])
+        try expectSuccess(plan)
+        for line in ["origin → eastus: \(size) bytes", "eastus (in-region copy): \(size) bytes", "origin → eastus2: \(size) bytes",
+                     "no price sheet"] {
+            #expect(plan.stdout.contains(line), "\(line) in \(plan.stdout)")
+        }
+        #expect(relays.values.allSatisfy { $0.received.bytes == 0 })
+        #expect(try await d.vmib.run("version", "show", "--gallery", "G", "--image", "I", "--version", "1.0.0").exitCode == 2)
+
         try expectSuccess(try await d.vmib.run(publish))
 
         let usage = try await self.usage(d)

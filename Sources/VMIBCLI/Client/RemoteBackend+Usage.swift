@@ -9,4 +9,10 @@ extension RemoteBackend {
         let path = UsageWire.path(subscription: Self.query(subscription), resourceGroup: resourceGroup.map(Self.query))
         return try Self.answer(UsageReport.self, try await call(.get, path, query: query))
     }
+
+    /// The server has no dry run of a publish (its disk is a file on this machine, its
+    /// prices are the server's): refused, nothing sent.
+    func publishPlan(_ request: PublishRequest) async throws -> TransferPlan {
+        throw DomainError.invalid(.named("--dry-run"), "is not available with --server yet; run it embedded, or see the plan with `vmib template plan`")
+    }
 }

@@ -22,6 +22,8 @@ protocol VMIBBackend: Sendable {
     func deleteImage(_ ref: ImageRef) async throws
 
     func publish(_ request: PublishRequest) async throws -> ImageVersion
+    /// What a publish would move and store, after its checks; changes nothing.
+    func publishPlan(_ request: PublishRequest) async throws -> TransferPlan
     func update(_ r: UpdateRequest) async throws -> ImageVersion
     func versions(of image: ImageRef) async throws -> [ImageVersion]
     func details(_ ref: VersionRef) async throws -> VersionDetails
