@@ -13,7 +13,7 @@ public enum VMIBCommands {
         """
     /// Every command but `serve`.
     public static let subcommands: [any ParsableCommand.Type] = [
-        RegionsCommand.self, GalleryCommand.self, ImageCommand.self, VersionCommand.self, TemplateCommand.self, BuildVMCommand.self,
+        RegionsCommand.self, GalleryCommand.self, ImageCommand.self, VersionCommand.self, TemplateCommand.self, BuildVMCommand.self, UsageCommand.self,
     ]
 }
 

@@ -38,9 +38,11 @@ struct ReplicaTransfer: Sendable {
         replica.updatedAt = Date()
         guard save(replica) else { return }
         do {
-            let made = try await endpoint.gate.withPlace { [replica] () async throws -> (sha256: String, etag: String?) in
+            let made = try await endpoint.gate.withPlace { [replica] () async throws -> (sha256: String, etag: String?, requests: Int) in
                 try await endpoint.requests.admit()
                 var etag: String?
+                // Storage operations asked of the region, for usage accounting.
+                var requests = 1
                 if let seed {
                     // The seed's recorded ETag lets a copy made in parts prove itself.
                     let seedETag = try? store.replica(of: ref, region: target.name, index: seed)?.etag
@@ -48,15 +50,17 @@ struct ReplicaTransfer: Sendable {
                                                           expected: digest.expecting(etag: seedETag ?? nil))
                     // A copy that proves itself needs no verifying HEAD (on a server that
                     // hashes on HEAD, that HEAD costs as much as the copy).
-                    if let proven = copy.provenSHA256 { return (proven, copy.etag) }
+                    if let proven = copy.provenSHA256 { return (proven, copy.etag, requests) }
                     etag = copy.etag
                 } else if let there = try await alreadyThere(key, etag: recordedETag) {
                     etag = there
+                    requests += 1
                 } else {
                     etag = try await upload(replica, to: key).etag
+                    requests += 1
                 }
                 try await endpoint.requests.admit()
-                return (try await blobs.verify(key, expected: digest.expecting(etag: etag)), etag)
+                return (try await blobs.verify(key, expected: digest.expecting(etag: etag)), etag, requests + 1)
             }
             replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica
             replica.state = .Completed
@@ -68,7 +72,13 @@ struct ReplicaTransfer: Sendable {
             replica.uploadID = nil
             replica.lastError = nil
             replica.updatedAt = Date()
-            _ = save(replica)
+            if save(replica) {
+                // One replica's bytes over its link, counted once it is Completed (an upload
+                // that landed before a crash and is found intact counts here, once).
+                controller.record(.transfer(at: controller.date(), version: ref, from: seed == nil ? UsageLink.origin : target.name,
+                                            to: target.name, storageAccountType: target.storageAccountType, bytes: digest.size,
+                                            requests: made.requests))
+            }
         } catch let error as TransferError {
             if Task.isCancelled { return }
             replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica

@@ -33,6 +33,8 @@ public final class ReplicationController: Sendable {
     let originPath: @Sendable (StorageProfile) -> String
     let locks: any WorkLock
     let releaseOrigin: @Sendable (String) throws -> Void
+    /// Where replicas made are counted (nil: not counted).
+    let usage: (any UsageStore)?
     /// Time on `clock`, as an offset from the controller's start.
     let now: @Sendable () -> Duration
     /// Wall time when the controller started: with `now`, the dates scrub records and
@@ -51,19 +53,28 @@ public final class ReplicationController: Sendable {
     ///   - locks: keeps other processes off a version this one works on.
     ///   - releaseOrigin: removes the origin copy of a disk (by SHA-256) when a purged version
     ///     held its last reference; runs inside the store's transaction that drops it.
+    ///   - usage: where each replica made is counted (bytes over its link, storage operations).
     public init(store: any StateStore, regions: [RegionEndpoint], clock: any Clock<Duration>,
                 retry: RetryPolicy = .default, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 originPath: @escaping @Sendable (StorageProfile) -> String,
                 observer: (any ReplicationObserver)? = nil, locks: any WorkLock = InProcessOnly(),
                 resync: Duration? = nil,
-                releaseOrigin: @escaping @Sendable (String) throws -> Void = { _ in }) {
+                releaseOrigin: @escaping @Sendable (String) throws -> Void = { _ in },
+                usage: (any UsageStore)? = nil) {
         self.resync = resync
+        self.usage = usage
         self.store = store
         self.regions = Dictionary(regions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.clock = clock; self.retry = retry; self.random = random
         self.originPath = originPath; self.locks = locks; self.releaseOrigin = releaseOrigin
         self.now = elapsedTime(on: clock)
         if let observer { _ = observers.add(observer) }
+    }
+
+    /// Appends a usage event. Accounting never fails the work it counts: an event the store
+    /// cannot take is dropped.
+    func record(_ event: UsageEvent) {
+        try? usage?.recordUsage(event)
     }
 
     /// Wall-clock time as the controller's clock tells it (virtual in tests).

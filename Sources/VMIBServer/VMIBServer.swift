@@ -44,6 +44,7 @@ public enum VMIBServer {
         TemplateInspectionRoutes.add(to: router, api: api)
         TriggerRoutes.add(to: router, api: api)
         TemplateOperationRoutes.add(to: router, api: api)
+        UsageRoutes.add(to: router, api: api)
         StatusPageRoutes.add(to: router)
         return router
     }

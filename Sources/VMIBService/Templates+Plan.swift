@@ -42,6 +42,9 @@ public struct TemplatePlan: Sendable, Codable {
     public var source: Source
     public var customize: [Step]
     public var distribute: [Distribution]
+    /// Bytes to move per link and to store, over every SharedImage distributor; with the
+    /// topology's price sheet, an estimate (the build priced at its timeout, at most).
+    public var transfers: TransferPlan
     public var warnings: [String]
 }
 
@@ -65,6 +68,7 @@ extension Templates {
             }
             return .init(index: i + 1, type: c.typeName, name: c.name, detail: detail)
         }
+        var targets: [TransferPlan.Target] = []
         let outs = try t.distribute.map { d -> TemplatePlan.Distribution in
             switch d {
             case .vhd(let n, let uri):
@@ -80,6 +84,7 @@ extension Templates {
                     let served = topology[r.name]
                     let limits = served?.limits ?? .default
                     let type = r.storageAccountType ?? served?.defaultStorageType ?? .Standard_LRS
+                    targets.append(.init(region: r.name, replicas: r.replicaCount, storageAccountType: type.rawValue))
                     let how = r.replicaCount == 1 ? "replica 1 uploaded from the origin"
                         : "replica 1 uploaded from the origin, replicas 2…\(r.replicaCount) server-side copies of it"
                     return .init(region: r.name, replicas: r.replicaCount, storageAccountType: type.rawValue, bytes: size, how: how,
@@ -92,7 +97,10 @@ extension Templates {
         return TemplatePlan(template: key.id, buildRegion: t.location, buildTimeoutInMinutes: t.buildTimeoutInMinutes,
                             source: .init(type: s.type, exact: s.exact, exactVersion: s.exactVersion, url: s.url.map(URLFetcher.redacted),
                                           sizeBytes: s.sizeBytes, sha256: s.sha256, cached: cached),
-                            customize: steps, distribute: outs, warnings: warnings)
+                            customize: steps, distribute: outs,
+                            transfers: TransferPlan.make(sizeBytes: size, targets: targets, prices: topology.prices,
+                                                         buildMinutesAtMost: Double(t.buildTimeoutInMinutes)),
+                            warnings: warnings)
     }
 }
 

@@ -14,6 +14,7 @@ public final class VMIBService: Sendable {
     public let topology: DeploymentTopology
     let store: any StateStore
     let templateStore: any TemplateStore
+    let usageStore: any UsageStore
     let origin: OriginStore
     let controller = Mutex<ReplicationController?>(nil)
 
@@ -28,6 +29,7 @@ public final class VMIBService: Sendable {
         let sqlite = try SQLiteStateStore(path: configuration.stateDirectory + "/state.db")
         store = sqlite
         templateStore = sqlite
+        usageStore = sqlite
         origin = OriginStore(stateDirectory: configuration.stateDirectory)
     }
 

@@ -15,19 +15,7 @@ extension Versions {
     /// the record is the promise; `reconcile` keeps it.
     /// - Throws: `DomainError` naming the field for bad input; nothing is recorded then.
     public func publish(_ request: PublishRequest) throws -> ImageVersion {
-        _ = try root.images.get(request.image)
-        let number = try VersionNumber(parsing: request.version, field: .version)
-        let ref = request.image.version(number)
-        if try store.version(ref) != nil {
-            throw DomainError(.alreadyExists, field: .version, "version \(number) of image '\(request.image.image)' already exists; versions are immutable, publish a new number")
-        }
-        let replicaCount = request.replicaCount ?? 1
-        guard TargetRegion.replicaCountRange.contains(replicaCount) else {
-            throw DomainError.invalid(.replicaCount, "\(replicaCount) is out of range; allowed: 1…100")
-        }
-        let targets = try targetRegionRules.targets(of: request, replicaCount: replicaCount)
-        let givenEndOfLife = try request.endOfLifeDate.map { try ISO8601.parse($0, field: .endOfLife) }
-        try checkReadableFile(request.disk)
+        let (ref, replicaCount, targets, givenEndOfLife) = try validate(request)
 
         var storage = try origin.ingest(request.disk)
         storage.sourcePath = ServiceConfiguration.absolute(request.disk)
@@ -63,6 +51,34 @@ extension Versions {
     }
 
     private struct OriginGone: Error {}
+
+    /// What a publish would move per link and store (with the topology's price sheet, an
+    /// estimate), after the same checks as `publish`; records and copies nothing.
+    public func plan(_ request: PublishRequest) throws -> TransferPlan {
+        let (_, _, targets, _) = try validate(request)
+        let size = (try FileManager.default.attributesOfItem(atPath: request.disk)[.size] as? NSNumber)?.int64Value ?? 0
+        return TransferPlan.make(sizeBytes: size, targets: targets.map {
+            .init(region: $0.name, replicas: $0.regionalReplicaCount, storageAccountType: $0.storageAccountType.rawValue)
+        }, prices: topology.prices)
+    }
+
+    /// A publish request's checks, before anything is recorded or copied.
+    private func validate(_ request: PublishRequest) throws -> (VersionRef, Int, [TargetRegion], Date?) {
+        _ = try root.images.get(request.image)
+        let number = try VersionNumber(parsing: request.version, field: .version)
+        let ref = request.image.version(number)
+        if try store.version(ref) != nil {
+            throw DomainError(.alreadyExists, field: .version, "version \(number) of image '\(request.image.image)' already exists; versions are immutable, publish a new number")
+        }
+        let replicaCount = request.replicaCount ?? 1
+        guard TargetRegion.replicaCountRange.contains(replicaCount) else {
+            throw DomainError.invalid(.replicaCount, "\(replicaCount) is out of range; allowed: 1…100")
+        }
+        let targets = try targetRegionRules.targets(of: request, replicaCount: replicaCount)
+        let givenEndOfLife = try request.endOfLifeDate.map { try ISO8601.parse($0, field: .endOfLife) }
+        try checkReadableFile(request.disk)
+        return (ref, replicaCount, targets, givenEndOfLife)
+    }
 
     /// Months are added on the UTC calendar, so an end of life falls on the published day
     /// of the month (or the month's last day) whatever the server's time zone.

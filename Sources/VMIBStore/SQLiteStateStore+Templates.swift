@@ -83,6 +83,15 @@ extension SQLiteStateStore: TemplateStore {
             let current = try String.fetchOne(db, sql: "SELECT state FROM template_runs WHERE id=?", arguments: [r.id])
             var state = r.state
             if current == RunState.Canceling.rawValue && state == .Running { state = .Canceling }
+            // The run's minutes are counted once, in the transaction that records its end.
+            if let end = r.endTime, let row = try Row.fetchOne(db, sql: "SELECT start_time FROM template_runs WHERE id=? AND end_time IS NULL",
+                                                                arguments: [r.id]) {
+                let location = try String.fetchOne(db, sql: "SELECT body FROM templates WHERE subscription=? AND resource_group=? AND name=?",
+                                                   arguments: Self.runArgs(r.template)).flatMap(Self.location)
+                var event = UsageEvent.build(template: r.template, runID: r.id, start: Date(timeIntervalSince1970: row["start_time"]), end: end)
+                event.to = location
+                try Self.insertUsage(db, event)
+            }
             try db.execute(sql: "UPDATE template_runs SET state=?, sub_state=?, message=CASE WHEN ?='Canceling' AND state='Canceling' THEN message ELSE ? END, end_time=?, worker_pid=? WHERE id=?",
                            arguments: [state.rawValue, r.subState?.rawValue, state.rawValue, r.message, r.endTime?.timeIntervalSince1970, r.workerPID, r.id])
         }

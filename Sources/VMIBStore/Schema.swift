@@ -17,6 +17,7 @@ enum Schema {
         registerTemplatePrincipals(&m)
         registerTemplateTriggers(&m)
         registerReplicationMode(&m)
+        registerUsage(&m)
         return m
     }
 

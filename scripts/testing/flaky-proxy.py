@@ -4,10 +4,12 @@
 so that SigV4 signatures stay valid, to a server on another loopback port.
 
     flaky-proxy.py --listen PORT|0 --upstream PORT --fail N [--status 503] [--retry-after 1]
-                   [--count-file FILE]
+                   [--count-file FILE] [--received-file FILE]
 
 It prints "flaky-proxy: listening on http://127.0.0.1:PORT" once bound (--listen 0: a
 port the kernel picks). The number of faults served so far is written to --count-file after each one.
+With --received-file, "REQUESTS BYTES" (requests forwarded, request body bytes forwarded) is
+written there after each forwarded request: a counting relay, with --fail 0.
 """
 import argparse
 import http.client
@@ -21,11 +23,25 @@ parser.add_argument("--fail", type=int, default=0)
 parser.add_argument("--status", type=int, default=503)
 parser.add_argument("--retry-after", type=int)
 parser.add_argument("--count-file")
+parser.add_argument("--received-file")
 args = parser.parse_args()
 
 lock = threading.Lock()
 faults = 0
+forwarded = 0
+forwarded_bytes = 0
 CHUNK = 1 << 20
+
+
+def count_forwarded(body_bytes):
+    global forwarded, forwarded_bytes
+    if not args.received_file:
+        return
+    with lock:
+        forwarded += 1
+        forwarded_bytes += body_bytes
+        with open(args.received_file, "w") as f:
+            f.write(f"{forwarded} {forwarded_bytes}")
 
 
 def take_fault():
@@ -89,6 +105,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 break
             upstream.send(data)
             remaining -= len(data)
+        count_forwarded(length - remaining)
         response = upstream.getresponse()
         body_length = response.getheader("Content-Length")
         self.send_response_only(response.status, response.reason)

@@ -88,6 +88,10 @@ struct EmbeddedBackend: VMIBBackend {
     func runOutputs(_ key: TemplateKey) throws -> [RunOutput] { try service.runs.outputs(key) }
     func plan(_ key: TemplateKey) throws -> TemplatePlan { try service.templates.plan(key) }
     func runLogText(_ key: TemplateKey) throws -> String { try service.runs.log(key).text }
+    func publishPlan(_ request: PublishRequest) throws -> TransferPlan { try service.versions.plan(request) }
+    func usage(since: Date?, by: UsageGrouping, resourceGroup: String?) throws -> UsageReport {
+        try service.usage.report(resourceGroup: resourceGroup, since: since, by: by)
+    }
 
     func runTemplate(_ key: TemplateKey, wait: Bool) async throws -> TemplateRun {
         guard wait else {

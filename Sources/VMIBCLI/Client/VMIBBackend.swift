@@ -22,6 +22,8 @@ protocol VMIBBackend: Sendable {
     func deleteImage(_ ref: ImageRef) async throws
 
     func publish(_ request: PublishRequest) async throws -> ImageVersion
+    /// What a publish would move and store, after its checks; changes nothing.
+    func publishPlan(_ request: PublishRequest) async throws -> TransferPlan
     func update(_ r: UpdateRequest) async throws -> ImageVersion
     func versions(of image: ImageRef) async throws -> [ImageVersion]
     func details(_ ref: VersionRef) async throws -> VersionDetails
@@ -75,6 +77,8 @@ protocol VMIBBackend: Sendable {
     /// Checks every trigger once and starts the runs they fire (embedded; a server checks
     /// its own every --trigger-interval seconds).
     func checkTriggers(wait: Bool) async throws -> [TemplateRun]
+    /// Usage figures: storage now, moves and runs since `since`, summarized `by`.
+    func usage(since: Date?, by: UsageGrouping, resourceGroup: String?) async throws -> UsageReport
 }
 
 /// How a version's replication ended, for a command to report.

@@ -129,6 +129,7 @@ struct TemplatePlanCommand: AsyncParsableCommand {
                              + (r.estimatedSeconds.map { String(format: "≈ %.1f s", $0) } ?? "no bandwidth limit") + " (\(r.limit))")
             }
         }
+        lines += TransferPlanView.lines(p.transfers)
         for w in p.warnings { lines.append("warning: \(w)") }
         Terminal.out(lines.joined(separator: "\n"))
     }

@@ -26,18 +26,27 @@ struct VersionPublish: AsyncParsableCommand {
     var replicationMode: String?
     @Flag(name: .customLong("no-wait"), help: "Record the version and return; replicate later with `version wait` or `version reconcile`.")
     var noWait = false
+    @Flag(name: .customLong("dry-run"), help: "Check the request and print the plan (bytes per link, and an estimate with a price sheet); change nothing.")
+    var dryRun = false
 
     func run() async throws {
         let service = try global.backend()
         let ref = try version.ref(service)
         let mode = try replicationMode.map { try ReplicationMode(parsing: $0, field: .replicationMode) } ?? .Full
-        let published = try await service.publish(PublishRequest(
+        let request = PublishRequest(
             image: ref.image, version: version.version, disk: disk,
             targetRegions: try targetRegions.map(TargetRegionSyntax.parse), replicaCount: replicaCount,
             excludeFromLatest: excludeFromLatest, endOfLifeDate: endOfLife,
             expectedDeployments: try expectedDeployments.map(ExpectedDeploymentsSyntax.parse),
             safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: allowDeletion, blockDeletionBeforeEndOfLife: blockDeletion),
-            replicationMode: mode))
+            replicationMode: mode)
+        if dryRun {
+            let plan = try await service.publishPlan(request)
+            if global.output == .json { return try JSONOutput.print(plan) }
+            return Terminal.out((["plan for version \(version.version) of \(ref.image.gallery.gallery)/\(ref.image.image) (nothing recorded or copied)"]
+                                 + TransferPlanView.lines(plan)).joined(separator: "\n"))
+        }
+        let published = try await service.publish(request)
         if noWait { return try await ReplicationRun.show(service, published.ref, output: global.output) }
         try await ReplicationRun.follow(service, published.ref, requeueFailed: false, output: global.output)
     }

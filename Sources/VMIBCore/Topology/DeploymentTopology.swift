@@ -33,6 +33,8 @@ public struct DeploymentTopology: Sendable {
     public var fetchFromPrivateNetworks = false
     /// How build VMs run: acceleration, sizes, networks (`"builds"`).
     public var builds = BuildHost()
+    /// What storage, transfers and run minutes cost (`"prices"`), for estimates; nil: none given.
+    public var prices: PriceSheet?
 
     public init(name: String, regions: [Region], retry: RetryPolicy = .default) {
         self.name = name; self.regions = regions; self.retry = retry

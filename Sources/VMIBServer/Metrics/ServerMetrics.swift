@@ -16,6 +16,10 @@ public final class ServerMetrics: Sendable {
     /// Regions the census showed before: one whose last replica went is reported as 0, not
     /// left at its last count.
     private let censusRegions = Mutex<Set<String>>([])
+    /// The usage figures per served subscription, read at most once per `censusMaxAge`.
+    let usageCensus: ExpiringValue<[(String, UsageReport)]>
+    /// Usage series shown before (label and dimensions by key), so one that is gone reads 0.
+    let usageSeries = Mutex<[String: (String, [(String, String)])]>([:])
 
     /// - Parameters:
     ///   - censusMaxAge: how old the replica census on /metrics may be.
@@ -25,6 +29,7 @@ public final class ServerMetrics: Sendable {
         registry = PrometheusCollectorRegistry()
         factory = PrometheusMetricsFactory(registry: registry)
         replicaCensus = ExpiringValue(maxAge: censusMaxAge, now: now)
+        usageCensus = ExpiringValue(maxAge: censusMaxAge, now: now)
     }
 
     func countRequest(route: String, method: String, status: Int) {
@@ -74,6 +79,7 @@ public final class ServerMetrics: Sendable {
                 Gauge(label: "vmib_build_runs", dimensions: [("state", state.rawValue)], factory: factory).record(runs[state] ?? 0)
             }
         }
+        recordUsage(service: service)
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)

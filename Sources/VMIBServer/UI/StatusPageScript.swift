@@ -306,9 +306,11 @@ enum StatusPageScript {
   async function home(gen) {
     const galleries = h("div", {}, h("p", { text: "Loading…" }));
     const templates = h("div", {}, h("p", { text: "Loading…" }));
+    const usage = h("div", {}, h("p", { text: "Loading…" }));
     const where = h("p", { class: "help" });
     $("view").append(h("h1", { text: "Galleries and image templates" }), where,
-      section("galleries", "Galleries", galleries), section("templates", "Image templates", templates));
+      section("galleries", "Galleries", galleries), section("templates", "Image templates", templates),
+      section("usage", "Usage", usage));
     regions().then((r) => {
       if (gen === generation) where.textContent = `Topology ${r.topology}: ${r.list.length} regions; the server's home region is ${regionName(r.home)}.`;
     }).catch(() => {});
@@ -335,8 +337,30 @@ enum StatusPageScript {
         return table("Image templates you may read", ["Template", "Resource group", "Last run", "Phase", "Started", "Ended"],
           rows.length ? rows : [empty(6, "No image templates.")]);
       }),
+      part(gen, usage, async () => usageView((await get(`${sub()}/providers/Microsoft.Compute/vmibUsage`)).body)),
     ]);
     updated(false);
+  }
+
+  // `vmib usage`: what the regions store now and what moved over each link.
+  function usageView(u) {
+    const stored = (u.storage || []).map((s) => h("tr", {}, h("th", { scope: "row", text: regionName(s.region) }),
+      h("td", { text: s.storageAccountType }), h("td", { text: String(s.replicas) }),
+      h("td", { text: bytes(s.bytes), title: `${s.bytes} bytes` })));
+    const links = (u.links || []).map((l) => h("tr", {},
+      h("th", { scope: "row", text: l.inRegion ? `${regionName(l.to)} (in-region copy)` : `${l.from === "origin" ? "origin" : regionName(l.from)} → ${regionName(l.to)}` }),
+      h("td", { text: String(l.transfers) }), h("td", { text: bytes(l.bytes), title: `${l.bytes} bytes` })));
+    const e = u.estimate;
+    const money = (n) => `${Number(n).toFixed(2)} ${e.currency}`;
+    return [
+      table("Stored now (Completed replicas × size)", ["Region", "Storage type", "Replicas", "Bytes"],
+        stored.length ? stored : [empty(4, "Nothing stored.")], { id: "usage-storage" }),
+      table("Moved over each link", ["Link", "Transfers", "Bytes"], links.length ? links : [empty(3, "Nothing moved yet.")],
+        { id: "usage-links" }),
+      e ? h("p", { id: "usage-estimate" }, h("strong", { text: "Estimate (not a bill): " }),
+            `${money(e.total)}: storage ${money(e.storagePerMonth)} per month, transfers ${money(e.transfers)}, run minutes ${money(e.builds)}. ${e.note}.`)
+        : h("p", { class: "help", text: "No price sheet in the topology: no estimate." }),
+    ];
   }
 
   async function gallery(gen, p) {
