@@ -35,7 +35,7 @@ extension SQLiteStateStore: UsageStore {
                 SELECT r.region, r.storage_account_type, v.resource_group, v.gallery, v.image,
                        count(*) AS replicas, sum(v.size_bytes) AS bytes
                 FROM replicas r JOIN versions v ON v.id = r.version_id
-                WHERE v.subscription=? AND r.state='Completed'
+                WHERE v.subscription=? AND r.state='Completed' AND v.replication_mode='Full'
                 GROUP BY r.region, r.storage_account_type, v.resource_group, v.gallery, v.image
                 ORDER BY r.region, r.storage_account_type, v.resource_group, v.gallery, v.image
                 """, arguments: [subscription]).map { row in

@@ -54,6 +54,15 @@ import VMIBCore
             r.state = .Completed
             try store.saveReplica(r, of: v.ref)
         }
+        // A Shallow version's one replica (Completed at once) is a reference to the origin copy.
+        let shallow = ImageVersion(ref: image.version(VersionNumber(1, 1, 0)),
+                                   publishingProfile: PublishingProfile(
+                                      targetRegions: [TargetRegion(name: "eastus", regionalReplicaCount: 1, storageAccountType: .Standard_LRS)],
+                                      replicaCount: 1, excludeFromLatest: false, endOfLifeDate: nil, publishedDate: t0, replicationMode: .Shallow),
+                                   storageProfile: StorageProfile(sourcePath: "/d", sizeBytes: 10, sha256: "aa", md5: "bb"),
+                                   provisioningState: .Succeeded)
+        try store.createVersion(shallow)
+        #expect(try store.replica(of: shallow.ref, region: "eastus", index: 1)?.state == .Completed)
         let stored = try store.storedBytes(subscription: "sub")
         #expect(stored == [StoredBytes(region: "eastus", storageAccountType: "Standard_LRS", resourceGroup: "rg", gallery: "g", image: "i",
                                        replicas: 2, bytes: 20)])
