@@ -88,6 +88,9 @@ public final class GuestVM: @unchecked Sendable {
         let start = ContinuousClock.now
         try await call("start the build VM") { g in
             try self.check(guestfs_launch(g), "start the build VM")
+            // qemu runs now (the wrapper exec'd it): the wrapper is not needed again, and gone
+            // now it cannot be left in /tmp by a `vmib build-vm` that is killed later.
+            unlink(self.wrapper)
         }
         let kernel = try await call("read the VM's kernel") { g -> String in
             guard let u = guestfs_utsname(g) else { throw self.failure("read the VM's kernel") }
