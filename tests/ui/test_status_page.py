@@ -147,6 +147,20 @@ def test_a_version_replicates_live_on_the_map_and_a_failed_region_says_why(deplo
     assert browser.evaluate("document.querySelectorAll('#view button, #view form, #view input, #view select, #view textarea').length") == 0
     browser.screenshot(os.path.join(screenshots, "version-done.png"))
 
+    # The home page's usage: what each region stores now and what moved over each link, in bytes.
+    browser.evaluate("location.hash = '#/'")
+    moved = browser.wait_for("(r => r && r.querySelector('td:nth-of-type(2)').title)"
+                             "([...document.querySelectorAll('#usage-links tbody tr')].find(r => r.innerText.startsWith('origin → East US')))",
+                             what="the bytes moved to eastus")
+    assert moved == f"{DISK_BYTES} bytes", moved
+    westus = browser.wait_for("(r => r && r.innerText)([...document.querySelectorAll('#usage-storage tbody tr')]"
+                              ".find(r => r.querySelector('th').innerText === 'West US'))", what="what westus stores")
+    # 1.0.0's one replica and 2.0.0's two.
+    assert "\t3\t" in westus, westus
+    assert browser.evaluate("[...document.querySelectorAll('#usage-storage tbody tr')].find(r => r.querySelector('th').innerText === 'West US')"
+                            ".querySelector('td:nth-of-type(3)').title") == f"{(256 << 10) + 2 * DISK_BYTES} bytes"
+    assert "West Europe" not in text_of(browser, "#usage-storage"), "a Failed region stores nothing"
+
     # Rollback in westus; the image's page shows the history and what latest resolves to.
     status, body = deployment.call("POST", f"{g}/images/{IMAGE}/rollback", {"region": "westus"})
     assert status == 200, body
