@@ -54,14 +54,10 @@ struct RemoteBackend: VMIBBackend {
     /// the domain's error on the field the server named (the command prints it in its own
     /// words, as embedded), or on its `target`; anything else a failure (exit 1).
     static func failure(_ r: JSONRequest.Response) -> any Error {
-        struct Body: Decodable {
-            struct E: Decodable { var code: String?; var message: String?; var target: String?; var additionalInfo: [ErrorInfo]? }
-            var error: E
-        }
-        let e = (try? JSONDecoder().decode(Body.self, from: r.body))?.error
-        let message = e?.message ?? String(decoding: r.body.prefix(300), as: UTF8.self)
+        let body = try? WireJSON.decoder.decode(ErrorBody.self, from: r.body)
+        let message = body?.error.message ?? String(decoding: r.body.prefix(300), as: UTF8.self)
         guard (400..<500).contains(r.status) else {
-            return CLIFailure(message: e?.target.map { "\($0): \(message)" } ?? message, exitCode: 1)
+            return CLIFailure(message: body?.error.target.map { "\($0): \(message)" } ?? message, exitCode: 1)
         }
         let code: DomainError.Code = switch r.status {
         case 404: .notFound
@@ -69,7 +65,7 @@ struct RemoteBackend: VMIBBackend {
         case 412: .preconditionFailed
         default: .invalidArgument
         }
-        return DomainError(code, field: ErrorInfo.field(in: e?.additionalInfo) ?? e?.target.map { .named($0) }, message)
+        return DomainError(code, field: body?.field, message)
     }
 
     /// The answer's body as `T`; a body that is not one is a failure (exit 1) naming why.

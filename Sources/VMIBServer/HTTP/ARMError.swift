@@ -11,11 +11,7 @@ import VMIBWire
 /// "details"}}`. It decides its own HTTP status; every error a route throws becomes one of
 /// these in `ARMErrorMiddleware`, so no client ever sees another shape.
 public struct ARMError: Error, HTTPResponseError, Sendable, Equatable {
-    public struct Detail: Sendable, Equatable, Codable {
-        public var code: String
-        public var message: String
-        public var target: String?
-    }
+    public typealias Detail = ErrorBody.Detail
 
     public var status: HTTPResponse.Status
     public var code: String
@@ -94,21 +90,8 @@ public struct ARMError: Error, HTTPResponseError, Sendable, Equatable {
         }
     }
 
-    private struct Envelope: Encodable {
-        struct Body: Encodable {
-            var code: String
-            var message: String
-            var target: String?
-            var details: [Detail]
-            var additionalInfo: [ErrorInfo]?
-        }
-        var error: Body
-    }
-
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let info = field.map { [ErrorInfo(field: $0)] }
-        var response = try ARMResponse.json(Envelope(error: .init(code: code, message: message, target: target, details: details,
-                                                                  additionalInfo: info)),
+        var response = try ARMResponse.json(ErrorBody(code: code, message: message, target: target, details: details, field: field),
                                             status: status)
         response.headers[.init("x-ms-error-code")!] = code
         for (name, value) in headers { if let n = HTTPField.Name(name) { response.headers[n] = value } }
