@@ -16,13 +16,15 @@ public enum VMIBServer {
         public var port: Int = 8080
         public var tlsCertificate: String?
         public var tlsKey: String?
-        public var tokenFile: String
+        /// The token file, read once at start-up (`vmib serve` also learns the served
+        /// subscriptions from its scopes).
+        public var tokens: TokenFile
         public var settings = ServerSettings()
         public var scanInterval: Duration = .milliseconds(500)
         /// How often the templates' triggers are checked.
         public var triggerInterval: Duration = .seconds(30)
 
-        public init(tokenFile: String) { self.tokenFile = tokenFile }
+        public init(tokens: TokenFile) { self.tokens = tokens }
     }
 
     /// The router with every route family, the error shape, auth and metrics. In-process
@@ -54,7 +56,7 @@ public enum VMIBServer {
     /// previous server left active (shut down or killed) resume from their checkpoints.
     public static func run(service: VMIBService, configuration c: Configuration, logger: Logger,
                            onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let tokens = try TokenFile(path: c.tokenFile)
+        let tokens = c.tokens
         var settings = c.settings
         settings.https = c.tlsCertificate != nil
         let api = API(service: service, settings: settings, metrics: ServerMetrics())

@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try global.service(outputRoots: outputRoots.map { ServiceConfiguration.absolute($0) },
                                          sourceRoots: sourceRoots.map { ServiceConfiguration.absolute($0) },
                                          subscriptions: tokens.subscriptions + subscriptions, homeRegion: location)
-        var c = VMIBServer.Configuration(tokenFile: tokenFile)
+        var c = VMIBServer.Configuration(tokens: tokens)
         c.address = address; c.port = port; c.tlsCertificate = tlsCert; c.tlsKey = tlsKey
         c.triggerInterval = .seconds(triggerInterval)
         c.settings = ServerSettings(location: location, sourceRoots: sourceRoots)
