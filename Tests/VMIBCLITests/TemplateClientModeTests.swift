@@ -106,8 +106,9 @@ extension TemplateCLISuites {
         /// The template-name rule is checked once, by the service behind both modes: a name
         /// Azure allows with a trailing `.`, `-` or `_` (which the route's own regex used to
         /// refuse) is created in both, and names outside the rule are refused in both.
-        @Test func embeddedAndServerAgreeOnTemplateNames() async throws {
-            let f = try await TemplateFixture()
+        /// A `vmib serve` over its own state beside the fixture's, with the fixture's
+        /// marketplace, and a client of it (a subscription Contributor).
+        static func serve(_ f: TemplateFixture) async throws -> (client: VMIBProcess, server: Process) {
             let hash = try await ChildProcess.run(["sh", "-c", "printf %s tpl-token | sha256sum"]).stdout.prefix(64)
             let tokens = f.dir.appendingPathComponent("tokens.json").path
             try #"{"tokens":[{"sha256":"\#(hash)","principal":"cli","role":"Contributor","scope":"/subscriptions/00000000-0000-0000-0000-000000000000"}]}"#
@@ -115,10 +116,55 @@ extension TemplateCLISuites {
             let server = VMIBProcess(stateDirectory: f.dir.appendingPathComponent("server-state").path, environment: f.vmib.environment)
             let served = try await server.serve(["--token-file", tokens],
                                                 stdout: f.dir.appendingPathComponent("serve.out"), stderr: f.dir.appendingPathComponent("serve.err"))
-            defer { ChildProcess.kill9(served.process) }
-            try await HTTPReadiness.wait(for: "http://127.0.0.1:\(served.port)/readyz")
+            do { try await HTTPReadiness.wait(for: "http://127.0.0.1:\(served.port)/readyz") } catch {
+                ChildProcess.kill9(served.process)
+                throw error
+            }
             let client = VMIBProcess(stateDirectory: f.dir.appendingPathComponent("client-state").path,
                                      environment: ["VMIB_SERVER": "http://127.0.0.1:\(served.port)", "VMIB_TOKEN": "tpl-token"])
+            return (client, served.process)
+        }
+
+        /// Trigger commands print the same in both modes (times, ids and the server's principal
+        /// aside), with the same exit codes; `trigger check` is the embedded mode's only.
+        @Test func triggerCommandsAgainstAServerMatchEmbedded() async throws {
+            let f = try await TemplateFixture()
+            let (client, server) = try await Self.serve(f)
+            defer { ChildProcess.kill9(server) }
+            let file = try f.templateFile("t", TemplateFixture.body(customize: [], distribute: [["type": "VHD", "runOutputName": "vhd"]]))
+            let steps: [([String], Int32)] = [
+                (["template", "create", "--name", "T", "--file", file], 0),
+                (["template", "trigger", "create", "--template", "T", "--name", "source"], 0),
+                (["template", "trigger", "create", "--template", "T", "source", "--output", "json"], 0),   // unchanged
+                (["template", "trigger", "list", "--template", "T"], 0),
+                (["template", "trigger", "show", "--template", "T", "--name", "source"], 0),
+                (["template", "trigger", "create", "--template", "T", "--name=-x"], 2),
+                (["template", "trigger", "create", "--template", "T", "--name", "s2", "--kind", "Schedule"], 2),
+                (["template", "trigger", "create", "--template", "nope", "--name", "source"], 2),
+                (["template", "trigger", "show", "--template", "T", "--name", "none"], 2),
+                (["template", "runs", "T"], 0),
+                (["template", "trigger", "delete", "--template", "T", "--name", "source"], 0),
+                (["template", "trigger", "delete", "--template", "T", "--name", "source"], 2),
+                (["template", "trigger", "list", "--template", "T", "--output", "json"], 0),
+            ]
+            for (step, expected) in steps {
+                let e = try await f.vmib.run(step)
+                let r = try await client.run(step)
+                #expect(e.exitCode == expected && r.exitCode == expected, "\(step): embedded \(e.exitCode) \(e.stderr) / server \(r.exitCode) \(r.stderr)")
+                #expect(normalized(e.stdout, f) == normalized(r.stdout, f), "\(step):\n--- embedded\n\(e.stdout)\n--- server\n\(r.stdout)")
+                #expect(e.stderr == r.stderr, "\(step): the same refusal in both modes")
+                if step.prefix(3) == ["template", "trigger", "show"] && expected == 0 {
+                    #expect(r.stdout.contains("status: Enabled: follows platform image vmib:busybox:gpt at latest; latest is 1.0.0"), "\(r.stdout)")
+                }
+            }
+            let check = try await client.run("template", "trigger", "check")
+            #expect(check.exitCode == 2 && check.stderr.contains("a server checks its templates' triggers itself"), "\(check.stderr)")
+        }
+
+        @Test func embeddedAndServerAgreeOnTemplateNames() async throws {
+            let f = try await TemplateFixture()
+            let (client, server) = try await Self.serve(f)
+            defer { ChildProcess.kill9(server) }
             let file = try f.templateFile("t", TemplateFixture.body(customize: [], distribute: [["type": "VHD", "runOutputName": "vhd"]]))
 
             let steps: [([String], Int32)] = [

@@ -55,6 +55,9 @@ import VMIBTestSupport
         let shown = try await vmib.run("template", "show", "--name", "patcher", "--output", "json")
         let last = ((try shown.json() as? [String: Any])?["properties"] as? [String: Any])?["lastRunStatus"] as? [String: Any]
         #expect(last?["triggeredBy"] as? [String: String] == ["trigger": "source", "sourceVersion": "1.1.0"], "\(shown.stdout)")
+        let runs = try await vmib.run("template", "runs", "--name", "patcher")
+        #expect(runs.exitCode == 0 && runs.stdout.contains("trigger source (source 1.1.0)") && runs.stdout.contains(last?["runId"] as? String ?? "?"),
+                "\(runs.stdout)")
         let twice = try await vmib.run("template", "trigger", "check")
         #expect(twice.stdout.contains("no trigger fired"), "1.1.0 starts one run: \(twice.stdout)")
         let show = try await vmib.run("template", "trigger", "show", "--template", "patcher", "--name", "source")

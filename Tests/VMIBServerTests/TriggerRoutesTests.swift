@@ -64,6 +64,10 @@ import VMIBTestSupport
             #expect(last["runId"] as? String == started.first?.id)
             #expect(last["triggeredBy"] as? [String: String] == ["trigger": "source", "sourceVersion": "1.1.0"], "\(template.text)")
             #expect((last["message"] as? String)?.contains("needs a Windows build host") == true)
+            let runs = try await client.call(.get, t + "/runs", apiVersion: Self.api)
+            let listed = runs.json["value"] as? [[String: Any]] ?? []
+            #expect(listed.count == 1 && listed.first?["runId"] as? String == started.first?.id, "\(runs.text)")
+            #expect(listed.first?["triggeredBy"] as? [String: String] == ["trigger": "source", "sourceVersion": "1.1.0"], "\(runs.text)")
             let shown = try await client.call(.get, t + "/triggers/source", apiVersion: Self.api)
             #expect((shown.json["properties"] as? [String: Any])?["vmib"] as? [String: String]
                     == ["lastSourceVersion": "1.1.0", "lastTriggeredVersion": "1.1.0", "lastRunId": started.first?.id ?? ""], "\(shown.text)")

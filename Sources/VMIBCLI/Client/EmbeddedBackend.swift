@@ -86,6 +86,7 @@ struct EmbeddedBackend: VMIBBackend {
     func deleteTemplate(_ key: TemplateKey) throws { try service.templates.delete(key) }
     func cancelRun(_ key: TemplateKey) throws -> TemplateRun { try service.runs.cancel(key) }
     func runOutputs(_ key: TemplateKey) throws -> [RunOutput] { try service.runs.outputs(key) }
+    func runs(_ key: TemplateKey) throws -> [TemplateRun] { try service.runs.list(key) }
     func plan(_ key: TemplateKey) throws -> TemplatePlan { try service.templates.plan(key) }
     func runLogText(_ key: TemplateKey) throws -> String { try service.runs.log(key).text }
     func publishPlan(_ request: PublishRequest) throws -> TransferPlan { try service.versions.plan(request) }

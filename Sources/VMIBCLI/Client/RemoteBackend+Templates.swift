@@ -86,6 +86,17 @@ extension RemoteBackend {
         return run
     }
 
+    func runs(_ key: TemplateKey) async throws -> [TemplateRun] {
+        let r = try await templateCall(.get, Self.templatePath(key) + "/runs")
+        guard case .array(let items)? = (try? JSONParser.parse(String(decoding: r.body, as: UTF8.self)))?["value"] else {
+            throw CLIFailure(message: "unexpected answer from the server: no value[]", exitCode: 1)
+        }
+        return try items.map { item in
+            guard let run = Self.run(item, key: key) else { throw CLIFailure(message: "unexpected answer from the server: a run without startTime or runState", exitCode: 1) }
+            return run
+        }
+    }
+
     func runOutputs(_ key: TemplateKey) async throws -> [RunOutput] {
         let r = try await templateCall(.get, Self.templatePath(key) + "/runOutputs")
         guard case .array(let items)? = (try? JSONParser.parse(String(decoding: r.body, as: UTF8.self)))?["value"] else {

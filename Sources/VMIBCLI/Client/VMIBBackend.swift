@@ -63,6 +63,8 @@ protocol VMIBBackend: Sendable {
     func runTemplate(_ key: TemplateKey, wait: Bool) async throws -> TemplateRun
     func cancelRun(_ key: TemplateKey) async throws -> TemplateRun
     func runOutputs(_ key: TemplateKey) async throws -> [RunOutput]
+    /// Every run of the template, newest first.
+    func runs(_ key: TemplateKey) async throws -> [TemplateRun]
     func plan(_ key: TemplateKey) async throws -> TemplatePlan
     /// The last run's customization.log.
     func runLogText(_ key: TemplateKey) async throws -> String

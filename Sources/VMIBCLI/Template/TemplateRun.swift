@@ -109,6 +109,24 @@ struct TemplateOutputs: AsyncParsableCommand {
     }
 }
 
+struct TemplateRuns: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "List a template's runs, newest first, with what started each.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var template: TemplateOptions
+
+    func run() async throws {
+        let service = try global.backend()
+        let runs = try await service.runs(try template.key(service))
+        if global.output == .json { return try TemplateView.printJSON(.object([("value", .array(runs.map(TemplateView.runStatus)))])) }
+        var table = Table("RUN", "STATE", "STARTED", "ENDED", "STARTED BY", "MESSAGE")
+        for r in runs {
+            table.add(r.id, r.state.rawValue, TemplateView.iso(r.startTime), r.endTime.map(TemplateView.iso) ?? "-",
+                      r.triggeredBy.map { "trigger \($0.trigger) (source \($0.sourceVersion))" } ?? "-", r.message)
+        }
+        Terminal.out(runs.isEmpty ? "image template \(template.nameOption ?? template.nameArgument ?? "") has not been run" : table.rendered)
+    }
+}
+
 struct TemplatePlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "plan", abstract: "Show what a run will do: source, customizers, fan-out.")
     @OptionGroup var global: GlobalOptions

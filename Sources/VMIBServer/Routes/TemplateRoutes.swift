@@ -107,6 +107,13 @@ enum TemplateRoutes {
             let op = TemplateOperation(kind: .cancel, template: key, runID: run.id)
             return ARMResponse.empty(.accepted, headers: headers(for: op, request: request, api: api))
         }
+        // vmib's own (Azure keeps only the last run): every run of the template, newest first,
+        // each as lastRunStatus shows one (with runId and, if a trigger started it, triggeredBy).
+        router.get(RouterPath(path + "/:imageTemplateName/runs")) { request, context -> Response in
+            let key = try templateKey(request, context, api: api, access: .read)
+            let runs = try templateCall { try api.service.runs.list(key) }
+            return try json(.object([("value", .array(runs.map(TemplateJSON.runStatus)))]))
+        }
         router.get(RouterPath(path + "/:imageTemplateName/runOutputs")) { request, context -> Response in
             let key = try templateKey(request, context, api: api, access: .read)
             let outputs = try templateCall { try api.service.runs.outputs(key) }
