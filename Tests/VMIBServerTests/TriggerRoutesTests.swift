@@ -26,14 +26,19 @@ import VMIBTestSupport
         _ = try await f.service.versions.reconcile(ServerFixture.image.version(try VersionNumber(parsing: version)))
     }
 
+    /// rg1's gallery g1 and image i1 with version 1.0.0, and template `patcher` following i1.
+    static func setUp(_ f: ServerFixture, _ client: any TestClientProtocol) async throws {
+        try await client.putGalleryAndImage()
+        try await publish(f, client, "1.0.0")
+        #expect(try await client.call(.put, templates + "/patcher", body: templateBody(), apiVersion: api).status == 201)
+    }
+
     @Test func aTriggerIsAzuresTriggerResourceAndTheServersCheckStartsARunForANewVersion() async throws {
         let f = try ServerFixture()
         defer { f.removeAll() }
         let t = Self.templates + "/patcher"
         try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
-            try await client.putGalleryAndImage()
-            try await Self.publish(f, client, "1.0.0")
-            #expect(try await client.call(.put, t, body: Self.templateBody(), apiVersion: Self.api).status == 201)
+            try await Self.setUp(f, client)
 
             let body = #"{"properties":{"kind":"SourceImage"}}"#
             let created = try await client.call(.put, t + "/triggers/source", body: body, apiVersion: Self.api)
@@ -84,9 +89,7 @@ import VMIBTestSupport
         defer { f.removeAll() }
         let t = Self.templates + "/patcher"
         try await f.application().test(.router) { (client: any TestClientProtocol) async throws in
-            try await client.putGalleryAndImage()
-            try await Self.publish(f, client, "1.0.0")
-            #expect(try await client.call(.put, t, body: Self.templateBody(), apiVersion: Self.api).status == 201)
+            try await Self.setUp(f, client)
             #expect(try await client.call(.put, Self.templates + "/pinned", body: Self.templateBody(version: "1.0.0"), apiVersion: Self.api).status == 201)
 
             let cases: [(path: String, body: String, status: Int, target: String, says: String)] = [
