@@ -32,12 +32,16 @@ import VMIBTestSupport
     }
 
     /// 24 MiB in 5 MiB parts, 1 MiB changed inside part 3: that part is sent, the other four
-    /// are copied, and the object is the new disk with the ETag a full upload would have.
-    @Test func sendsOnlyThePartsWhoseChunksChanged() async throws {
+    /// are copied, and the object is the new disk with the ETag a full upload would have;
+    /// with parts signed and with UNSIGNED-PAYLOAD parts (https endpoints' default).
+    @Test(arguments: [S3Config.PayloadSigning.always, .never])
+    func sendsOnlyThePartsWhoseChunksChanged(signing: S3Config.PayloadSigning) async throws {
         try await withMotoS3Server { server in
             let dir = try TemporaryDirectory()
             defer { dir.remove() }
-            let store = S3BlobStore(config: server.config(partSize: 5 << 20, multipartThreshold: 8 << 20))
+            var config = server.config(partSize: 5 << 20, multipartThreshold: 8 << 20)
+            config.payloadSigning = signing
+            let store = S3BlobStore(config: config)
             let old = try TestFiles.random(at: dir.path("old"), size: 24 * Self.mib)
             _ = try await upload(store, dir.path("old"), "eastus/1.0.0", old)
             let new = try patched(dir.path("old"), to: dir.path("new"), at: 11 * Self.mib, length: Self.mib)
