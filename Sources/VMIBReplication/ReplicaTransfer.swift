@@ -35,6 +35,8 @@ struct ReplicaTransfer: Sendable {
         replica.etag = nil
         replica.lastVerifiedAt = nil
         replica.lastDeepVerifiedAt = nil
+        replica.linkBytes = nil
+        replica.earlierVersionBytes = nil
         replica.updatedAt = Date()
         guard save(replica) else { return }
         do {
@@ -164,12 +166,13 @@ struct ReplicaTransfer: Sendable {
     }
 
     /// The earlier object a delta upload copies unchanged parts from: a verified Completed
-    /// replica, in this region and storage type, of another Full version of the same image
-    /// whose disk's chunk index (same chunk size) shares the most chunks with this disk's.
-    /// nil when this disk has no index or no such replica shares a chunk.
+    /// replica, in this region and storage type, of another Full version (of any image of
+    /// the subscription; the newest `deltaCandidates` versions) whose disk's chunk index
+    /// (same chunk size) shares the most chunks with this disk's. nil when this disk has no
+    /// index or no such replica shares a chunk.
     private func deltaBase() -> (ChunkIndex, (key: String, sha256: String, index: ChunkIndex))? {
         guard let index = ChunkIndexFile.read(forOrigin: origin), index.size == digest.size,
-              let versions = try? store.versions(of: ref.image) else { return nil }
+              let versions = try? candidateVersions() else { return nil }
         var best: (key: String, sha256: String, index: ChunkIndex)?
         var bestShared = 0
         for other in versions where other.ref != ref && other.publishingProfile.replicationMode == .Full {
@@ -186,6 +189,22 @@ struct ReplicaTransfer: Sendable {
             bestShared = shared
         }
         return best.map { (index, $0) }
+    }
+
+    /// How many versions a delta upload looks at for its base, newest first: each costs a
+    /// read of its chunk index and of its replicas in the region.
+    static let deltaCandidates = 200
+
+    /// The subscription's other versions, newest published first, at most `deltaCandidates`.
+    private func candidateVersions() throws -> [ImageVersion] {
+        let subscription = ref.image.gallery.subscription
+        var versions: [ImageVersion] = []
+        for gallery in try store.galleries(subscription: subscription, resourceGroup: nil) {
+            for image in try store.images(in: gallery.ref) { versions += try store.versions(of: image.ref) }
+        }
+        return Array(versions.filter { $0.ref != ref }
+            .sorted { $0.publishingProfile.publishedDate > $1.publishingProfile.publishedDate }
+            .prefix(Self.deltaCandidates))
     }
 
     private func upload(_ replica: Replica, to key: String) async throws -> ObjectInfo {

@@ -76,6 +76,19 @@ struct DeltaS3Tests {
         let uncounted = relay.received.bytes - Int64(link("origin", "eastus") ?? 0)
         #expect(uncounted >= 0 && uncounted < 4096, "\(links), received \(relay.received.bytes)")
         #expect(link("eastus", "eastus") == 32 * Self.mib, "\(links)")
+
+        // Another image's version of the same disk copies every part from 1.1.0's replica.
+        try expectSuccess(await vmib.run("image", "create", "--gallery", "G", "--name", "J", "--os-type", "Linux",
+                                         "--os-state", "Generalized", "--publisher", "P", "--offer", "O", "--sku", "J"))
+        let before = relay.received.bytes
+        try expectSuccess(await vmib.run("version", "publish", "--gallery", "G", "--image", "J", "--version", "1.0.0",
+                                         "--disk", v2.path, "--target-region", "eastus=1"))
+        #expect(relay.received.bytes - before < 4096, "J 1.0.0 sent \(relay.received.bytes - before)")
+        let j = try await vmib.run("version", "show", "--gallery", "G", "--image", "J", "--version", "1.0.0",
+                                   "--replication-status", "--output", "json")
+        try expectSuccess(j)
+        let jDetails = (try j.json() as? [String: Any])?.region("eastus")?["details"] as? String ?? ""
+        #expect(jDetails.contains("0 bytes over the link, \(size) from earlier versions"), "\(jDetails)")
     }
 
     /// rclone answers UploadPartCopy without copying: the patch version is uploaded whole,
