@@ -35,14 +35,17 @@ struct ReplicaTransfer: Sendable {
         replica.etag = nil
         replica.lastVerifiedAt = nil
         replica.lastDeepVerifiedAt = nil
+        replica.linkBytes = nil
+        replica.earlierVersionBytes = nil
         replica.updatedAt = Date()
         guard save(replica) else { return }
         do {
-            let made = try await endpoint.gate.withPlace { [replica] () async throws -> (sha256: String, etag: String?, requests: Int) in
+            let made = try await endpoint.gate.withPlace { [replica] () async throws -> Made in
                 try await endpoint.requests.admit()
                 var etag: String?
                 // Storage operations asked of the region, for usage accounting.
                 var requests = 1
+                var linkBytes = seed == nil ? digest.size : 0, earlierBytes: Int64 = 0
                 if let seed {
                     // The seed's recorded ETag lets a copy made in parts prove itself.
                     let seedETag = try? store.replica(of: ref, region: target.name, index: seed)?.etag
@@ -50,17 +53,23 @@ struct ReplicaTransfer: Sendable {
                                                           expected: digest.expecting(etag: seedETag ?? nil))
                     // A copy that proves itself needs no verifying HEAD (on a server that
                     // hashes on HEAD, that HEAD costs as much as the copy).
-                    if let proven = copy.provenSHA256 { return (proven, copy.etag, requests) }
+                    if let proven = copy.provenSHA256 { return Made(sha256: proven, etag: copy.etag, requests: requests, linkBytes: 0) }
                     etag = copy.etag
                 } else if let there = try await alreadyThere(key, etag: recordedETag) {
                     etag = there
                     requests += 1
+                } else if replica.uploadID == nil, let delta = try await uploadDelta(replica, to: key) {
+                    etag = delta.object.etag
+                    requests += delta.requests - 1
+                    linkBytes = delta.sentBytes
+                    earlierBytes = delta.copiedBytes
                 } else {
                     etag = try await upload(replica, to: key).etag
                     requests += 1
                 }
                 try await endpoint.requests.admit()
-                return (try await blobs.verify(key, expected: digest.expecting(etag: etag)), etag, requests + 1)
+                return Made(sha256: try await blobs.verify(key, expected: digest.expecting(etag: etag)), etag: etag,
+                            requests: requests + 1, linkBytes: linkBytes, earlierBytes: earlierBytes)
             }
             replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica
             replica.state = .Completed
@@ -69,15 +78,24 @@ struct ReplicaTransfer: Sendable {
             replica.lastVerifiedAt = controller.date()
             replica.lastDeepVerifiedAt = replica.lastVerifiedAt
             replica.bytesDone = digest.size
+            replica.linkBytes = made.linkBytes
+            replica.earlierVersionBytes = made.earlierBytes
             replica.uploadID = nil
             replica.lastError = nil
             replica.updatedAt = Date()
             if save(replica) {
                 // One replica's bytes over its link, counted once it is Completed (an upload
                 // that landed before a crash and is found intact counts here, once).
+                // A delta upload's bytes over the link are the parts it sent; the parts the
+                // region copied from an earlier version count as in-region.
+                let linkBytes = seed == nil ? made.linkBytes : digest.size
                 controller.record(.transfer(at: controller.date(), version: ref, from: seed == nil ? UsageLink.origin : target.name,
-                                            to: target.name, storageAccountType: target.storageAccountType, bytes: digest.size,
+                                            to: target.name, storageAccountType: target.storageAccountType, bytes: linkBytes,
                                             requests: made.requests))
+                if made.earlierBytes > 0 {
+                    controller.record(.transfer(at: controller.date(), version: ref, from: target.name, to: target.name,
+                                                storageAccountType: target.storageAccountType, bytes: made.earlierBytes, requests: 0))
+                }
             }
         } catch let error as TransferError {
             if Task.isCancelled { return }
@@ -124,6 +142,69 @@ struct ReplicaTransfer: Sendable {
         guard let info = try await blobs.head(key), info.size == digest.size, info.sha256 == digest.sha256 else { return nil }
         guard (try? await blobs.verify(key, expected: digest.expecting(etag: recorded))) != nil else { return nil }
         return .some(info.etag)
+    }
+
+    /// What one attempt made: the verified SHA-256, the ETag to record, the storage
+    /// operations it asked, the bytes sent over the link and those copied from an earlier
+    /// version's object.
+    private struct Made: Sendable {
+        var sha256: String
+        var etag: String?
+        var requests: Int
+        var linkBytes: Int64
+        var earlierBytes: Int64 = 0
+    }
+
+    /// A delta upload from the best earlier object in the region (`deltaBase`), when the
+    /// region's store makes objects that way; nil: upload the whole disk.
+    private func uploadDelta(_ replica: Replica, to key: String) async throws -> DeltaUpload? {
+        guard let delta = blobs as? any DeltaUploading, let (index, base) = deltaBase() else { return nil }
+        let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index)
+        return try await delta.uploadDelta(
+            file: origin, to: key, digest: digest, index: index, base: base.key, baseSHA256: base.sha256,
+            baseIndex: base.index, pacer: endpoint.bytes, progress: { progress.record($0) })
+    }
+
+    /// The earlier object a delta upload copies unchanged parts from: a verified Completed
+    /// replica, in this region and storage type, of another Full version (of any image of
+    /// the subscription; the newest `deltaCandidates` versions) whose disk's chunk index
+    /// (same chunk size) shares the most chunks with this disk's. nil when this disk has no
+    /// index or no such replica shares a chunk.
+    private func deltaBase() -> (ChunkIndex, (key: String, sha256: String, index: ChunkIndex))? {
+        guard let index = ChunkIndexFile.read(forOrigin: origin), index.size == digest.size,
+              let versions = try? candidateVersions() else { return nil }
+        var best: (key: String, sha256: String, index: ChunkIndex)?
+        var bestShared = 0
+        for other in versions where other.ref != ref && other.publishingProfile.replicationMode == .Full {
+            let sha256 = other.storageProfile.sha256
+            guard let baseIndex = ChunkIndexFile.read(forOrigin: controller.originPath(other.storageProfile)),
+                  baseIndex.size == other.storageProfile.sizeBytes else { continue }
+            let shared = index.sharedChunks(with: baseIndex)
+            guard shared > bestShared,
+                  let held = (try? store.replicas(of: other.ref, region: target.name))?.first(where: {
+                      $0.state == .Completed && $0.storageAccountType == target.storageAccountType
+                          && $0.lastVerifiedAt != nil && $0.verifiedDigest?.lowercased() == sha256.lowercased()
+                  }) else { continue }
+            best = (other.ref.replicaKey(index: held.index), sha256, baseIndex)
+            bestShared = shared
+        }
+        return best.map { (index, $0) }
+    }
+
+    /// How many versions a delta upload looks at for its base, newest first: each costs a
+    /// read of its chunk index and of its replicas in the region.
+    static let deltaCandidates = 200
+
+    /// The subscription's other versions, newest published first, at most `deltaCandidates`.
+    private func candidateVersions() throws -> [ImageVersion] {
+        let subscription = ref.image.gallery.subscription
+        var versions: [ImageVersion] = []
+        for gallery in try store.galleries(subscription: subscription, resourceGroup: nil) {
+            for image in try store.images(in: gallery.ref) { versions += try store.versions(of: image.ref) }
+        }
+        return Array(versions.filter { $0.ref != ref }
+            .sorted { $0.publishingProfile.publishedDate > $1.publishingProfile.publishedDate }
+            .prefix(Self.deltaCandidates))
     }
 
     private func upload(_ replica: Replica, to key: String) async throws -> ObjectInfo {

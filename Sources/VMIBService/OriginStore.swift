@@ -11,18 +11,30 @@ struct OriginStore: Sendable {
 
     func path(for sha256: String) -> String { "\(root)/\(sha256)" }
 
-    /// Copies `file` into the origin in one streaming pass that also hashes it.
+    /// Removes the origin copy of a disk and its chunk index.
+    func release(_ sha256: String) {
+        _ = unlink(path(for: sha256))
+        ChunkIndexFile.remove(forOrigin: path(for: sha256))
+    }
+
+    /// Copies `file` into the origin in one streaming pass that also hashes it and cuts it
+    /// into a chunk index of `chunkSize` (stored beside the copy, for delta replication).
     /// - Throws: `DomainError` naming `--disk` when the file cannot be read or is empty.
-    func ingest(_ file: String) throws -> StorageProfile {
+    func ingest(_ file: String, chunkSize: Int64 = ChunkIndex.defaultChunkSize) throws -> StorageProfile {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let staging = "\(root)/.ingest-\(UUID().uuidString)"
-        let digest: ObjectDigest
-        do { digest = try FileDigest.copy(file, to: staging) } catch let e as TransferError {
+        let digest: ObjectDigest, index: ChunkIndex
+        do { (digest, index) = try FileDigest.copy(file, to: staging, chunkSize: chunkSize) } catch let e as TransferError {
             throw DomainError.invalid(.disk, e.message)
         }
         guard digest.size > 0 else {
             unlink(staging)
             throw DomainError.invalid(.disk, "'\(file)' is empty")
+        }
+        // The index first: an origin copy is never there without the index of its bytes.
+        do { try ChunkIndexFile.write(index, forOrigin: path(for: digest.sha256)) } catch let e as TransferError {
+            unlink(staging)
+            throw DomainError(.refused, "cannot store the chunk index of the origin copy: \(e.message)")
         }
         guard rename(staging, path(for: digest.sha256)) == 0 else {
             unlink(staging)

@@ -15,7 +15,7 @@ extension VMIBService {
                 store: store, regions: try endpoints(clock: clock), clock: clock, retry: topology.retry,
                 originPath: { [origin] in origin.path(for: $0.sha256) },
                 locks: VersionLocks(stateDirectory: configuration.stateDirectory), resync: .seconds(1),
-                releaseOrigin: { [origin] in _ = unlink(origin.path(for: $0)) }, usage: usageStore)
+                releaseOrigin: { [origin] in origin.release($0) }, usage: usageStore)
             cached = made
             return made
         }

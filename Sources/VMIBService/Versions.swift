@@ -17,7 +17,7 @@ extension Versions {
     public func publish(_ request: PublishRequest) throws -> ImageVersion {
         let (ref, replicaCount, targets, givenEndOfLife) = try validate(request)
 
-        var storage = try origin.ingest(request.disk)
+        var storage = try origin.ingest(request.disk, chunkSize: topology.chunkSize)
         storage.sourcePath = ServiceConfiguration.absolute(request.disk)
         let published = Date()
         let endOfLife = givenEndOfLife
@@ -42,7 +42,7 @@ extension Versions {
                 }
                 return version
             } catch is OriginGone where attempt < 3 {
-                storage = try origin.ingest(request.disk)
+                storage = try origin.ingest(request.disk, chunkSize: topology.chunkSize)
                 storage.sourcePath = ServiceConfiguration.absolute(request.disk)
                 version.storageProfile = storage
             }

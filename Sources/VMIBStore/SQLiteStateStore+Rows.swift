@@ -51,12 +51,14 @@ extension SQLiteStateStore {
     func insertReplica(_ db: Database, _ versionID: Int64, _ r: Replica) throws {
         try db.execute(sql: """
             INSERT OR REPLACE INTO replicas (version_id, region, idx, storage_account_type, state, bytes_done,
-                attempts, retries, last_error, verified_digest, upload_id, updated_at, etag, last_verified_at, last_deep_verified_at)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                attempts, retries, last_error, verified_digest, upload_id, updated_at, etag, last_verified_at, last_deep_verified_at,
+                link_bytes, earlier_version_bytes)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """, arguments: [
             versionID, r.region, r.index, r.storageAccountType.rawValue, r.state.rawValue, r.bytesDone,
             r.attempts, r.retries, r.lastError, r.verifiedDigest, r.uploadID, r.updatedAt.timeIntervalSince1970,
-            r.etag, r.lastVerifiedAt?.timeIntervalSince1970, r.lastDeepVerifiedAt?.timeIntervalSince1970])
+            r.etag, r.lastVerifiedAt?.timeIntervalSince1970, r.lastDeepVerifiedAt?.timeIntervalSince1970,
+            r.linkBytes, r.earlierVersionBytes])
     }
 
     func insertTargets(_ db: Database, _ versionID: Int64, _ targets: [TargetRegion]) throws {
@@ -135,19 +137,22 @@ extension SQLiteStateStore {
 
     /// A replica from `SELECT region, idx, storage_account_type, state, bytes_done, attempts,
     /// retries, last_error, verified_digest, upload_id, updated_at, etag, last_verified_at,
-    /// last_deep_verified_at`.
+    /// last_deep_verified_at, link_bytes, earlier_version_bytes`.
     static func replicaByPosition(_ row: Row) -> Replica {
-        Replica(region: row[0], index: row[1],
+        var r = Replica(region: row[0], index: row[1],
                 storageAccountType: StorageAccountType(rawValue: row[2]) ?? .Standard_LRS,
                 state: Replica.State(rawValue: row[3]) ?? .Pending, bytesDone: row[4],
                 attempts: row[5], retries: row[6], lastError: row[7], verifiedDigest: row[8], uploadID: row[9],
                 updatedAt: Date(timeIntervalSince1970: row[10]), etag: row[11],
                 lastVerifiedAt: (row[12] as Double?).map(Date.init(timeIntervalSince1970:)),
                 lastDeepVerifiedAt: (row[13] as Double?).map(Date.init(timeIntervalSince1970:)))
+        r.linkBytes = row[14]
+        r.earlierVersionBytes = row[15]
+        return r
     }
 
     static func replica(_ row: Row) -> Replica {
-        Replica(region: row["region"], index: row["idx"],
+        var r = Replica(region: row["region"], index: row["idx"],
                 storageAccountType: StorageAccountType(rawValue: row["storage_account_type"]) ?? .Standard_LRS,
                 state: Replica.State(rawValue: row["state"]) ?? .Pending, bytesDone: row["bytes_done"],
                 attempts: row["attempts"], retries: row["retries"], lastError: row["last_error"],
@@ -155,5 +160,8 @@ extension SQLiteStateStore {
                 updatedAt: Date(timeIntervalSince1970: row["updated_at"]), etag: row["etag"],
                 lastVerifiedAt: (row["last_verified_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                 lastDeepVerifiedAt: (row["last_deep_verified_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+        r.linkBytes = row["link_bytes"]
+        r.earlierVersionBytes = row["earlier_version_bytes"]
+        return r
     }
 }

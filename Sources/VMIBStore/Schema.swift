@@ -18,6 +18,7 @@ enum Schema {
         registerTemplateTriggers(&m)
         registerReplicationMode(&m)
         registerUsage(&m)
+        registerReplicaDelta(&m)
         return m
     }
 

@@ -6,6 +6,7 @@
 //   vmib-bench scale-seed --state-dir D [--versions N] [--replicas N]
 //   vmib-bench scale-time --state-dir D --version X.Y.Z [--repeat N]
 //   vmib-bench scrub-cost --state-dir D [--replicas K] [--kib N]
+//   vmib-bench chunk-index --file F [--chunk-size-kib N] [--base F0]
 // The scale commands take the topology from $VMIB_TOPOLOGY and the catalog from
 // $VMIB_TOPOLOGY_DIR, as vmib does.
 import Foundation
@@ -17,8 +18,9 @@ do {
     case "scale-seed": try await ScaleBenchmark(arguments).seed()
     case "scale-time": try await ScaleBenchmark(arguments).time()
     case "scrub-cost": try await ScrubBenchmark(arguments).run()
+    case "chunk-index": try ChunkIndexBenchmark(arguments).run()
     default:
-        FileHandle.standardError.write(Data("vmib-bench: expected upload, scale-seed, scale-time or scrub-cost\n".utf8))
+        FileHandle.standardError.write(Data("vmib-bench: expected upload, scale-seed, scale-time, scrub-cost or chunk-index\n".utf8))
         exit(2)
     }
 } catch {

@@ -29,6 +29,23 @@ import Testing
         #expect(s.summary[1].details.contains("5 retries"))
     }
 
+    /// A region whose replica was a delta upload says where its bytes came from; a region
+    /// uploaded whole says nothing more than before.
+    @Test func aDeltaRegionSaysItsBytesOverTheLinkAndFromEarlierVersions() {
+        var delta = replica("eastus", 1, .Completed)
+        delta.linkBytes = 16
+        delta.earlierVersionBytes = 84
+        var copy = replica("eastus", 2, .Completed)
+        copy.linkBytes = 0
+        copy.earlierVersionBytes = 0
+        var whole = replica("westus", 1, .Completed)
+        whole.linkBytes = 100
+        whole.earlierVersionBytes = 0
+        let s = ReplicationStatus(targets: targets, replicas: [delta, copy, whole], sizeBytes: 100)
+        #expect(s.summary[0].details == "2/2 replicas completed; 16 bytes over the link, 84 from earlier versions")
+        #expect(s.summary[1].details == "1/1 replicas completed")
+    }
+
     @Test func noTargetsIsUnknown() {
         #expect(ReplicationStatus(targets: [], replicas: [], sizeBytes: 1).aggregatedState == .Unknown)
     }

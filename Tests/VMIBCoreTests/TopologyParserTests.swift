@@ -91,6 +91,18 @@ import Testing
         }
     }
 
+    @Test func chunkSizeIsOneMiBUnlessAPowerOfTwoFrom64KiBTo64MiBIsGiven() throws {
+        let region = #"[{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "r"}}}]"#
+        #expect(try TopologyParser.parse(#"{"regions": \#(region)}"#, catalog: catalog).chunkSize == 1 << 20)
+        #expect(try TopologyParser.parse(#"{"chunkSizeBytes": 65536, "regions": \#(region)}"#, catalog: catalog).chunkSize == 1 << 16)
+        for bad in ["3145728", "32768", "134217728", "\"1MiB\"", "1048576.5"] {
+            let error = #expect(throws: DomainError.self) {
+                try TopologyParser.parse(#"{"chunkSizeBytes": \#(bad), "regions": \#(region)}"#, catalog: catalog)
+            }
+            #expect(error?.field?.description.hasSuffix("chunkSizeBytes") == true, "\(bad): \(String(describing: error))")
+        }
+    }
+
     @Test func parsesStrictJSONKeepingOrder() throws {
         let v = try JSONParser.parse(#"{"b": [1, 2.5, "x\u00e9\n"], "a": {"z": null, "y": true}}"#)
         guard case .object(let members) = v else { Issue.record("not an object"); return }

@@ -50,6 +50,23 @@ import VMIBCore
         #expect(try store.versionsWithPendingWork() == [image.version(VersionNumber(1, 0, 0))])
     }
 
+    /// A replica's link and earlier-version bytes (v12) read back the same through the
+    /// by-position read of a whole version and the by-name read of one replica.
+    @Test func replicaDeltaFiguresReadBackThroughBothReads() throws {
+        let image = try seedImage()
+        let ref = image.version(VersionNumber(1, 0, 0))
+        try store.createVersion(version(image, VersionNumber(1, 0, 0), regions: [("eastus", 2)]))
+        var r = try #require(try store.replica(of: ref, region: "eastus", index: 1))
+        #expect(r.linkBytes == nil && r.earlierVersionBytes == nil)
+        r.linkBytes = 16 << 20
+        r.earlierVersionBytes = 32 << 20
+        try store.saveReplica(r, of: ref)
+        #expect(try store.replica(of: ref, region: "eastus", index: 1)?.linkBytes == 16 << 20)
+        #expect(try store.replicas(of: ref, region: "eastus").first?.earlierVersionBytes == 32 << 20)
+        let all = try store.replicas(of: ref)
+        #expect(all.map(\.linkBytes) == [16 << 20, nil] && all.map(\.earlierVersionBytes) == [32 << 20, nil])
+    }
+
     @Test func refusesDuplicatesAndMissingParentsWithoutChangingAnything() throws {
         let image = try seedImage()
         let v = version(image, VersionNumber(1, 0, 0), regions: [("eastus", 1)])

@@ -38,6 +38,13 @@ public struct Replica: Sendable, Hashable, Codable {
     /// When the replica's bytes were last read back and re-hashed in its region (made, or a
     /// deep scrub); the longer scrub period counts from here.
     public var lastDeepVerifiedAt: Date?
+    /// Bytes that crossed the link into the region to make this replica (a whole upload,
+    /// or a delta upload's parts that differ); 0 for a copy inside the region; nil until
+    /// made (and for replicas made before this was recorded).
+    public var linkBytes: Int64?
+    /// Bytes the region's server copied from an earlier version's object to make this
+    /// replica (a delta upload's unchanged parts); nil until made.
+    public var earlierVersionBytes: Int64?
 
     public init(region: String, index: Int, storageAccountType: StorageAccountType,
                 state: State = .Pending, bytesDone: Int64 = 0, attempts: Int = 0, retries: Int = 0,

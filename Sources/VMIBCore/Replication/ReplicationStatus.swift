@@ -63,6 +63,14 @@ public struct ReplicationStatus: Sendable, Hashable, Codable {
                 details += "; removing \(surplus) surplus replica\(surplus == 1 ? "" : "s")"
             }
             if retries > 0 { details += "; \(retries) retr\(retries == 1 ? "y" : "ies")" }
+            // Where the region's bytes came from, once a delta upload copied some from an
+            // earlier version's object (a whole upload's figures are the disk's size).
+            let made = mine.filter { $0.state == .Completed }
+            let earlier = made.compactMap(\.earlierVersionBytes).reduce(0, +)
+            if earlier > 0 {
+                let link = made.compactMap(\.linkBytes).reduce(0, +)
+                details += "; \(link) bytes over the link, \(earlier) from earlier versions"
+            }
             let progress = state == .Completed ? 100 : min(99, Int(done / total * 100))
             let verified = mine.filter { $0.state == .Completed }.compactMap(\.lastVerifiedAt).min()
             return RegionalReplicationStatus(region: target.name, state: state, details: details,

@@ -33,6 +33,9 @@ public struct DeploymentTopology: Sendable {
     public var fetchFromPrivateNetworks = false
     /// How build VMs run: acceleration, sizes, networks (`"builds"`).
     public var builds = BuildHost()
+    /// The chunk size of disks' chunk indexes (`"chunkSizeBytes"`; default 1 MiB): what delta
+    /// replication compares and copies by.
+    public var chunkSize: Int64 = ChunkIndex.defaultChunkSize
     /// What storage, transfers and run minutes cost (`"prices"`), for estimates; nil: none given.
     public var prices: PriceSheet?
 

@@ -60,6 +60,14 @@ public enum TopologyParser {
                 topology.fetchFromPrivateNetworks = allowed
             }
         }
+        if let c = root["chunkSizeBytes"] {
+            let field = "\(file): chunkSizeBytes"
+            let size = Int64(try number(c, field, range: Double(1 << 16)...Double(1 << 26), integer: true))
+            guard ChunkIndex.isAllowed(size) else {
+                throw DomainError.invalid(.named(field), "\(size) is not allowed; a power of two from 65536 (64 KiB) to 67108864 (64 MiB)")
+            }
+            topology.chunkSize = size
+        }
         if let b = root["builds"] { topology.builds = try builds(b, path: "\(file): builds") }
         if let p = root["prices"] { topology.prices = try prices(p, catalog: catalog, path: "\(file): prices") }
         return topology

@@ -150,7 +150,7 @@ struct MultipartUpload: Sendable {
 
     /// Hashes one part of the file on a blocking thread, feeding the whole-file hasher too.
     /// - Parameter md5: whether the part's MD5 is wanted (else its digest's `md5` is empty).
-    private static func hash(
+    static func hash(
         _ source: LocalFile, part: S3PartPlan.Part, continuing whole: StreamHasher, md5: Bool
     ) async throws -> (ObjectDigest, StreamHasher) {
         try await BlockingThread.run(name: "vmib-hash") { cancellation in
