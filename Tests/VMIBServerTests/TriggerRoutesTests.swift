@@ -81,6 +81,8 @@ import VMIBTestSupport
             let gone = try await client.call(.get, t + "/triggers/source", apiVersion: Self.api)
             #expect(gone.status == 404 && gone.errorTarget == "triggerName", "\(gone.text)")
             #expect(try await client.call(.delete, t + "/triggers/source", apiVersion: Self.api).status == 204)
+            let noTemplate = try await client.call(.delete, Self.templates + "/none/triggers/source", apiVersion: Self.api)
+            #expect(noTemplate.status == 404 && noTemplate.errorTarget == "imageTemplateName", "\(noTemplate.text)")
         }
     }
 

@@ -32,9 +32,11 @@ enum TriggerRoutes {
         }
         router.delete(one) { request, context -> Response in
             let key = try triggerKey(request, context, api: api, access: .write)
-            _ = try TemplateRoutes.templateCall { try api.service.templates.details(key.template) }
-            // Deleted now, or there was none: ARM's 204 either way.
-            try? api.service.triggers.delete(key)
+            // Deleted now, or there was none: ARM's 204 either way (a missing template is a 404,
+            // and any other failure its own error).
+            try TemplateRoutes.templateCall {
+                do { try api.service.triggers.delete(key) } catch let e as DomainError where e.code == .notFound && e.field == .trigger {}
+            }
             return ARMResponse.empty(.noContent)
         }
         router.get(RouterPath(path)) { request, context -> Response in
