@@ -70,16 +70,8 @@ struct MultipartUpload: Sendable {
                 continue
             }
             let base = done
-            let (etag, sent) = try await client.uploadPart(
-                key, uploadID: uploadID, number: part.number, file: source, offset: part.offset,
-                length: part.length, sha256: local.sha256, pacer: pacer, progress: { progress(base + $0) })
-            guard sent.sha256 == local.sha256 else {
-                throw TransferError.sourceChanged(source.path, expected: local.sha256, actual: sent.sha256)
-            }
-            guard etag == sent.md5 else {
-                throw TransferError(code: .verificationFailed, target: client.target(key),
-                                    message: "part \(part.number): ETag \(etag ?? "none"), sent MD5 \(sent.md5)")
-            }
+            let sent = try await sendPart(source, part: part, hashed: (local, whole), continuing: whole, pacer: pacer,
+                                          progress: { progress(base + $0) })
             partMD5s.append(sent.md5)
             done += part.length
             progress(done)
@@ -113,15 +105,10 @@ struct MultipartUpload: Sendable {
                 }
             }
             let base = done
-            let (etag, md5, fed) = try await client.uploadPartUnsigned(
-                key, uploadID: uploadID, number: part.number, file: source, offset: part.offset, length: part.length,
-                continuing: before, pacer: pacer, progress: { progress(base + $0) })
-            guard etag == md5 else {
-                throw TransferError(code: .verificationFailed, target: client.target(key),
-                                    message: "part \(part.number): ETag \(etag ?? "none"), sent MD5 \(md5)")
-            }
-            whole = fed
-            partMD5s.append(md5)
+            let sent = try await sendPart(source, part: part, hashed: nil, continuing: before, pacer: pacer,
+                                          progress: { progress(base + $0) })
+            whole = sent.whole
+            partMD5s.append(sent.md5)
             done += part.length
             progress(done)
         }
@@ -130,6 +117,41 @@ struct MultipartUpload: Sendable {
             throw TransferError.sourceChanged(source.path, expected: digest.sha256, actual: sha256)
         }
         return partMD5s
+    }
+
+    /// Sends one part and checks what the server got: the bytes sent must be the bytes
+    /// hashed, and the part's ETag their MD5. Signed (`S3Config.signsPayload`), the part's
+    /// SHA-256 goes in the header: `hashed` is the part's digest with `whole` fed by it, or
+    /// nil to hash it first. Unsigned, the part is hashed as it is sent.
+    /// - Returns: the part's MD5 (hex), and `whole` fed with the part.
+    func sendPart(
+        _ source: LocalFile, part: S3PartPlan.Part, hashed: (ObjectDigest, StreamHasher)?, continuing whole: StreamHasher,
+        pacer: (any BytePacer)?, progress: @escaping @Sendable (Int64) -> Void
+    ) async throws -> (md5: String, whole: StreamHasher) {
+        guard client.config.signsPayload else {
+            let (etag, md5, fed) = try await client.uploadPartUnsigned(
+                key, uploadID: uploadID, number: part.number, file: source, offset: part.offset, length: part.length,
+                continuing: whole, pacer: pacer, progress: progress)
+            try checkETag(etag, of: part, md5: md5)
+            return (md5, fed)
+        }
+        let local: ObjectDigest, fed: StreamHasher
+        if let hashed { (local, fed) = hashed } else { (local, fed) = try await Self.hash(source, part: part, continuing: whole, md5: false) }
+        let (etag, sent) = try await client.uploadPart(
+            key, uploadID: uploadID, number: part.number, file: source, offset: part.offset,
+            length: part.length, sha256: local.sha256, pacer: pacer, progress: progress)
+        guard sent.sha256 == local.sha256 else {
+            throw TransferError.sourceChanged(source.path, expected: local.sha256, actual: sent.sha256)
+        }
+        try checkETag(etag, of: part, md5: sent.md5)
+        return (sent.md5, fed)
+    }
+
+    private func checkETag(_ etag: String?, of part: S3PartPlan.Part, md5: String) throws {
+        guard etag == md5 else {
+            throw TransferError(code: .verificationFailed, target: client.target(key),
+                                message: "part \(part.number): ETag \(etag ?? "none"), sent MD5 \(md5)")
+        }
     }
 
     /// CompleteMultipartUpload of the parts `sendParts` reported. The answer's ETag must be

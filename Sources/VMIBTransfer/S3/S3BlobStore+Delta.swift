@@ -28,6 +28,8 @@ extension S3BlobStore: DeltaUploading {
         } catch let error as TransferError where error.isNotImplemented {
             return nil
         }
+        // Sent parts go through the same checks as a full upload's.
+        let upload = MultipartUpload(client: client, key: key, uploadID: uploadID, partsOnServer: [:])
         var partMD5s: [(Int, String)] = []
         var whole = StreamHasher(md5: false)
         var sent: Int64 = 0, copied: Int64 = 0
@@ -55,34 +57,10 @@ extension S3BlobStore: DeltaUploading {
                 }
                 requests += 1
                 let before = sent + copied
-                if client.config.signsPayload {
-                    let local: ObjectDigest, fed: StreamHasher
-                    if let hashed { (local, fed) = hashed } else {
-                        (local, fed) = try await MultipartUpload.hash(source, part: part, continuing: whole, md5: false)
-                    }
-                    let (etag, went) = try await client.uploadPart(
-                        key, uploadID: uploadID, number: part.number, file: source, offset: part.offset,
-                        length: part.length, sha256: local.sha256, pacer: pacer, progress: { progress(before + $0) })
-                    guard went.sha256 == local.sha256 else {
-                        throw TransferError.sourceChanged(source.path, expected: local.sha256, actual: went.sha256)
-                    }
-                    guard etag == went.md5 else {
-                        throw TransferError(code: .verificationFailed, target: client.target(key),
-                                            message: "part \(part.number): ETag \(etag ?? "none"), sent MD5 \(went.md5)")
-                    }
-                    whole = fed
-                    partMD5s.append((part.number, went.md5))
-                } else {
-                    let (etag, md5, fed) = try await client.uploadPartUnsigned(
-                        key, uploadID: uploadID, number: part.number, file: source, offset: part.offset, length: part.length,
-                        continuing: whole, pacer: pacer, progress: { progress(before + $0) })
-                    guard etag == md5 else {
-                        throw TransferError(code: .verificationFailed, target: client.target(key),
-                                            message: "part \(part.number): ETag \(etag ?? "none"), sent MD5 \(md5)")
-                    }
-                    whole = fed
-                    partMD5s.append((part.number, md5))
-                }
+                let went = try await upload.sendPart(source, part: part, hashed: hashed, continuing: whole, pacer: pacer,
+                                                     progress: { progress(before + $0) })
+                whole = went.whole
+                partMD5s.append((part.number, went.md5))
                 sent += part.length
                 progress(sent + copied)
             }
