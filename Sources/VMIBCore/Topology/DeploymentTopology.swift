@@ -9,6 +9,9 @@ public struct DeploymentTopology: Sendable {
         public var limits: RegionLimits
         /// When the region's Completed replicas are re-verified.
         public var scrub: ScrubSchedule
+        /// The region's `vmib agent`, when it has one: then versions reach it by relay and
+        /// delta; without one, the controller writes its storage from the origin.
+        public var agent: AgentLink?
 
         public init(name: String, displayName: String, storage: [(type: StorageAccountType, spec: StorageSpec)], limits: RegionLimits,
                     scrub: ScrubSchedule = .default) {
@@ -38,6 +41,8 @@ public struct DeploymentTopology: Sendable {
     public var chunkSize: Int64 = ChunkIndex.defaultChunkSize
     /// What storage, transfers and run minutes cost (`"prices"`), for estimates; nil: none given.
     public var prices: PriceSheet?
+    /// The origin's agent, the deployment key and the relay shape (`"agents"`); nil: no agents.
+    public var agents: AgentSettings?
 
     public init(name: String, regions: [Region], retry: RetryPolicy = .default) {
         self.name = name; self.regions = regions; self.retry = retry
