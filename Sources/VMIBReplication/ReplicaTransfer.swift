@@ -3,6 +3,7 @@ import Synchronization
 import VMIBCore
 import VMIBStore
 import VMIBTransfer
+import VMIBWire
 
 /// One attempt at one replica: an upload from the origin (`seed == nil`) or a server-side
 /// copy of replica `seed` in the same region, then its verification, under the region's one
@@ -37,6 +38,7 @@ struct ReplicaTransfer: Sendable {
         replica.lastDeepVerifiedAt = nil
         replica.linkBytes = nil
         replica.earlierVersionBytes = nil
+        replica.linkSource = nil
         replica.updatedAt = Date()
         guard save(replica) else { return }
         do {
@@ -46,6 +48,7 @@ struct ReplicaTransfer: Sendable {
                 // Storage operations asked of the region, for usage accounting.
                 var requests = 1
                 var linkBytes = seed == nil ? digest.size : 0, earlierBytes: Int64 = 0
+                var source: String?
                 if let seed {
                     // The seed's recorded ETag lets a copy made in parts prove itself.
                     let seedETag = try? store.replica(of: ref, region: target.name, index: seed)?.etag
@@ -58,6 +61,13 @@ struct ReplicaTransfer: Sendable {
                 } else if let there = try await alreadyThere(key, etag: recordedETag) {
                     etag = there
                     requests += 1
+                } else if replica.uploadID == nil, let agent = try await viaAgent(replica, to: key) {
+                    // The region's agent wrote it: relayed, and from chunks it held.
+                    etag = agent.etag
+                    requests += 1
+                    linkBytes = agent.linkBytes
+                    earlierBytes = agent.localBytes
+                    source = agent.mainSource
                 } else if replica.uploadID == nil, let delta = try await uploadDelta(replica, to: key) {
                     etag = delta.object.etag
                     requests += delta.requests - 1
@@ -69,7 +79,7 @@ struct ReplicaTransfer: Sendable {
                 }
                 try await endpoint.requests.admit()
                 return Made(sha256: try await blobs.verify(key, expected: digest.expecting(etag: etag)), etag: etag,
-                            requests: requests + 1, linkBytes: linkBytes, earlierBytes: earlierBytes)
+                            requests: requests + 1, linkBytes: linkBytes, earlierBytes: earlierBytes, source: source)
             }
             replica = (try? store.replica(of: ref, region: target.name, index: index)) ?? replica
             replica.state = .Completed
@@ -80,6 +90,7 @@ struct ReplicaTransfer: Sendable {
             replica.bytesDone = digest.size
             replica.linkBytes = made.linkBytes
             replica.earlierVersionBytes = made.earlierBytes
+            replica.linkSource = made.source
             replica.uploadID = nil
             replica.lastError = nil
             replica.updatedAt = Date()
@@ -89,7 +100,8 @@ struct ReplicaTransfer: Sendable {
                 // A delta upload's bytes over the link are the parts it sent; the parts the
                 // region copied from an earlier version count as in-region.
                 let linkBytes = seed == nil ? made.linkBytes : digest.size
-                controller.record(.transfer(at: controller.date(), version: ref, from: seed == nil ? UsageLink.origin : target.name,
+                controller.record(.transfer(at: controller.date(), version: ref,
+                                            from: seed == nil ? made.source ?? UsageLink.origin : target.name,
                                             to: target.name, storageAccountType: target.storageAccountType, bytes: linkBytes,
                                             requests: made.requests))
                 if made.earlierBytes > 0 {
@@ -153,6 +165,23 @@ struct ReplicaTransfer: Sendable {
         var requests: Int
         var linkBytes: Int64
         var earlierBytes: Int64 = 0
+        /// Where the link bytes came from, when the region's agent made the replica.
+        var source: String?
+    }
+
+    /// The replica made by the region's agent, relayed down the version's tree and from
+    /// chunks the agent holds; nil when the region has no agent, the plan leaves it out, the
+    /// disk has no chunk index, or the agent does not answer (then the controller feeds the
+    /// region from the origin, as for a region without one).
+    private func viaAgent(_ replica: Replica, to key: String) async throws -> AgentMade? {
+        guard let agents = controller.agents, let link = agents.regions[target.name] else { return nil }
+        let sources = agents.plan(for: version.publishingProfile.targetRegions.map(\.name)).sources(for: target.name)
+        guard !sources.isEmpty else { return nil }
+        let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index)
+        return try await AgentReplication(directory: agents, agent: link, sources: sources).make(
+            sha256: digest.sha256, digest: digest, origin: origin,
+            write: AgentWrite(storageAccountType: target.storageAccountType.rawValue, key: key),
+            progress: { progress.record($0) })
     }
 
     /// A delta upload from the best earlier object in the region (`deltaBase`), when the

@@ -45,6 +45,9 @@ public final class ReplicationController: Sendable {
     /// How often a version whose transfers run is looked at again anyway (nil: only when a
     /// transfer ends).
     let resync: Duration?
+    /// Region agents that make replicas by relay and delta (nil: the controller writes every
+    /// region from the origin).
+    let agents: AgentDirectory?
     private let daemon = Mutex<ReconcileDriver<VersionRef>?>(nil)
 
     /// - Parameters:
@@ -54,14 +57,16 @@ public final class ReplicationController: Sendable {
     ///   - releaseOrigin: removes the origin copy of a disk (by SHA-256) when a purged version
     ///     held its last reference; runs inside the store's transaction that drops it.
     ///   - usage: where each replica made is counted (bytes over its link, storage operations).
+    ///   - agents: region agents that make the first replica of their region (relay and delta).
     public init(store: any StateStore, regions: [RegionEndpoint], clock: any Clock<Duration>,
                 retry: RetryPolicy = .default, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 originPath: @escaping @Sendable (StorageProfile) -> String,
                 observer: (any ReplicationObserver)? = nil, locks: any WorkLock = InProcessOnly(),
                 resync: Duration? = nil,
                 releaseOrigin: @escaping @Sendable (String) throws -> Void = { _ in },
-                usage: (any UsageStore)? = nil) {
+                usage: (any UsageStore)? = nil, agents: AgentDirectory? = nil) {
         self.resync = resync
+        self.agents = agents
         self.usage = usage
         self.store = store
         self.regions = Dictionary(regions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

@@ -31,3 +31,21 @@ enum Credentials {
         return (access, secret)
     }
 }
+
+/// The per-deployment key that the controller and agents present to each other, read from
+/// the environment variable or file the topology's `agents` section names (never the
+/// topology, never the database); errors name the variable or file, never a value.
+public enum AgentKey {
+    public static func resolve(_ settings: AgentSettings, config: ServiceConfiguration) throws -> String {
+        if let name = settings.keyEnv, let key = config.environment[name], !key.isEmpty { return key }
+        guard let file = settings.keyFile else {
+            throw DomainError.invalid(.named("topology: agents.keyEnv"), "the agent key is missing: set the environment variable \(settings.keyEnv ?? "")")
+        }
+        let path = file.hasPrefix("/") ? file : config.stateDirectory + "/" + file
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              case let key = text.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty else {
+            throw DomainError.invalid(.named("topology: agents.keyFile"), "cannot read the agent key from \(path)")
+        }
+        return key
+    }
+}

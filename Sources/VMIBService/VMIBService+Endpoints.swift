@@ -15,10 +15,20 @@ extension VMIBService {
                 store: store, regions: try endpoints(clock: clock), clock: clock, retry: topology.retry,
                 originPath: { [origin] in origin.path(for: $0.sha256) },
                 locks: VersionLocks(stateDirectory: configuration.stateDirectory), resync: .seconds(1),
-                releaseOrigin: { [origin] in origin.release($0) }, usage: usageStore)
+                releaseOrigin: { [origin] in origin.release($0) }, usage: usageStore, agents: try agentDirectory())
             cached = made
             return made
         }
+    }
+
+    /// The topology's agents with the deployment key (read now, kept in memory only); nil
+    /// when the topology has none.
+    public func agentDirectory() throws -> AgentDirectory? {
+        guard let settings = topology.agents else { return nil }
+        var regions: [String: AgentLink] = [:]
+        for r in topology.regions { if let a = r.agent { regions[r.name] = a } }
+        return AgentDirectory(key: try AgentKey.resolve(settings, config: configuration), origin: settings.origin,
+                              regions: regions, shape: settings.relay)
     }
 
     /// Opens every served region's stores (credentials read now, kept in memory only) with

@@ -35,6 +35,9 @@ public final class VMIBService: Sendable {
 
     public var subscription: String { configuration.subscription }
 
+    /// Where the origin copy of the disk with this SHA-256 lives (its chunk index beside it).
+    public func originPath(sha256: String) -> String { origin.path(for: sha256) }
+
     /// The served subscription named so (as configured; names compare without case), or nil.
     public func served(_ subscription: String) -> String? {
         configuration.subscriptions.first { $0.lowercased() == subscription.lowercased() }

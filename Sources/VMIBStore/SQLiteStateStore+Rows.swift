@@ -52,13 +52,13 @@ extension SQLiteStateStore {
         try db.execute(sql: """
             INSERT OR REPLACE INTO replicas (version_id, region, idx, storage_account_type, state, bytes_done,
                 attempts, retries, last_error, verified_digest, upload_id, updated_at, etag, last_verified_at, last_deep_verified_at,
-                link_bytes, earlier_version_bytes)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                link_bytes, earlier_version_bytes, link_source)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """, arguments: [
             versionID, r.region, r.index, r.storageAccountType.rawValue, r.state.rawValue, r.bytesDone,
             r.attempts, r.retries, r.lastError, r.verifiedDigest, r.uploadID, r.updatedAt.timeIntervalSince1970,
             r.etag, r.lastVerifiedAt?.timeIntervalSince1970, r.lastDeepVerifiedAt?.timeIntervalSince1970,
-            r.linkBytes, r.earlierVersionBytes])
+            r.linkBytes, r.earlierVersionBytes, r.linkSource])
     }
 
     func insertTargets(_ db: Database, _ versionID: Int64, _ targets: [TargetRegion]) throws {
@@ -137,7 +137,7 @@ extension SQLiteStateStore {
 
     /// A replica from `SELECT region, idx, storage_account_type, state, bytes_done, attempts,
     /// retries, last_error, verified_digest, upload_id, updated_at, etag, last_verified_at,
-    /// last_deep_verified_at, link_bytes, earlier_version_bytes`.
+    /// last_deep_verified_at, link_bytes, earlier_version_bytes, link_source`.
     static func replicaByPosition(_ row: Row) -> Replica {
         var r = Replica(region: row[0], index: row[1],
                 storageAccountType: StorageAccountType(rawValue: row[2]) ?? .Standard_LRS,
@@ -148,6 +148,7 @@ extension SQLiteStateStore {
                 lastDeepVerifiedAt: (row[13] as Double?).map(Date.init(timeIntervalSince1970:)))
         r.linkBytes = row[14]
         r.earlierVersionBytes = row[15]
+        r.linkSource = row[16]
         return r
     }
 
@@ -162,6 +163,7 @@ extension SQLiteStateStore {
                 lastDeepVerifiedAt: (row["last_deep_verified_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
         r.linkBytes = row["link_bytes"]
         r.earlierVersionBytes = row["earlier_version_bytes"]
+        r.linkSource = row["link_source"]
         return r
     }
 }

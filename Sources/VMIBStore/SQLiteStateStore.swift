@@ -216,7 +216,7 @@ public final class SQLiteStateStore: StateStore {
             return try Row.fetchAll(db, sql: """
                 SELECT region, idx, storage_account_type, state, bytes_done, attempts, retries, last_error,
                        verified_digest, upload_id, updated_at, etag, last_verified_at, last_deep_verified_at,
-                       link_bytes, earlier_version_bytes
+                       link_bytes, earlier_version_bytes, link_source
                 FROM replicas WHERE version_id=? ORDER BY region, idx
                 """, arguments: [id]).map(Self.replicaByPosition)
         }

@@ -11,4 +11,12 @@ extension Schema {
                 """)
         }
     }
+
+    /// Relay (issue 14): where a replica's link bytes came from when a region's agent made it
+    /// (`origin` or the region that relayed them). NULL: from the origin by the controller.
+    static func registerReplicaLinkSource(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v13-replica-link-source") { db in
+            try db.execute(sql: "ALTER TABLE replicas ADD COLUMN link_source TEXT")
+        }
+    }
 }

@@ -19,6 +19,7 @@ enum Schema {
         registerReplicationMode(&m)
         registerUsage(&m)
         registerReplicaDelta(&m)
+        registerReplicaLinkSource(&m)
         return m
     }
 

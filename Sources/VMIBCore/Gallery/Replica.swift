@@ -45,6 +45,9 @@ public struct Replica: Sendable, Hashable, Codable {
     /// Bytes the region's server copied from an earlier version's object to make this
     /// replica (a delta upload's unchanged parts); nil until made.
     public var earlierVersionBytes: Int64?
+    /// Where the link bytes came from when a region's agent made this replica: `origin`, or
+    /// the region whose agent relayed them; nil when the controller wrote it from the origin.
+    public var linkSource: String?
 
     public init(region: String, index: Int, storageAccountType: StorageAccountType,
                 state: State = .Pending, bytesDone: Int64 = 0, attempts: Int = 0, retries: Int = 0,

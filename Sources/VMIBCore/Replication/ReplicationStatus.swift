@@ -67,8 +67,11 @@ public struct ReplicationStatus: Sendable, Hashable, Codable {
             // earlier version's object (a whole upload's figures are the disk's size).
             let made = mine.filter { $0.state == .Completed }
             let earlier = made.compactMap(\.earlierVersionBytes).reduce(0, +)
-            if earlier > 0 {
-                let link = made.compactMap(\.linkBytes).reduce(0, +)
+            let link = made.compactMap(\.linkBytes).reduce(0, +)
+            if let source = made.compactMap(\.linkSource).first {
+                // Made by the region's agent: relayed from `source`, the rest from chunks it held.
+                details += "; by the region's agent: \(link) bytes over the link from \(source), \(earlier) from chunks of earlier versions"
+            } else if earlier > 0 {
                 details += "; \(link) bytes over the link, \(earlier) from earlier versions"
             }
             let progress = state == .Completed ? 100 : min(99, Int(done / total * 100))

@@ -68,6 +68,7 @@ public enum TopologyParser {
             }
             topology.chunkSize = size
         }
+        tmpAgents(root, &topology)
         if let b = root["builds"] { topology.builds = try builds(b, path: "\(file): builds") }
         if let p = root["prices"] { topology.prices = try prices(p, catalog: catalog, path: "\(file): prices") }
         return topology

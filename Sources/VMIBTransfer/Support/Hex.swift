@@ -1,8 +1,8 @@
 import Foundation
 
 /// Lowercase hex, the form S3 and our digests use.
-enum Hex {
-    static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+public enum Hex {
+    public static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
@@ -14,7 +14,7 @@ enum Hex {
     }
 
     /// Bytes of a hex string, or nil when it is not hex.
-    static func decode(_ hex: String) -> [UInt8]? {
+    public static func decode(_ hex: String) -> [UInt8]? {
         let chars = Array(hex.utf8)
         guard chars.count % 2 == 0 else { return nil }
         var out = [UInt8]()
