@@ -77,6 +77,20 @@ import Testing
         Self.expectWithinCapacities(plan, originUplink: 8 * Self.mb, nodes)
     }
 
+    /// A region that may fetch only from a slow one can receive no faster than it: both get
+    /// 2 MB/s, the others stay at 8 (each region at the most any path gives it: optimal).
+    @Test func aRegionBehindASlowRegionIsFedAtThatRegionsRateWithoutSlowingTheOthers() {
+        let nodes = ["eastus", "eastus2", "westus"].map { Self.node($0) }
+            + [Self.node("westus2", down: 2 * Self.mb), Self.node("centralus", fetchFrom: ["westus2"])]
+        let plan = RelayPlan.plan(originUplink: 16 * Self.mb, regions: nodes)
+        #expect(plan.rate == 8 * Self.mb)
+        #expect(plan.slower == ["westus2": 2 * Self.mb, "centralus": 2 * Self.mb])
+        #expect(plan.parent["centralus"] == "westus2")
+        #expect(plan.sources(for: "centralus") == ["westus2"])
+        #expect(plan.children(of: RelayPlan.origin) == ["eastus", "eastus2"])
+        Self.expectWithinCapacities(plan, originUplink: 16 * Self.mb, nodes)
+    }
+
     @Test func aStarFeedsEveryRegionFromTheOriginSharingItsUplinkFairly() {
         let nodes = ["eastus", "eastus2", "westus"].map { Self.node($0) } + [Self.node("centralus", down: 2 * Self.mb)]
         let plan = RelayPlan.plan(originUplink: 16 * Self.mb, regions: nodes, shape: .star)

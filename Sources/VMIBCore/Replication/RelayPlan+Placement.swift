@@ -7,26 +7,61 @@ extension RelayPlan {
         var slower: [String: Int64] = [:]
     }
 
-    /// Every node at `rate`, or nil. The regions whose downlink takes `rate` form the tree,
-    /// each sender taking floor(uplink / rate) children; the slower regions are then leaves,
-    /// each taking its downlink of a sender's spare uplink (the shallowest that has it).
+    /// Every node at `rate`, or nil. The regions whose ceiling reaches `rate` form the tree,
+    /// each sender taking floor(uplink / rate) children; each slower region then receives at
+    /// its ceiling, from the shallowest sender it may fetch from that receives at least as
+    /// fast and has that much uplink to spare (a slower region may feed another).
     /// - Parameter budget: search steps left for the whole plan (see `search`).
-    static func place(_ nodes: [Node], originUplink: Int64, rate: Int64, budget: inout Int) -> Placement? {
-        let full = nodes.filter { $0.downlink >= rate }
+    static func place(_ nodes: [Node], ceilings: [String: Int64], originUplink: Int64, rate: Int64, budget: inout Int) -> Placement? {
+        let full = nodes.filter { ceilings[$0.name, default: 0] >= rate }
         var uplink = [origin: originUplink]
         for n in full { uplink[n.name] = n.uplink }
         let slots = uplink.mapValues { $0 / rate }
         guard var tree = greedy(full, slots: slots) ?? search(full, slots: slots, budget: &budget) else { return nil }
         var spare = uplink
         for (_, p) in tree.parent { spare[p, default: 0] -= rate }
-        for n in nodes.filter({ $0.downlink < rate }).sorted(by: { ($0.downlink, $1.name) > ($1.downlink, $0.name) }) {
-            guard let s = ([origin] + tree.order).first(where: { spare[$0, default: 0] >= n.downlink && n.canFetch(from: $0) }) else {
-                return nil
-            }
-            spare[s, default: 0] -= n.downlink
-            tree.parent[n.name] = s; tree.order.append(n.name); tree.slower[n.name] = n.downlink
+        var waiting = nodes.filter { ceilings[$0.name, default: 0] < rate }.sorted {
+            (ceilings[$0.name]!, $0.uplink, $1.name) > (ceilings[$1.name]!, $1.uplink, $0.name)
         }
-        return tree
+        var progress = true
+        while !waiting.isEmpty && progress {
+            progress = false
+            var still: [Node] = []
+            for n in waiting {
+                let c = ceilings[n.name]!
+                if let s = ([origin] + tree.order).first(where: {
+                    spare[$0, default: 0] >= c && (tree.slower[$0] ?? .max) >= c && n.canFetch(from: $0)
+                }) {
+                    spare[s, default: 0] -= c; spare[n.name] = n.uplink
+                    tree.parent[n.name] = s; tree.order.append(n.name); tree.slower[n.name] = c
+                    progress = true
+                } else {
+                    still.append(n)
+                }
+            }
+            waiting = still
+        }
+        return waiting.isEmpty ? tree : nil
+    }
+
+    /// The most each node could receive at: the widest path from the origin through the
+    /// sources it may fetch from, each hop bounded by the sender's uplink and the receiver's
+    /// downlink. 0 for a node no sender with an uplink reaches.
+    static func ceilings(_ nodes: [Node], originUplink: Int64) -> [String: Int64] {
+        var ceiling: [String: Int64] = [:]
+        var changed = true
+        while changed {
+            changed = false
+            for n in nodes {
+                var via: Int64 = n.canFetch(from: origin) ? originUplink : 0
+                for m in nodes where m.name != n.name && n.canFetch(from: m.name) {
+                    via = max(via, min(ceiling[m.name, default: 0], m.uplink))
+                }
+                let c = min(n.downlink, via)
+                if c > ceiling[n.name, default: 0] { ceiling[n.name] = c; changed = true }
+            }
+        }
+        return ceiling
     }
 
     /// Breadth-first: senders in placement order each fill their slots, receivers by uplink,

@@ -4,8 +4,9 @@
 /// The plan maximises the rate the regions receive at (each sender's uplink is shared by
 /// its children; no region receives faster than its downlink), then, at that rate, keeps
 /// the tree shallow (fewer pipeline hops). Regions placed where higher uplinks sit higher.
-/// A region whose downlink is slower than that rate does not hold the others back: it is a
-/// leaf, fed at its downlink from a sender's spare uplink (`rate(for:)`).
+/// A region that cannot receive that fast (its downlink is slower, or every path it may
+/// fetch along is) does not hold the others back: it is fed at the most it can receive,
+/// from a sender's spare uplink (`rate(for:)`, `slower`).
 /// A region no source it can reach is in the tree is left out, with the reason: the
 /// controller feeds it from the origin over its storage, as for a region without an agent.
 public struct RelayPlan: Sendable, Equatable {
@@ -36,9 +37,9 @@ public struct RelayPlan: Sendable, Equatable {
     /// Regions left out, with why.
     public private(set) var excluded: [String: String]
     public let shape: RelayShape
-    /// Placed regions that receive slower than `rate`, at this rate in bytes/s: their own
-    /// downlink is slower (then they are leaves), or, in a plan with no better tree, their
-    /// sender's share.
+    /// Placed regions that receive slower than `rate`, at this rate in bytes/s: the most
+    /// they can receive (their downlink, or the slowest link on the best path they may fetch
+    /// along), or, in a plan with no better tree, their sender's share.
     public private(set) var slower: [String: Int64]
     /// What each placed region may fetch from (nil: anything), so that `sources(for:)` never
     /// names a source its agent may not reach.
@@ -133,32 +134,47 @@ public struct RelayPlan: Sendable, Equatable {
         guard !nodes.isEmpty else { return RelayPlan(parent: [:], order: [], rate: 0, excluded: excluded, shape: shape, nodes: []) }
         if shape == .star { return star(nodes, originUplink: originUplink, excluded: excluded) }
 
-        // Candidate rates: every sender's uplink split k ways, and every downlink; the
+        // What each region could receive at, at most, over the paths it may fetch along.
+        let ceilings = Self.ceilings(nodes, originUplink: originUplink)
+        let fed = nodes.filter { n in
+            guard ceilings[n.name, default: 0] > 0 else {
+                excluded[n.name] = "every source its agent may fetch from has an uplink of 0 bytes/s"
+                return false
+            }
+            return true
+        }
+        guard !fed.isEmpty else { return RelayPlan(parent: [:], order: [], rate: 0, excluded: excluded, shape: shape, nodes: []) }
+
+        // Candidate rates: every sender's uplink split k ways, and every ceiling; the
         // highest that places every node wins. Between two candidates the slots and which
         // regions are slower do not change, only the spare uplink the slower ones take: a
         // binary search there finds the highest rate that still leaves them enough.
-        let senders = [originUplink] + nodes.map(\.uplink)
-        let fastest = nodes.map(\.downlink).max()!
-        var candidates = Set(nodes.map(\.downlink))
-        for up in senders where up > 0 { for k in 1...nodes.count { candidates.insert(up / Int64(k)) } }
+        let senders = [originUplink] + fed.map(\.uplink)
+        let fastest = ceilings.values.max()!
+        var candidates = Set(ceilings.values)
+        for up in senders where up > 0 { for k in 1...fed.count { candidates.insert(up / Int64(k)) } }
         let rates = candidates.filter { $0 > 0 && $0 <= fastest }.sorted(by: >)
         var budget = 200_000
         for (i, rate) in rates.enumerated() {
-            guard var best = place(nodes, originUplink: originUplink, rate: rate, budget: &budget) else { continue }
+            guard var best = place(fed, ceilings: ceilings, originUplink: originUplink, rate: rate, budget: &budget) else { continue }
             var found = rate
-            // Above this rate and below the one before, the regions with a downlink up to
+            // Above this rate and below the one before, the regions with a ceiling up to
             // this rate are the slower ones; more spare uplink for them is all that changes.
-            if i > 0, nodes.contains(where: { $0.downlink <= rate }) {
+            if i > 0, ceilings.values.contains(where: { $0 <= rate }) {
                 var high = rates[i - 1] - 1
                 while found < high {
                     let mid = found + (high - found + 1) / 2
-                    if let p = place(nodes, originUplink: originUplink, rate: mid, budget: &budget) { found = mid; best = p } else { high = mid - 1 }
+                    if let p = place(fed, ceilings: ceilings, originUplink: originUplink, rate: mid, budget: &budget) {
+                        found = mid; best = p
+                    } else {
+                        high = mid - 1
+                    }
                 }
             }
             return RelayPlan(parent: best.parent, order: best.order, rate: found, excluded: excluded, shape: .tree,
-                             slower: best.slower, nodes: nodes)
+                             slower: best.slower, nodes: fed)
         }
-        return anyTree(nodes, originUplink: originUplink, excluded: excluded)
+        return anyTree(fed, originUplink: originUplink, excluded: excluded)
     }
 
     /// Every region from the origin, the origin's uplink shared fairly: a region whose
