@@ -51,7 +51,7 @@ extension TransferPlan {
         /// `tree` or `star`.
         public var shape: String
         /// The rate the regions in the tree receive at, but for those with a slower
-        /// `rateBytesPerSecond` of their own (their downlink).
+        /// `rateBytesPerSecond` of their own (the most their links let them receive).
         public var rateBytesPerSecond: Int64
         /// Hops from the origin to the deepest region.
         public var depth: Int
