@@ -69,7 +69,7 @@ extension Templates {
             return .init(index: i + 1, type: c.typeName, name: c.name, detail: detail)
         }
         var targets: [TransferPlan.Target] = []
-        let outs = try t.distribute.map { d -> TemplatePlan.Distribution in
+        var outs = try t.distribute.map { d -> TemplatePlan.Distribution in
             switch d {
             case .vhd(let n, let uri):
                 return .init(type: "VHD", runOutputName: n, target: uri ?? "staging area: IT_\(key.resourceGroup)_\(key.name)_<guid>/\(n).vhd",
@@ -94,13 +94,21 @@ extension Templates {
                 return .init(type: "SharedImage", runOutputName: n, target: sh.image.id, version: next?.description, regions: regions)
             }
         }
+        let transfers = TransferPlan.make(sizeBytes: size, targets: targets, prices: topology.prices,
+                                          buildMinutesAtMost: Double(t.buildTimeoutInMinutes), relay: TransferPlan.RelayInput(topology: topology))
+        // A region in the relay tree gets replica 1 from its parent, by its agent.
+        let relayed = Dictionary((transfers.relay?.regions ?? []).map { ($0.region, $0.parent) }, uniquingKeysWith: { a, _ in a })
+        for (i, d) in outs.enumerated() {
+            for (j, r) in d.regions.enumerated() {
+                guard let parent = relayed[r.region] else { continue }
+                outs[i].regions[j].how = "replica 1 relayed from \(parent) by the region's agent"
+                    + (r.replicas == 1 ? "" : ", replicas 2…\(r.replicas) server-side copies of it")
+            }
+        }
         return TemplatePlan(template: key.id, buildRegion: t.location, buildTimeoutInMinutes: t.buildTimeoutInMinutes,
                             source: .init(type: s.type, exact: s.exact, exactVersion: s.exactVersion, url: s.url.map(URLFetcher.redacted),
                                           sizeBytes: s.sizeBytes, sha256: s.sha256, cached: cached),
-                            customize: steps, distribute: outs,
-                            transfers: TransferPlan.make(sizeBytes: size, targets: targets, prices: topology.prices,
-                                                         buildMinutesAtMost: Double(t.buildTimeoutInMinutes)),
-                            warnings: warnings)
+                            customize: steps, distribute: outs, transfers: transfers, warnings: warnings)
     }
 }
 

@@ -53,13 +53,14 @@ extension Versions {
     private struct OriginGone: Error {}
 
     /// What a publish would move per link and store (with the topology's price sheet, an
-    /// estimate), after the same checks as `publish`; records and copies nothing.
+    /// estimate; with agents, the relay tree), after the same checks as `publish`; records
+    /// and copies nothing.
     public func plan(_ request: PublishRequest) throws -> TransferPlan {
         let (_, _, targets, _) = try validate(request)
         let size = (try FileManager.default.attributesOfItem(atPath: request.disk)[.size] as? NSNumber)?.int64Value ?? 0
         return TransferPlan.make(sizeBytes: size, targets: targets.map {
             .init(region: $0.name, replicas: $0.regionalReplicaCount, storageAccountType: $0.storageAccountType.rawValue)
-        }, prices: topology.prices)
+        }, prices: topology.prices, relay: TransferPlan.RelayInput(topology: topology))
     }
 
     /// A publish request's checks, before anything is recorded or copied.

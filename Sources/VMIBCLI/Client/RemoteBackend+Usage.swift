@@ -13,6 +13,6 @@ extension RemoteBackend {
     /// The server has no dry run of a publish (its disk is a file on this machine, its
     /// prices are the server's): refused, nothing sent.
     func publishPlan(_ request: PublishRequest) async throws -> TransferPlan {
-        throw DomainError.invalid(.named("--dry-run"), "is not available with --server yet; run it embedded, or see the plan with `vmib template plan`")
+        throw DomainError.invalid(.named("--server"), "a publish's plan (`version plan`, `version publish --dry-run`) is not available with --server yet; run it embedded, or see a template's plan with `vmib template plan`")
     }
 }

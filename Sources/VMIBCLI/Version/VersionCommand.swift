@@ -5,7 +5,7 @@ import VMIBService
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version", abstract: "Image versions: published builds, replicated to target regions.",
-        subcommands: [VersionPublish.self, VersionUpdate.self, VersionShow.self, VersionList.self, VersionWait.self,
+        subcommands: [VersionPublish.self, VersionPlan.self, VersionUpdate.self, VersionShow.self, VersionList.self, VersionWait.self,
                       VersionReconcile.self, VersionVerify.self, VersionDelete.self, VersionDeprecate.self])
 }
 

@@ -9,6 +9,26 @@ struct VersionPublish: AsyncParsableCommand {
         aliases: ["create"])
     @OptionGroup var global: GlobalOptions
     @OptionGroup var version: VersionOptions
+    @OptionGroup var publish: PublishOptions
+    @Flag(name: .customLong("no-wait"), help: "Record the version and return; replicate later with `version wait` or `version reconcile`.")
+    var noWait = false
+    @Flag(name: .customLong("dry-run"), help: "Check the request and print the plan (bytes per link, the relay tree with agents, and an estimate with a price sheet); change nothing. The same as `version plan`.")
+    var dryRun = false
+
+    func run() async throws {
+        let service = try global.backend()
+        let ref = try version.ref(service)
+        let request = try publish.request(ref.image, version: version.version)
+        if dryRun { return try await VersionPlan.show(service, request, output: global.output) }
+        let published = try await service.publish(request)
+        if noWait { return try await ReplicationRun.show(service, published.ref, output: global.output) }
+        try await ReplicationRun.follow(service, published.ref, requeueFailed: false, output: global.output)
+    }
+}
+
+/// What a publish asks for, beside the version's address: the disk, the target regions and
+/// the version's profile. Shared by `version publish` and `version plan`.
+struct PublishOptions: ParsableArguments {
     @Option(help: "The disk image file (raw or VHD).") var disk: String
     @Option(name: .customLong("target-region"), help: "REGION[=COUNT[:STORAGE_TYPE]], repeatable; e.g. eastus=2, westeurope=1:Premium_LRS.")
     var targetRegions: [String] = []
@@ -24,31 +44,16 @@ struct VersionPublish: AsyncParsableCommand {
     var blockDeletion = false
     @Option(name: .customLong("replication-mode"), help: "Full (default: a verified copy in every target region) or Shallow (one replica in the home region, a reference to the origin copy: usable at once, no bytes copied; target region defaults to the home region).")
     var replicationMode: String?
-    @Flag(name: .customLong("no-wait"), help: "Record the version and return; replicate later with `version wait` or `version reconcile`.")
-    var noWait = false
-    @Flag(name: .customLong("dry-run"), help: "Check the request and print the plan (bytes per link, and an estimate with a price sheet); change nothing.")
-    var dryRun = false
 
-    func run() async throws {
-        let service = try global.backend()
-        let ref = try version.ref(service)
+    func request(_ image: ImageRef, version: String) throws -> PublishRequest {
         let mode = try replicationMode.map { try ReplicationMode(parsing: $0, field: .replicationMode) } ?? .Full
-        let request = PublishRequest(
-            image: ref.image, version: version.version, disk: disk,
+        return PublishRequest(
+            image: image, version: version, disk: disk,
             targetRegions: try targetRegions.map(TargetRegionSyntax.parse), replicaCount: replicaCount,
             excludeFromLatest: excludeFromLatest, endOfLifeDate: endOfLife,
             expectedDeployments: try expectedDeployments.map(ExpectedDeploymentsSyntax.parse),
             safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: allowDeletion, blockDeletionBeforeEndOfLife: blockDeletion),
             replicationMode: mode)
-        if dryRun {
-            let plan = try await service.publishPlan(request)
-            if global.output == .json { return try JSONOutput.print(plan) }
-            return Terminal.out((["plan for version \(version.version) of \(ref.image.gallery.gallery)/\(ref.image.image) (nothing recorded or copied)"]
-                                 + TransferPlanView.lines(plan)).joined(separator: "\n"))
-        }
-        let published = try await service.publish(request)
-        if noWait { return try await ReplicationRun.show(service, published.ref, output: global.output) }
-        try await ReplicationRun.follow(service, published.ref, requeueFailed: false, output: global.output)
     }
 }
 

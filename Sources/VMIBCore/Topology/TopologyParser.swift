@@ -44,8 +44,10 @@ public enum TopologyParser {
             }
             let regionLimits = try item["limits"].map { try limits($0, base: defaults, path: "\(path).limits") } ?? defaults
             let regionScrub = try item["scrub"].map { try scrub($0, base: defaultScrub, path: "\(path).scrub") } ?? defaultScrub
-            regions.append(.init(name: known.name, displayName: known.displayName, storage: storage, limits: regionLimits,
-                                 scrub: regionScrub))
+            var region = DeploymentTopology.Region(name: known.name, displayName: known.displayName, storage: storage,
+                                                   limits: regionLimits, scrub: regionScrub)
+            region.agent = try item["agent"].map { try regionAgent($0, catalog: catalog, path: "\(path).agent") }
+            regions.append(region)
         }
         var topology = DeploymentTopology(name: name, regions: regions, retry: retry)
         if let t = root["templates"] {
@@ -68,9 +70,9 @@ public enum TopologyParser {
             }
             topology.chunkSize = size
         }
-        tmpAgents(root, &topology)
         if let b = root["builds"] { topology.builds = try builds(b, path: "\(file): builds") }
         if let p = root["prices"] { topology.prices = try prices(p, catalog: catalog, path: "\(file): prices") }
+        topology.agents = try agents(root["agents"], regions: regions, file: file)
         return topology
     }
 

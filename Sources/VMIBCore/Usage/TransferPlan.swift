@@ -1,6 +1,7 @@
 /// What a publish will move and store, worked out before it does: per region, replica 1 is
-/// uploaded from the origin (the image once over the link `origin → region`) and replicas
-/// 2…n are copies inside the region. With a price sheet, an estimate.
+/// uploaded from the origin (the image once over the link `origin → region`), or, in a
+/// region with an agent, relayed from its parent in the relay tree (`parent → region`);
+/// replicas 2…n are copies inside the region. With a price sheet, an estimate.
 public struct TransferPlan: Sendable, Hashable, Codable {
     public struct Target: Sendable, Hashable {
         public var region: String
@@ -36,18 +37,27 @@ public struct TransferPlan: Sendable, Hashable, Codable {
     /// Replicas × size the publish adds.
     public var storedBytes: Int64
     public var estimate: Estimate?
+    /// With agents in the topology: the relay tree the links into agent regions follow.
+    public var relay: Relay?
 
-    /// - Parameter buildMinutesAtMost: a template's build timeout, priced as an upper bound.
-    public static func make(sizeBytes: Int64, targets: [Target], prices: PriceSheet?, buildMinutesAtMost: Double? = nil) -> TransferPlan {
+    /// - Parameters:
+    ///   - buildMinutesAtMost: a template's build timeout, priced as an upper bound.
+    ///   - relay: the topology's agents (`RelayInput(topology:)`); nil: every region from the origin.
+    public static func make(sizeBytes: Int64, targets: [Target], prices: PriceSheet?, buildMinutesAtMost: Double? = nil,
+                            relay: RelayInput? = nil) -> TransferPlan {
+        var seen: Set<String> = []
+        let regions = targets.filter { $0.replicas > 0 && seen.insert($0.region).inserted }.map(\.region)
+        let tree = relay?.plan(for: regions)
         var links: [Link] = []
         var stored: Int64 = 0
         for t in targets where t.replicas > 0 {
-            links.append(Link(from: UsageLink.origin, to: t.region, inRegion: false, bytes: sizeBytes))
+            links.append(Link(from: tree?.parent[t.region] ?? UsageLink.origin, to: t.region, inRegion: false, bytes: sizeBytes))
             if t.replicas > 1 { links.append(Link(from: t.region, to: t.region, inRegion: true, bytes: sizeBytes * Int64(t.replicas - 1))) }
             stored += sizeBytes * Int64(t.replicas)
         }
         var plan = TransferPlan(links: links, movedBytes: links.filter { !$0.inRegion }.reduce(0) { $0 + $1.bytes },
                                 inRegionBytes: links.filter(\.inRegion).reduce(0) { $0 + $1.bytes }, storedBytes: stored, estimate: nil)
+        if let relay, let tree { plan.relay = Relay(plan: tree, input: relay, regions: regions, sizeBytes: sizeBytes) }
         guard let prices else { return plan }
         var unpriced: [String] = []
         var transfers = 0.0, storage = 0.0
