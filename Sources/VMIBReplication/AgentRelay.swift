@@ -8,24 +8,23 @@ import VMIBWire
 /// share and the relay shape (from the topology's `agents` section).
 public struct AgentDirectory: Sendable {
     public var key: String
-    public var origin: AgentLink
-    public var regions: [String: AgentLink]
-    public var shape: RelayShape
+    /// The agents and their links, as plans see them (one planner for plans and for work).
+    public var relay: TransferPlan.RelayInput
 
-    public init(key: String, origin: AgentLink, regions: [String: AgentLink], shape: RelayShape) {
-        self.key = key; self.origin = origin; self.regions = regions; self.shape = shape
+    public init(key: String, relay: TransferPlan.RelayInput) {
+        self.key = key; self.relay = relay
     }
 
-    /// The tree for a version: over its target regions that have agents.
-    public func plan(for regionNames: [String]) -> RelayPlan {
-        let nodes = regionNames.compactMap { name in
-            regions[name].map { RelayPlan.Node(name: name, uplink: $0.uplinkBytesPerSecond, downlink: $0.downlinkBytesPerSecond,
-                                               fetchFrom: $0.fetchFrom.map(Set.init)) }
-        }
-        return RelayPlan.plan(originUplink: origin.uplinkBytesPerSecond, regions: nodes, shape: shape)
+    var regions: [String: AgentLink] { relay.agents }
+
+    /// The tree for a version: over its target regions that have agents, as its plan showed.
+    func plan(for version: ImageVersion) -> RelayPlan {
+        relay.plan(for: version.publishingProfile.targetRegions.filter { $0.regionalReplicaCount > 0 }.map(\.name))
     }
 
-    func endpoint(of name: String) -> String? { name == RelayPlan.origin ? origin.endpoint : regions[name]?.endpoint }
+    func endpoint(of name: String) -> String? {
+        name == RelayPlan.origin ? relay.settings.origin.endpoint : relay.agents[name]?.endpoint
+    }
 }
 
 /// What a region's agent made: the object written, its ETag, and where its bytes came from.

@@ -175,7 +175,7 @@ struct ReplicaTransfer: Sendable {
     /// region from the origin, as for a region without one).
     private func viaAgent(_ replica: Replica, to key: String) async throws -> AgentMade? {
         guard let agents = controller.agents, let link = agents.regions[target.name] else { return nil }
-        let sources = agents.plan(for: version.publishingProfile.targetRegions.map(\.name)).sources(for: target.name)
+        let sources = agents.plan(for: version).sources(for: target.name)
         guard !sources.isEmpty else { return nil }
         let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index)
         return try await AgentReplication(directory: agents, agent: link, sources: sources).make(

@@ -24,11 +24,8 @@ extension VMIBService {
     /// The topology's agents with the deployment key (read now, kept in memory only); nil
     /// when the topology has none.
     public func agentDirectory() throws -> AgentDirectory? {
-        guard let settings = topology.agents else { return nil }
-        var regions: [String: AgentLink] = [:]
-        for r in topology.regions { if let a = r.agent { regions[r.name] = a } }
-        return AgentDirectory(key: try AgentKey.resolve(settings, config: configuration), origin: settings.origin,
-                              regions: regions, shape: settings.relay)
+        guard let settings = topology.agents, let relay = TransferPlan.RelayInput(topology: topology) else { return nil }
+        return AgentDirectory(key: try AgentKey.resolve(settings, config: configuration), relay: relay)
     }
 
     /// Opens every served region's stores (credentials read now, kept in memory only) with
