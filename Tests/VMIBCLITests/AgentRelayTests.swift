@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+import VMIBTestSupport
+import VMIBTransfer
+
+/// Region agents end to end (issue 14), through the CLI against real `vmib agent` processes:
+/// the relay tree, delta from chunks a region already holds, routing around a dead agent, and
+/// chunks from a lying sender or an agent with another key refused and fetched elsewhere.
+@Suite(.serialized)
+struct AgentRelayTests {
+    static let mib = 1 << 20
+    static let regions = ["eastus", "eastus2", "westus"]
+
+    func prepare(_ d: AgentDeployment) async throws {
+        try expectSuccess(await d.vmib.run("gallery", "create", "--name", "G"))
+        try expectSuccess(await d.vmib.run("image", "create", "--gallery", "G", "--name", "I", "--os-type", "Linux",
+                                           "--os-state", "Generalized", "--publisher", "P", "--offer", "O", "--sku", "S"))
+    }
+
+    func publish(_ d: AgentDeployment, _ version: String, _ disk: URL, _ targets: [String]) async throws {
+        try expectSuccess(await d.vmib.run(["version", "publish", "--gallery", "G", "--image", "I", "--version", version,
+                                            "--disk", disk.path] + targets.flatMap { ["--target-region", $0] }))
+    }
+
+    /// Region name → its status details.
+    func details(_ d: AgentDeployment, _ version: String) async throws -> [String: String] {
+        let r = try await d.vmib.run("version", "show", "--gallery", "G", "--image", "I", "--version", version,
+                                     "--replication-status", "--output", "json")
+        try expectSuccess(r)
+        let json = try #require(try r.json() as? [String: Any])
+        #expect(json.aggregatedState == "Completed")
+        return Dictionary(uniqueKeysWithValues: json.summary.map { ($0["region"] as? String ?? "", $0["details"] as? String ?? "") })
+    }
+
+    @Test func versionsGoDownTheTreeAndPatchesMoveOnlyChangedChunks() async throws {
+        let d = try await AgentDeployment.start(Self.regions)
+        defer { Task { await d.stop() } }
+        try await prepare(d)
+        let size = 8 * Self.mib
+        let v1 = d.dir.appendingPathComponent("v1.raw")
+        try TestFiles.random(v1, bytes: size, seed: 3)
+        let targets = ["eastus=2", "eastus2=1", "westus=1"]
+
+        // The plan names each region's sender; equal links make a chain.
+        let planned = try await d.vmib.run(["version", "plan", "--gallery", "G", "--image", "I", "--version", "1.0.0",
+                                            "--disk", v1.path, "--output", "json"] + targets.flatMap { ["--target-region", $0] })
+        try expectSuccess(planned)
+        let relay = try #require((try planned.json() as? [String: Any])?["relay"] as? [String: Any])
+        let parents = Dictionary(uniqueKeysWithValues: (relay["regions"] as? [[String: Any]] ?? []).map {
+            ($0["region"] as? String ?? "", $0["parent"] as? String ?? "")
+        })
+        #expect(parents.count == 3)
+        #expect(parents.values.filter { $0 == "origin" }.count == 1, "the origin sends once: \(parents)")
+
+        try await publish(d, "1.0.0", v1, targets)
+        let shown = try await details(d, "1.0.0")
+        for region in Self.regions {
+            #expect(shown[region]?.contains("by the region's agent: \(size) bytes over the link from \(parents[region]!)") == true,
+                    "\(region): \(shown[region] ?? "")")
+        }
+        // The origin's agent sent the disk once (and one chunk index), not once per region.
+        let sentFirst = try await d.served("origin")
+        #expect(sentFirst >= Int64(size) && sentFirst < Int64(size) + 4096, "origin sent \(sentFirst)")
+        let sha = try await TestFiles.sha256(v1.path)
+        #expect(try await d.regionFiles("eastus").filter { $0 == sha }.count == 2)
+        #expect(try await d.regionFiles("eastus2").filter { $0 == sha }.count == 1)
+        #expect(try await d.regionFiles("westus").filter { $0 == sha }.count == 1)
+
+        // 1.0.1 changes two chunks: each region receives those two and copies the other six.
+        var bytes = try Data(contentsOf: v1)
+        bytes[Self.mib + 10] ^= 0x5a
+        bytes[5 * Self.mib + 10] ^= 0x5a
+        let v2 = d.dir.appendingPathComponent("v2.raw")
+        try bytes.write(to: v2)
+        try await publish(d, "1.0.1", v2, ["eastus=1", "eastus2=1", "westus=1"])
+        let patched = try await details(d, "1.0.1")
+        for region in Self.regions {
+            #expect(patched[region]?.contains("\(2 * Self.mib) bytes over the link from \(parents[region]!), \(6 * Self.mib) from chunks of earlier versions") == true,
+                    "\(region): \(patched[region] ?? "")")
+        }
+        let sentPatch = try await d.served("origin") - sentFirst
+        #expect(sentPatch >= Int64(2 * Self.mib) && sentPatch < Int64(2 * Self.mib) + 4096, "origin sent \(sentPatch) for the patch")
+        let sha2 = try await TestFiles.sha256(v2.path)
+        for region in Self.regions { #expect(try await d.regionFiles(region).contains(sha2)) }
+    }
+
+    @Test func aDeadAgentIsRoutedAroundAndItsRegionFedFromTheOrigin() async throws {
+        let d = try await AgentDeployment.start(Self.regions, label: "vmib-agents-dead")
+        defer { Task { await d.stop() } }
+        try await prepare(d)
+        let v1 = d.dir.appendingPathComponent("v1.raw")
+        try TestFiles.random(v1, bytes: 4 * Self.mib, seed: 5)
+        let targets = ["eastus=1", "eastus2=1", "westus=1"]
+        let planned = try await d.vmib.run(["version", "plan", "--gallery", "G", "--image", "I", "--version", "1.0.0",
+                                            "--disk", v1.path, "--output", "json"] + targets.flatMap { ["--target-region", $0] })
+        let tree = try #require((try planned.json() as? [String: Any])?["relay"] as? [String: Any])
+        let regions = tree["regions"] as? [[String: Any]] ?? []
+        // The first relay (the origin's child with children of its own) dies before the publish.
+        let relayName = try #require(regions.first { r in
+            r["parent"] as? String == "origin" && regions.contains { $0["parent"] as? String == r["region"] as? String }
+        }?["region"] as? String)
+        let children = regions.filter { $0["parent"] as? String == relayName }.compactMap { $0["region"] as? String }
+        await d.kill9(relayName)
+
+        try await publish(d, "1.0.0", v1, targets)
+        let shown = try await details(d, "1.0.0")
+        // Its own region: written by the controller from the origin, as without an agent.
+        #expect(shown[relayName]?.contains("by the region's agent") == false, "\(shown[relayName] ?? "")")
+        // Its children fetched from the next source up their chain (the origin).
+        for child in children {
+            #expect(shown[child]?.contains("over the link from origin") == true, "\(child): \(shown[child] ?? "")")
+        }
+        let sha = try await TestFiles.sha256(v1.path)
+        for region in Self.regions {
+            let files = try await d.regionFiles(region)
+            #expect(files.filter { $0 == sha }.count == 1, "\(region): \(files)")
+        }
+    }
+
+    @Test func chunksFromALiarOrAnAgentWithAnotherKeyAreRefusedAndFetchedElsewhere() async throws {
+        let d = try await AgentDeployment.start(["eastus", "eastus2"], label: "vmib-agents-liar", keys: ["eastus2": "another-key"])
+        defer { Task { await d.stop() } }
+        try await prepare(d)
+        let size = 3 * Self.mib + 12345
+        let disk = d.dir.appendingPathComponent("d.raw")
+        try TestFiles.random(disk, bytes: size, seed: 9)
+        // The origin copy (and its chunk index) without any replication: a Shallow version.
+        try expectSuccess(await d.vmib.run("version", "create", "--gallery", "G", "--image", "I", "--version", "1.0.0",
+                                           "--disk", disk.path, "--replication-mode", "Shallow", "--target-region", "eastus=1"))
+        let sha = try await TestFiles.sha256(disk.path)
+        let indexSHA = try await TestFiles.sha256("\(d.state)/origin/sha256/\(sha).chunks")
+        let originPort = try #require(URL(string: d.endpoints["origin"]!)?.port)
+        let liarOut = d.dir.appendingPathComponent("liar.out")
+        let liar = try ChildProcess.launch(["python3", RepositoryPaths.root.appendingPathComponent("scripts/testing/lying-agent.py").path,
+                                            String(originPort)], stdout: liarOut, stderr: d.dir.appendingPathComponent("liar.err"))
+        defer { ChildProcess.kill9(liar) }
+        let liarPort = try await ReportedPort.read(from: liarOut, marker: "lying agent: listening on", process: liar)
+
+        // A job sent as the controller sends it: the liar first, the other-key agent next, the origin last.
+        let job: [String: Any] = [
+            "size": size, "md5": "", "chunkSizeBytes": Self.mib, "indexSHA256": indexSHA,
+            "sources": [["name": "liar", "endpoint": "http://127.0.0.1:\(liarPort)"],
+                        ["name": "eastus2", "endpoint": d.endpoints["eastus2"]!],
+                        ["name": "origin", "endpoint": d.endpoints["origin"]!]],
+            "writes": [["storageAccountType": "Standard_LRS", "key": "direct/object"]]]
+        let body = try JSONSerialization.data(withJSONObject: job)
+        let started = try await d.request(.put, "eastus", "/v1/objects/\(sha)", body: body)
+        #expect(started.status == 202, "\(String(decoding: started.body, as: UTF8.self))")
+        var status: [String: Any] = [:]
+        try await waitUntil("the job ends") {
+            let r = try await d.request(.get, "eastus", "/v1/objects/\(sha)")
+            status = (try JSONSerialization.jsonObject(with: r.body) as? [String: Any]) ?? [:]
+            return ["Completed", "Failed"].contains(status["state"] as? String ?? "")
+        }
+        #expect(status["state"] as? String == "Completed", "\(status)")
+        let refused = Dictionary(uniqueKeysWithValues: (status["refused"] as? [[String: Any]] ?? []).map {
+            ($0["source"] as? String ?? "", $0["reason"] as? String ?? "")
+        })
+        #expect(refused["liar"]?.contains("SHA-256") == true, "\(refused)")
+        #expect(refused["eastus2"]?.contains("refused the deployment key") == true, "\(refused)")
+        let bySource = status["bytesBySource"] as? [String: NSNumber] ?? [:]
+        #expect(bySource["origin"]?.intValue == size, "\(bySource)")
+        #expect(bySource["liar"] == nil && bySource["eastus2"] == nil, "\(bySource)")
+        #expect(try await TestFiles.sha256("\(d.state)/regions/eastus/direct/object") == sha)
+
+        // Requests without the key, or naming no object, are refused by name.
+        let wrongKey = try await d.request(.get, "eastus", "/v1/health", key: "nope")
+        #expect(wrongKey.status == 401 && String(decoding: wrongKey.body, as: UTF8.self).contains("InvalidKey"))
+        let badName = try await d.request(.get, "eastus", "/v1/objects/NOT-A-SHA/chunks/0")
+        #expect(badName.status == 400 && String(decoding: badName.body, as: UTF8.self).contains("SHA-256"))
+        let badJob = try await d.request(.put, "eastus", "/v1/objects/\(sha)", body: Data("{\"size\": -1}".utf8))
+        #expect(badJob.status == 400 && String(decoding: badJob.body, as: UTF8.self).contains("InvalidJob"))
+        let toOrigin = try await d.request(.put, "origin", "/v1/objects/\(sha)", body: body)
+        #expect(toOrigin.status == 409)
+    }
+
+    @Test func anAgentRefusesBadOptionsByName() async throws {
+        let d = try await AgentDeployment.start(["eastus"], label: "vmib-agents-bad")
+        defer { Task { await d.stop() } }
+        let neither = try await d.vmib.run("agent")
+        #expect(neither.exitCode != 0 && neither.stderr.contains("--region"), "\(neither.stderr)")
+        let unknown = try await d.vmib.run("agent", "--region", "westus")
+        #expect(unknown.exitCode != 0 && unknown.stderr.contains("--region") && unknown.stderr.contains("eastus"), "\(unknown.stderr)")
+        var keyless = d.vmib
+        keyless.environment["VMIB_AGENT_KEY"] = ""
+        let noKey = try await keyless.run("agent", "--origin")
+        #expect(noKey.exitCode != 0 && noKey.stderr.contains("agents.keyEnv") && noKey.stderr.contains("VMIB_AGENT_KEY"), "\(noKey.stderr)")
+    }
+}
