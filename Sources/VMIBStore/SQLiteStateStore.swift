@@ -26,6 +26,12 @@ public final class SQLiteStateStore: StateStore {
             if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
                 throw StoreError(.database, "\(path) was written by a newer vmib (unknown migrations); refusing to use it")
             }
+            // Processes that open a new state directory at once (a server, its agents, a
+            // CLI) take turns: two migrating together both saw a migration unapplied and the
+            // second failed on "duplicate column".
+            let lock = open(path + ".migrate-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            if lock >= 0 { flock(lock, LOCK_EX) }
+            defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
             try migrator.migrate(pool)
         } catch let e as StoreError {
             throw e
