@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Synchronization
 import VMIBCore
@@ -133,24 +134,48 @@ final class ObjectAssembly: Sendable {
             try write(bytes, chunk: i, index: index)
             held(i, bytes: Int64(bytes.count), from: nil, local: true)
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<Self.workers {
-                group.addTask {
-                    while let i = self.nextChunk() { try await self.fetch(i, index: index) }
+        // The whole object is hashed as it fills in, read back in disk order, so the check
+        // of the whole costs no pass of its own at the end.
+        let whole = Task { try await self.hashInOrder(index: index, partial: partial) }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<Self.workers {
+                    group.addTask {
+                        while let i = self.nextChunk() { try await self.fetch(i, index: index) }
+                    }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+        } catch {
+            whole.cancel()
+            throw error
         }
+        let assembled = try await whole.value
         state.withLock { s in close(s.fd); s.fd = -1 }
-        let whole = try FileDigest.of(partial)
-        guard whole.sha256 == sha256, whole.size == job.size else {
-            throw AgentFailure("the assembled object's SHA-256 is \(whole.sha256), not \(sha256)")
+        guard assembled == sha256 else {
+            throw AgentFailure("the assembled object's SHA-256 is \(assembled), not \(sha256)")
         }
         try ChunkIndexFile.write(index, forOrigin: local.path(sha256))
         guard rename(partial, local.path(sha256)) == 0 else {
             throw AgentFailure("cannot keep \(local.path(sha256)): \(String(cString: strerror(errno)))")
         }
         markComplete(fromCache: false)
+    }
+
+    /// SHA-256 of the partial file, chunk after chunk as each is held.
+    private func hashInOrder(index: ChunkIndex, partial: String) async throws -> String {
+        var hasher = SHA256()
+        var next = 0
+        while next < index.chunkCount {
+            try Task.checkCancellation()
+            guard isHeld(next) else { try await Task.sleep(for: .milliseconds(20)); continue }
+            guard let bytes = LocalChunks.read(partial, offset: Int64(next) * index.chunkSize, length: index.chunkLength(next)) else {
+                throw AgentFailure("cannot read chunk \(next) back from \(partial)")
+            }
+            hasher.update(data: bytes)
+            next += 1
+        }
+        return Hex.encode(hasher.finalize())
     }
 
     private func markComplete(fromCache: Bool) {

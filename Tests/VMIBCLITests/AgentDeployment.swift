@@ -14,14 +14,17 @@ struct AgentDeployment {
     var endpoints: [String: String]
     var processes: [String: Process]
 
+    /// - Parameters:
+    ///   - keys: an agent's key other than the deployment's (by name).
+    ///   - fetchFrom: a region agent's `fetchFrom` (by region).
     static func start(_ regions: [String], label: String = "vmib-agents", rate: Int64 = 8_000_000,
-                      keys: [String: String] = [:]) async throws -> AgentDeployment {
+                      keys: [String: String] = [:], fetchFrom: [String: [String]] = [:]) async throws -> AgentDeployment {
         let dir = try TestFiles.directory(label)
         let state = dir.appendingPathComponent("state").path
         let placeholder = dir.appendingPathComponent("placeholder.json").path
         var fake: [String: String] = [:]
         for (n, name) in (["origin"] + regions).enumerated() { fake[name] = "http://127.0.0.1:\(n + 1)" }
-        try topology(regions, endpoints: fake, rate: rate).write(toFile: placeholder, atomically: true, encoding: .utf8)
+        try topology(regions, endpoints: fake, rate: rate, fetchFrom: fetchFrom).write(toFile: placeholder, atomically: true, encoding: .utf8)
         var endpoints: [String: String] = [:], processes: [String: Process] = [:]
         for name in ["origin"] + regions {
             let agent = VMIBProcess(stateDirectory: state, topology: placeholder, environment: ["VMIB_AGENT_KEY": keys[name] ?? key])
@@ -38,16 +41,17 @@ struct AgentDeployment {
             }
         }
         let final = dir.appendingPathComponent("topology.json").path
-        try topology(regions, endpoints: endpoints, rate: rate).write(toFile: final, atomically: true, encoding: .utf8)
+        try topology(regions, endpoints: endpoints, rate: rate, fetchFrom: fetchFrom).write(toFile: final, atomically: true, encoding: .utf8)
         let vmib = VMIBProcess(stateDirectory: state, topology: final, environment: ["VMIB_AGENT_KEY": key])
         return AgentDeployment(dir: dir, regions: regions, vmib: vmib, endpoints: endpoints, processes: processes)
     }
 
-    static func topology(_ regions: [String], endpoints: [String: String], rate: Int64) -> String {
+    static func topology(_ regions: [String], endpoints: [String: String], rate: Int64, fetchFrom: [String: [String]]) -> String {
         let entries = regions.map { r in
-            """
+            let allowed = fetchFrom[r].map { ", \"fetchFrom\": [" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]" } ?? ""
+            return """
             {"name": "\(r)", "storage": {"Standard_LRS": {"kind": "directory", "path": "regions/\(r)"}},
-             "agent": {"endpoint": "\(endpoints[r]!)", "uplinkBytesPerSecond": \(rate), "downlinkBytesPerSecond": \(rate)}}
+             "agent": {"endpoint": "\(endpoints[r]!)", "uplinkBytesPerSecond": \(rate), "downlinkBytesPerSecond": \(rate)\(allowed)}}
             """
         }
         return """

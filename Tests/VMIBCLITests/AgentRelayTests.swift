@@ -117,6 +117,28 @@ struct AgentRelayTests {
         }
     }
 
+    @Test func regionsTheTreeCannotReachAreFedFromTheOriginAndThePlanSaysSo() async throws {
+        // eastus and eastus2 may fetch only from each other: no path from the origin reaches them.
+        let d = try await AgentDeployment.start(Self.regions, label: "vmib-agents-unreachable",
+                                                fetchFrom: ["eastus": ["eastus2"], "eastus2": ["eastus"]])
+        defer { Task { await d.stop() } }
+        try await prepare(d)
+        let v1 = d.dir.appendingPathComponent("v1.raw")
+        try TestFiles.random(v1, bytes: 2 * Self.mib, seed: 7)
+        let targets = ["eastus=1", "eastus2=1", "westus=1"]
+        let planned = try await d.vmib.run(["version", "plan", "--gallery", "G", "--image", "I", "--version", "1.0.0",
+                                            "--disk", v1.path] + targets.flatMap { ["--target-region", $0] })
+        try expectSuccess(planned)
+        for region in ["eastus", "eastus2"] {
+            #expect(planned.stdout.contains("\(region): fed by the origin over its storage"), "\(planned.stdout)")
+        }
+        try await publish(d, "1.0.0", v1, targets)
+        let shown = try await details(d, "1.0.0")
+        #expect(shown["eastus"]?.contains("by the region's agent") == false, "\(shown)")
+        #expect(shown["eastus2"]?.contains("by the region's agent") == false, "\(shown)")
+        #expect(shown["westus"]?.contains("by the region's agent: \(2 * Self.mib) bytes over the link from origin") == true, "\(shown)")
+    }
+
     @Test func chunksFromALiarOrAnAgentWithAnotherKeyAreRefusedAndFetchedElsewhere() async throws {
         let d = try await AgentDeployment.start(["eastus", "eastus2"], label: "vmib-agents-liar", keys: ["eastus2": "another-key"])
         defer { Task { await d.stop() } }
