@@ -20,18 +20,19 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             if let trace { db.trace(options: .statement) { trace($0.expandedDescription) } }
         }
+        // Processes that open a new state directory at once (a server, its agents, a CLI)
+        // take turns to open and migrate it: two migrating together both saw a migration
+        // unapplied and the second failed on "duplicate column"; two switching a new file to
+        // WAL together failed "database is locked" (no busy wait for that).
+        let lock = open(path + ".open-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             let migrator = Schema.migrator
             if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
                 throw StoreError(.database, "\(path) was written by a newer vmib (unknown migrations); refusing to use it")
             }
-            // Processes that open a new state directory at once (a server, its agents, a
-            // CLI) take turns: two migrating together both saw a migration unapplied and the
-            // second failed on "duplicate column".
-            let lock = open(path + ".migrate-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            if lock >= 0 { flock(lock, LOCK_EX) }
-            defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
             try migrator.migrate(pool)
         } catch let e as StoreError {
             throw e

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 import VMIBCore
 @testable import VMIBStore
@@ -96,6 +97,22 @@ import VMIBCore
         #expect(try store.replicas(of: v123, region: "westus").map(\.index) == [1, 2])
         #expect(try store.replica(of: v100, region: "eastus", index: 1)?.verifiedDigest == shaA)
         #expect(try store.completedReplicaCounts(of: v123) == ["eastus": 1, "westus": 0])
+    }
+
+    /// A server, its agents and a CLI may open a new state directory at the same moment:
+    /// each open must wait for the others' migrations, not fail on them.
+    @Test func severalOpenersOfANewDatabaseTakeTurns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vmib-open-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for round in 0..<5 {
+            let path = dir.appendingPathComponent("state-\(round).db").path
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                do { _ = try SQLiteStateStore(path: path) } catch { failures.withLock { $0.append("\(error)") } }
+            }
+            #expect(failures.withLock { $0 } == [], "round \(round)")
+        }
     }
 
     @Test func firstSchemaGetsTodaysDefaultsForWhatItDidNotRecord() throws {
