@@ -53,7 +53,7 @@ public final class Agent: Sendable {
             guard region.agent != nil else {
                 throw DomainError.invalid(.named("--region"), "the topology names no agent for region '\(name)' (regions[].agent)")
             }
-            stores = try service.endpoints(clock: ContinuousClock()).first { $0.name == name }?.stores ?? [:]
+            stores = try service.stores(of: region)
         } else {
             stores = [:]
         }
@@ -70,7 +70,9 @@ public final class Agent: Sendable {
     func start(_ sha256: String, job: AgentJob) throws -> ObjectAssembly {
         guard case .region = role else { throw AgentHTTPError(.conflict, "NotARegion", "the origin's agent takes no jobs") }
         let (assembly, new) = assemblies.withLock { all -> (ObjectAssembly, Bool) in
-            if let a = all[sha256], a.job == job, !a.failed { return (a, false) }
+            // The same job still running is that job; after it ended (a retry, or a replica a
+            // scrub found missing) a new one writes again, from the cache when the disk is there.
+            if let a = all[sha256], a.job == job, a.running { return (a, false) }
             let a = ObjectAssembly(sha256: sha256, job: job, local: local, client: ChunkClient(key: key), stores: stores, keep: keep)
             all[sha256] = a
             return (a, true)

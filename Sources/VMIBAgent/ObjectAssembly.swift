@@ -76,6 +76,9 @@ final class ObjectAssembly: Sendable {
     /// Whether chunk `i` may still come (the job has not failed).
     var failed: Bool { state.withLock { $0.status.state == .Failed } }
 
+    /// Whether the job has not ended yet.
+    var running: Bool { state.withLock { [.Fetching, .Writing].contains($0.status.state) } }
+
     func run() async {
         do {
             if local.index(of: sha256) == nil { try await assemble() } else { markComplete(fromCache: true) }
@@ -187,6 +190,7 @@ final class ObjectAssembly: Sendable {
                 s.status.chunks = index.chunkCount
                 s.status.chunksHeld = index.chunkCount
                 s.status.bytesHeld = index.size
+                s.status.localBytes = index.size
             }
             s.complete = true
         }

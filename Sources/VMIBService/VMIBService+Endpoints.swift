@@ -35,13 +35,16 @@ extension VMIBService {
                           wrap: (any BlobStore) -> any BlobStore = { $0 }) throws -> [RegionEndpoint] {
         let now = elapsedTime(on: clock)
         return try topology.regions.map { region in
-            var stores: [StorageAccountType: any BlobStore] = [:]
-            for (type, spec) in region.storage {
-                stores[type] = wrap(try blobStore(spec, region: region.name))
-            }
-            return RegionEndpoint(name: region.name, stores: stores, limits: region.limits, scrub: region.scrub,
-                                  clock: clock, now: now)
+            RegionEndpoint(name: region.name, stores: try stores(of: region).mapValues(wrap), limits: region.limits,
+                           scrub: region.scrub, clock: clock, now: now)
         }
+    }
+
+    /// Opens one region's stores only (credentials read now): what a region's agent writes to.
+    public func stores(of region: DeploymentTopology.Region) throws -> [StorageAccountType: any BlobStore] {
+        var stores: [StorageAccountType: any BlobStore] = [:]
+        for (type, spec) in region.storage { stores[type] = try blobStore(spec, region: region.name) }
+        return stores
     }
 
     /// Opens one storage of a region as the controller does.

@@ -17,17 +17,22 @@ struct AgentDeployment {
     /// - Parameters:
     ///   - keys: an agent's key other than the deployment's (by name).
     ///   - fetchFrom: a region agent's `fetchFrom` (by region).
+    ///   - storage: a region's `Standard_LRS` storage object (JSON) instead of a directory;
+    ///     `environment` then holds what it names (S3 credentials).
     static func start(_ regions: [String], label: String = "vmib-agents", rate: Int64 = 8_000_000,
-                      keys: [String: String] = [:], fetchFrom: [String: [String]] = [:]) async throws -> AgentDeployment {
+                      keys: [String: String] = [:], fetchFrom: [String: [String]] = [:],
+                      storage: [String: String] = [:], environment: [String: String] = [:]) async throws -> AgentDeployment {
         let dir = try TestFiles.directory(label)
         let state = dir.appendingPathComponent("state").path
         let placeholder = dir.appendingPathComponent("placeholder.json").path
         var fake: [String: String] = [:]
         for (n, name) in (["origin"] + regions).enumerated() { fake[name] = "http://127.0.0.1:\(n + 1)" }
-        try topology(regions, endpoints: fake, rate: rate, fetchFrom: fetchFrom).write(toFile: placeholder, atomically: true, encoding: .utf8)
+        try topology(regions, endpoints: fake, rate: rate, fetchFrom: fetchFrom, storage: storage)
+            .write(toFile: placeholder, atomically: true, encoding: .utf8)
         var endpoints: [String: String] = [:], processes: [String: Process] = [:]
         for name in ["origin"] + regions {
-            let agent = VMIBProcess(stateDirectory: state, topology: placeholder, environment: ["VMIB_AGENT_KEY": keys[name] ?? key])
+            let agent = VMIBProcess(stateDirectory: state, topology: placeholder,
+                                    environment: environment.merging(["VMIB_AGENT_KEY": keys[name] ?? key]) { _, new in new })
             let out = dir.appendingPathComponent("\(name).out"), err = dir.appendingPathComponent("\(name).err")
             let process = try agent.launch(["agent", "--port", "0"] + (name == "origin" ? ["--origin"] : ["--region", name]),
                                            stdout: out, stderr: err)
@@ -41,16 +46,19 @@ struct AgentDeployment {
             }
         }
         let final = dir.appendingPathComponent("topology.json").path
-        try topology(regions, endpoints: endpoints, rate: rate, fetchFrom: fetchFrom).write(toFile: final, atomically: true, encoding: .utf8)
-        let vmib = VMIBProcess(stateDirectory: state, topology: final, environment: ["VMIB_AGENT_KEY": key])
+        try topology(regions, endpoints: endpoints, rate: rate, fetchFrom: fetchFrom, storage: storage)
+            .write(toFile: final, atomically: true, encoding: .utf8)
+        let vmib = VMIBProcess(stateDirectory: state, topology: final,
+                               environment: environment.merging(["VMIB_AGENT_KEY": key]) { _, new in new })
         return AgentDeployment(dir: dir, regions: regions, vmib: vmib, endpoints: endpoints, processes: processes)
     }
 
-    static func topology(_ regions: [String], endpoints: [String: String], rate: Int64, fetchFrom: [String: [String]]) -> String {
+    static func topology(_ regions: [String], endpoints: [String: String], rate: Int64, fetchFrom: [String: [String]],
+                         storage: [String: String]) -> String {
         let entries = regions.map { r in
             let allowed = fetchFrom[r].map { ", \"fetchFrom\": [" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]" } ?? ""
             return """
-            {"name": "\(r)", "storage": {"Standard_LRS": {"kind": "directory", "path": "regions/\(r)"}},
+            {"name": "\(r)", "storage": {"Standard_LRS": \(storage[r] ?? "{\"kind\": \"directory\", \"path\": \"regions/\(r)\"}")},
              "agent": {"endpoint": "\(endpoints[r]!)", "uplinkBytesPerSecond": \(rate), "downlinkBytesPerSecond": \(rate)\(allowed)}}
             """
         }

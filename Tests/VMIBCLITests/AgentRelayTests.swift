@@ -82,6 +82,53 @@ struct AgentRelayTests {
         #expect(sentPatch >= Int64(2 * Self.mib) && sentPatch < Int64(2 * Self.mib) + 4096, "origin sent \(sentPatch) for the patch")
         let sha2 = try await TestFiles.sha256(v2.path)
         for region in Self.regions { #expect(try await d.regionFiles(region).contains(sha2)) }
+
+        // A replica lost in its region is re-made by its agent from the disk it keeps: no link bytes.
+        let lost = URL(fileURLWithPath: d.state).appendingPathComponent("regions/eastus2")
+        let files = FileManager.default.enumerator(at: lost, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }
+            .filter { $0.path.contains("1.0.1") && !$0.hasDirectoryPath } ?? []
+        #expect(files.count >= 1)
+        for f in files { try FileManager.default.removeItem(at: f) }
+        _ = try await d.vmib.run("version", "verify", "--gallery", "G", "--image", "I", "--version", "1.0.1")
+        try expectSuccess(await d.vmib.run("version", "wait", "--gallery", "G", "--image", "I", "--version", "1.0.1"))
+        let remade = try await details(d, "1.0.1")
+        #expect(remade["eastus2"]?.contains("by the region's agent: 0 bytes over the link") == true, "\(remade)")
+        #expect(try await d.regionFiles("eastus2").contains(sha2))
+    }
+
+    /// An agent whose region's storage is a real S3 server writes the assembled disk there (a
+    /// multipart upload); the controller verifies it by the ETag the agent reports.
+    @Test(.enabled(if: RcloneS3Server.isAvailable, "needs rclone on PATH (scripts/setup --test)"))
+    func anAgentWritesItsRegionsS3Storage() async throws {
+        let s3 = try await RcloneS3Server.start(buckets: ["westus"])
+        defer { s3.remove() }
+        let westus = """
+            {"kind": "s3", "endpoint": "\(s3.endpoint)", "bucket": "westus", "accessKeyEnv": "AGENT_S3_KEY", "secretKeyEnv": "AGENT_S3_SECRET"}
+            """
+        let d = try await AgentDeployment.start(["eastus", "westus"], label: "vmib-agents-s3", storage: ["westus": westus],
+                                                environment: ["AGENT_S3_KEY": RcloneS3Server.accessKey,
+                                                              "AGENT_S3_SECRET": RcloneS3Server.secretKey])
+        defer { Task { await d.stop() } }
+        try await prepare(d)
+        let size = 40 * Self.mib
+        let v1 = d.dir.appendingPathComponent("v1.raw")
+        try TestFiles.random(v1, bytes: size, seed: 13)
+        try await publish(d, "1.0.0", v1, ["eastus=1", "westus=1"])
+        let shown = try await details(d, "1.0.0")
+        #expect(shown["westus"]?.contains("by the region's agent: \(size) bytes over the link") == true, "\(shown)")
+        let key = "vmib/00000000-0000-0000-0000-000000000000/vmib/G/I/1.0.0/replica-1"
+        #expect(try await TestFiles.sha256(s3.objectPath(bucket: "westus", key: key)) == (try await TestFiles.sha256(v1.path)))
+
+        // A patch of one chunk: the agent sends 1 MiB over its link and still writes the whole object.
+        var bytes = try Data(contentsOf: v1)
+        bytes[30 * Self.mib] ^= 0x01
+        let v2 = d.dir.appendingPathComponent("v2.raw")
+        try bytes.write(to: v2)
+        try await publish(d, "1.1.0", v2, ["westus=1"])
+        let patched = try await details(d, "1.1.0")
+        #expect(patched["westus"]?.contains("by the region's agent: \(Self.mib) bytes over the link") == true, "\(patched)")
+        let key2 = "vmib/00000000-0000-0000-0000-000000000000/vmib/G/I/1.1.0/replica-1"
+        #expect(try await TestFiles.sha256(s3.objectPath(bucket: "westus", key: key2)) == (try await TestFiles.sha256(v2.path)))
     }
 
     @Test func aDeadAgentIsRoutedAroundAndItsRegionFedFromTheOrigin() async throws {
