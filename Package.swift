@@ -99,6 +99,9 @@ let package = Package(
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "VMIBServiceTests", dependencies: ["VMIBService", "VMIBTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "VMIBAgentTests", dependencies: ["VMIBAgent", "VMIBCore", "VMIBWire", "VMIBTransfer",
+                                                           .product(name: "Crypto", package: "swift-crypto")],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "VMIBCLITests", dependencies: ["VMIBService", "VMIBTransfer", "VMIBTestSupport"],
                     swiftSettings: swiftSettings),
     ]

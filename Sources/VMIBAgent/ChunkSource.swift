@@ -4,9 +4,14 @@ import VMIBCore
 import VMIBTransfer
 import VMIBWire
 
-/// Fetches chunks and indexes from other agents (libcurl), checking every one by its SHA-256
-/// before anyone may use it.
-struct ChunkClient: Sendable {
+/// Where an assembly asks for chunks and indexes.
+protocol ChunkFetching: Sendable {
+    func get(_ url: String) async -> ChunkClient.Answer
+}
+
+/// Fetches chunks and indexes from other agents (libcurl); the assembly checks every one by
+/// its SHA-256 before anyone may use it.
+struct ChunkClient: ChunkFetching {
     let key: String
 
     enum Answer: Sendable {

@@ -17,7 +17,8 @@ final class ObjectAssembly: Sendable {
     let sha256: String
     let job: AgentJob
     private let local: LocalChunks
-    private let client: ChunkClient
+    private let client: any ChunkFetching
+    private let clock: AssemblyClock
     private let stores: [StorageAccountType: any BlobStore]
     private let keep: Int
     private let state: Mutex<State>
@@ -28,6 +29,8 @@ final class ObjectAssembly: Sendable {
     static let giveUp: TimeInterval = 300
     /// How long a job goes on with no source answering at all before it fails.
     static let unanswered: TimeInterval = 30
+    /// How long a source that did not answer is left alone.
+    static let downPause: TimeInterval = 10
     /// Chunks fetched at once.
     static let workers = 3
 
@@ -39,18 +42,20 @@ final class ObjectAssembly: Sendable {
         var distrusted: Set<String> = []
         var downUntil: [String: Date] = [:]
         var refusals: [String: (reason: String, count: Int)] = [:]
-        var lastProgress = Date()
+        var lastProgress: Date
         /// When a source last answered (with a chunk, or saying it has none yet).
-        var lastAnswer = Date()
+        var lastAnswer: Date
         var complete = false
         var fd: Int32 = -1
     }
 
-    init(sha256: String, job: AgentJob, local: LocalChunks, client: ChunkClient,
-         stores: [StorageAccountType: any BlobStore], keep: Int) {
+    init(sha256: String, job: AgentJob, local: LocalChunks, client: any ChunkFetching,
+         stores: [StorageAccountType: any BlobStore], keep: Int, clock: AssemblyClock = .system) {
         self.sha256 = sha256; self.job = job; self.local = local; self.client = client; self.stores = stores; self.keep = keep
+        self.clock = clock
         state = Mutex(State(status: AgentJobStatus(state: .Fetching, chunks: 0, chunksHeld: 0, bytesHeld: 0, bytesBySource: [:],
-                                                   localBytes: 0, duplicateBytes: 0, refused: [], written: [], error: nil)))
+                                                   localBytes: 0, duplicateBytes: 0, refused: [], written: [], error: nil),
+                            lastProgress: clock.now(), lastAnswer: clock.now()))
     }
 
     var status: AgentJobStatus {
@@ -171,7 +176,7 @@ final class ObjectAssembly: Sendable {
         var next = 0
         while next < index.chunkCount {
             try Task.checkCancellation()
-            guard isHeld(next) else { try await Task.sleep(for: .milliseconds(20)); continue }
+            guard isHeld(next) else { try await clock.sleep(.milliseconds(20)); continue }
             guard let bytes = LocalChunks.read(partial, offset: Int64(next) * index.chunkSize, length: index.chunkLength(next)) else {
                 throw AgentFailure("cannot read chunk \(next) back from \(partial)")
             }
@@ -217,7 +222,7 @@ final class ObjectAssembly: Sendable {
             s.status.chunksHeld += 1
             s.status.bytesHeld += bytes
             if local { s.status.localBytes += bytes }
-            s.lastProgress = Date()
+            s.lastProgress = clock.now()
         }
     }
 
@@ -246,8 +251,7 @@ final class ObjectAssembly: Sendable {
             try Task.checkCancellation()
             var retrySame = false
             for source in job.sources {
-                let usable = state.withLock { s in !s.distrusted.contains(source.name) && (s.downUntil[source.name] ?? .distantPast) < Date() }
-                guard usable else { continue }
+                guard usable(source) else { continue }
                 let answer = await client.get("\(source.endpoint)/v1/objects/\(sha256)/chunks/\(i)")
                 answered(answer)
                 switch answer {
@@ -260,9 +264,9 @@ final class ObjectAssembly: Sendable {
                     held(i, bytes: Int64(bytes.count), from: source.name)
                     return
                 case .notYet:
-                    let since = waitingSince[source.name] ?? Date()
+                    let since = waitingSince[source.name] ?? clock.now()
                     waitingSince[source.name] = since
-                    if Date().timeIntervalSince(since) < Self.stallLimit { retrySame = true; break }
+                    if clock.now().timeIntervalSince(since) < Self.stallLimit { retrySame = true; break }
                     continue
                 case .notThere:
                     continue
@@ -270,20 +274,31 @@ final class ObjectAssembly: Sendable {
                     refuse(source.name, "refused the deployment key")
                     continue
                 case .down:
-                    state.withLock { $0.downUntil[source.name] = Date().addingTimeInterval(10) }
+                    leaveAlone(source)
                     continue
                 }
                 if retrySame { break }
             }
-            if retrySame { continue }
+            // The source held the request until it gave up waiting (`Agent.chunkWait`); ask again.
+            if retrySame { try await clock.sleep(.milliseconds(50)); continue }
             try checkGivingUp(what: "chunk \(i)")
-            try await Task.sleep(for: .milliseconds(500))
+            try await clock.sleep(.milliseconds(500))
         }
+    }
+
+    /// Not refused, and not left alone after it did not answer.
+    private func usable(_ source: AgentSource) -> Bool {
+        state.withLock { s in !s.distrusted.contains(source.name) && (s.downUntil[source.name] ?? .distantPast) <= clock.now() }
+    }
+
+    /// A source that did not answer is not asked again for `downPause`.
+    private func leaveAlone(_ source: AgentSource) {
+        state.withLock { $0.downUntil[source.name] = clock.now().addingTimeInterval(Self.downPause) }
     }
 
     private func answered(_ answer: ChunkClient.Answer) {
         switch answer {
-        case .bytes, .notYet, .notThere: state.withLock { $0.lastAnswer = Date() }
+        case .bytes, .notYet, .notThere: state.withLock { $0.lastAnswer = clock.now() }
         case .refusedKey, .down: break
         }
     }
@@ -292,8 +307,8 @@ final class ObjectAssembly: Sendable {
     /// nothing arrived for `giveUp`.
     private func checkGivingUp(what: String) throws {
         let (allDistrusted, idle, silent) = state.withLock { s in
-            (job.sources.allSatisfy { s.distrusted.contains($0.name) }, Date().timeIntervalSince(s.lastProgress),
-             Date().timeIntervalSince(s.lastAnswer))
+            (job.sources.allSatisfy { s.distrusted.contains($0.name) }, clock.now().timeIntervalSince(s.lastProgress),
+             clock.now().timeIntervalSince(s.lastAnswer))
         }
         let names = job.sources.map(\.name).joined(separator: ", ")
         if allDistrusted { throw AgentFailure("every source was refused: \(names)") }
@@ -304,7 +319,7 @@ final class ObjectAssembly: Sendable {
     /// The index from the first source whose index has the SHA-256 the controller gave.
     private func fetchIndex() async throws -> ChunkIndex {
         while true {
-            for source in job.sources where !state.withLock({ $0.distrusted.contains(source.name) }) {
+            for source in job.sources where usable(source) {
                 let answer = await client.get("\(source.endpoint)/v1/objects/\(sha256)/index")
                 answered(answer)
                 switch answer {
@@ -315,11 +330,12 @@ final class ObjectAssembly: Sendable {
                     }
                     return index
                 case .refusedKey: refuse(source.name, "refused the deployment key")
-                case .notYet, .notThere, .down: continue
+                case .down: leaveAlone(source)
+                case .notYet, .notThere: continue
                 }
             }
             try checkGivingUp(what: "the chunk index")
-            try await Task.sleep(for: .milliseconds(500))
+            try await clock.sleep(.milliseconds(500))
         }
     }
 }
@@ -328,4 +344,12 @@ struct AgentFailure: Error, CustomStringConvertible {
     let message: String
     init(_ message: String) { self.message = message }
     var description: String { message }
+}
+
+/// Time for an assembly: the agent's is the system's; tests drive a virtual one.
+struct AssemblyClock: Sendable {
+    var now: @Sendable () -> Date
+    var sleep: @Sendable (Duration) async throws -> Void
+
+    static let system = AssemblyClock(now: { Date() }, sleep: { try await Task.sleep(for: $0) })
 }
