@@ -35,6 +35,8 @@ public final class Agent: Sendable {
     private let stores: [StorageAccountType: any BlobStore]
     private let assemblies = Mutex<[String: ObjectAssembly]>([:])
     private let served = Atomic<Int64>(0)
+    /// The region's bytes/s over the link, one budget for every job.
+    private let pacer = LinkPacer()
 
     /// How long a request for a chunk still on its way waits before `NotYet`.
     static let chunkWait: Duration = .seconds(5)
@@ -73,7 +75,8 @@ public final class Agent: Sendable {
             // The same job still running is that job; after it ended (a retry, or a replica a
             // scrub found missing) a new one writes again, from the cache when the disk is there.
             if let a = all[sha256], a.job == job, a.running { return (a, false) }
-            let a = ObjectAssembly(sha256: sha256, job: job, local: local, client: ChunkClient(key: key), stores: stores, keep: keep)
+            let a = ObjectAssembly(sha256: sha256, job: job, local: local, client: ChunkClient(key: key), stores: stores, keep: keep,
+                                   pacer: pacer)
             all[sha256] = a
             return (a, true)
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import VMIBCore
 import VMIBTransfer
 import VMIBWire
@@ -52,4 +53,21 @@ struct ChunkClient: ChunkFetching {
 struct AgentError: Codable, Sendable {
     var code: String
     var message: String
+}
+
+/// Keeps what an agent receives over its link under its region's bytes/s, across all its
+/// jobs: each chunk reserves its time on one shared schedule before it is fetched. A burst
+/// of one second's bytes goes at once.
+final class LinkPacer: Sendable {
+    private let next = Mutex<Date?>(nil)
+
+    /// Seconds to wait before fetching `bytes` at `rate` bytes/s.
+    func reserve(_ bytes: Int64, rate: Int64, now: Date) -> TimeInterval {
+        next.withLock { next in
+            // Idle time earns at most a second's burst.
+            let start = max(next ?? now, now.addingTimeInterval(-1))
+            next = start.addingTimeInterval(Double(bytes) / Double(rate))
+            return max(0, start.timeIntervalSince(now))
+        }
+    }
 }

@@ -19,6 +19,7 @@ final class ObjectAssembly: Sendable {
     private let local: LocalChunks
     private let client: any ChunkFetching
     private let clock: AssemblyClock
+    private let pacer: LinkPacer
     private let stores: [StorageAccountType: any BlobStore]
     private let keep: Int
     private let state: Mutex<State>
@@ -50,9 +51,9 @@ final class ObjectAssembly: Sendable {
     }
 
     init(sha256: String, job: AgentJob, local: LocalChunks, client: any ChunkFetching,
-         stores: [StorageAccountType: any BlobStore], keep: Int, clock: AssemblyClock = .system) {
+         stores: [StorageAccountType: any BlobStore], keep: Int, clock: AssemblyClock = .system, pacer: LinkPacer = LinkPacer()) {
         self.sha256 = sha256; self.job = job; self.local = local; self.client = client; self.stores = stores; self.keep = keep
-        self.clock = clock
+        self.clock = clock; self.pacer = pacer
         state = Mutex(State(status: AgentJobStatus(state: .Fetching, chunks: 0, chunksHeld: 0, bytesHeld: 0, bytesBySource: [:],
                                                    localBytes: 0, duplicateBytes: 0, refused: [], written: [], error: nil),
                             lastProgress: clock.now(), lastAnswer: clock.now()))
@@ -129,7 +130,7 @@ final class ObjectAssembly: Sendable {
             for i in 0..<index.chunkCount {
                 if let bytes = LocalChunks.read(partial, offset: Int64(i) * index.chunkSize, length: index.chunkLength(i)),
                    ChunkClient.sha256(bytes) == digest(index, i) {
-                    held(i, bytes: Int64(bytes.count), from: nil)
+                    held(i, bytes: Int64(bytes.count), from: nil, local: true)
                 }
             }
         }
@@ -246,6 +247,11 @@ final class ObjectAssembly: Sendable {
     /// Chunk `i` from the first source that has it, verified, written to the partial file.
     private func fetch(_ i: Int, index: ChunkIndex) async throws {
         let want = digest(index, i), length = index.chunkLength(i)
+        // The region's bytes/s, shared by every job of this agent: wait for the chunk's turn.
+        if let rate = job.bytesPerSecond, rate > 0 {
+            let wait = pacer.reserve(length, rate: rate, now: clock.now())
+            if wait > 0 { try await clock.sleep(.milliseconds(Int64(wait * 1000))) }
+        }
         var waitingSince: [String: Date] = [:]
         while true {
             try Task.checkCancellation()

@@ -48,14 +48,15 @@ struct AgentReplication: Sendable {
     static let pollInterval: Duration = .milliseconds(500)
     static let timeouts = TransferTimeouts(connect: 5, lowSpeedBytesPerSecond: 1, lowSpeedWindow: 30)
 
-    func make(sha256: String, digest: ObjectDigest, origin: String, write: AgentWrite,
+    /// - Parameter bytesPerSecond: the region's limit, which the agent keeps (0: none).
+    func make(sha256: String, digest: ObjectDigest, origin: String, write: AgentWrite, bytesPerSecond: Int64,
               progress: @escaping @Sendable (Int64) -> Void) async throws -> AgentMade? {
         guard let indexBytes = FileManager.default.contents(atPath: ChunkIndexFile.path(forOrigin: origin)),
               let index = ChunkIndex(decoding: [UInt8](indexBytes)) else { return nil }
         let job = AgentJob(size: digest.size, md5: digest.md5, chunkSizeBytes: index.chunkSize,
                            indexSHA256: Hex.encode(SHA256.hash(data: indexBytes)),
                            sources: sources.compactMap { name in directory.endpoint(of: name).map { AgentSource(name: name, endpoint: $0) } },
-                           writes: [write])
+                           writes: [write], bytesPerSecond: bytesPerSecond > 0 ? bytesPerSecond : nil)
         let url = "\(agent.endpoint)/v1/objects/\(sha256)"
         let body = try JSONEncoder().encode(job)
         guard let started = try await send(.put, url, body: body) else { return nil }

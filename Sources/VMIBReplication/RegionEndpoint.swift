@@ -12,6 +12,8 @@ public struct RegionEndpoint: Sendable {
     public var bytes: (any BytePacer)?
     /// When the region's Completed replicas are re-verified on the controller's own schedule.
     public var scrub: ScrubSchedule
+    /// The limits the gate and pacers enforce (a region's agent is told its bytes/s).
+    public var limits: RegionLimits
 
     public init(name: String, stores: [StorageAccountType: any BlobStore], limits: RegionLimits,
                 scrub: ScrubSchedule = .off,
@@ -19,6 +21,7 @@ public struct RegionEndpoint: Sendable {
         self.name = name
         self.stores = stores
         self.scrub = scrub
+        self.limits = limits
         self.gate = ConcurrencyGate(limit: limits.concurrentTransfers)
         self.requests = RequestPacer(requestsPerSecond: limits.requestsPerSecond, clock: clock, now: now)
         self.bytes = limits.bytesPerSecond > 0 ? ThreadBytePacer(bytesPerSecond: limits.bytesPerSecond) : nil

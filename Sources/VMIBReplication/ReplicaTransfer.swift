@@ -181,7 +181,7 @@ struct ReplicaTransfer: Sendable {
         return try await AgentReplication(directory: agents, agent: link, sources: sources).make(
             sha256: digest.sha256, digest: digest, origin: origin,
             write: AgentWrite(storageAccountType: target.storageAccountType.rawValue, key: key),
-            progress: { progress.record($0) })
+            bytesPerSecond: endpoint.limits.bytesPerSecond, progress: { progress.record($0) })
     }
 
     /// A delta upload from the best earlier object in the region (`deltaBase`), when the

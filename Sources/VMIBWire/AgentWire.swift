@@ -47,10 +47,14 @@ public struct AgentJob: Codable, Sendable, Equatable {
     public var indexSHA256: String
     public var sources: [AgentSource]
     public var writes: [AgentWrite]
+    /// The region's `limits.bytesPerSecond`: what the agent may receive over its link, for
+    /// every job together (nil or 0: unlimited). The region's limit stays one budget.
+    public var bytesPerSecond: Int64?
 
-    public init(size: Int64, md5: String, chunkSizeBytes: Int64, indexSHA256: String, sources: [AgentSource], writes: [AgentWrite]) {
+    public init(size: Int64, md5: String, chunkSizeBytes: Int64, indexSHA256: String, sources: [AgentSource], writes: [AgentWrite],
+                bytesPerSecond: Int64? = nil) {
         self.size = size; self.md5 = md5; self.chunkSizeBytes = chunkSizeBytes; self.indexSHA256 = indexSHA256
-        self.sources = sources; self.writes = writes
+        self.sources = sources; self.writes = writes; self.bytesPerSecond = bytesPerSecond
     }
 }
 

@@ -37,11 +37,12 @@ import VMIBWire
         }
 
         /// Runs an assembly of the disk from `sources` (answered by `answer(source, path)`).
-        func assemble(_ sources: [String], _ answer: @escaping @Sendable (String, String) -> ChunkClient.Answer) async -> AgentJobStatus {
+        func assemble(_ sources: [String], bytesPerSecond: Int64? = nil,
+                      _ answer: @escaping @Sendable (String, String) -> ChunkClient.Answer) async -> AgentJobStatus {
             let job = AgentJob(size: Int64(disk.count), md5: Hex.encode(Insecure.MD5.hash(data: disk)), chunkSizeBytes: Int64(ObjectAssemblyTests.chunk),
                                indexSHA256: Hex.encode(SHA256.hash(data: index.encoded())),
                                sources: sources.map { AgentSource(name: $0, endpoint: "http://\($0)") },
-                               writes: [AgentWrite(storageAccountType: "Standard_LRS", key: "v/replica-1")])
+                               writes: [AgentWrite(storageAccountType: "Standard_LRS", key: "v/replica-1")], bytesPerSecond: bytesPerSecond)
             let assembly = ObjectAssembly(sha256: sha256, job: job, local: LocalChunks(cacheDirectory: dir.appendingPathComponent("cache").path),
                                           client: Scripted(answer: answer), stores: [.Standard_LRS: DirectoryBlobStore(root: dir.appendingPathComponent("region").path)],
                                           keep: 2, clock: clock.assemblyClock)
@@ -75,11 +76,15 @@ import VMIBWire
     /// Virtual time: a sleep moves it on at once.
     final class VirtualClock: Sendable {
         let date = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        /// Every sleep asked for, in seconds.
+        let sleeps = Mutex<[Double]>([])
         var elapsed: TimeInterval { date.withLock { $0.timeIntervalSince1970 - 1_800_000_000 } }
         var assemblyClock: AssemblyClock {
             AssemblyClock(now: { self.date.withLock { $0 } }, sleep: { d in
                 let c = d.components
-                self.date.withLock { $0 += Double(c.seconds) + Double(c.attoseconds) / 1e18 }
+                let seconds = Double(c.seconds) + Double(c.attoseconds) / 1e18
+                self.sleeps.withLock { $0.append(seconds) }
+                self.date.withLock { $0 += seconds }
                 await Task.yield()
             })
         }
@@ -135,6 +140,34 @@ import VMIBWire
         #expect(status.error?.contains("every source was refused: a, b") == true, "\(status.error ?? "")")
         #expect(Set(status.refused.map(\.source)) == ["a", "b"])
         #expect(f.written() == nil)
+    }
+
+    @Test func theRegionsBytesPerSecondPacesWhatTheAgentFetches() async throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        // Four chunks at one chunk a second: three of them wait for their turn (the other pauses
+        // of an assembly are 0.5 s at most), and the last cannot start before 3 s have passed.
+        let status = await f.assemble(["origin"], bytesPerSecond: Int64(Self.chunk)) { _, path in f.honest(path) }
+        #expect(status.state == .Completed)
+        #expect(f.clock.sleeps.withLock { $0 }.filter { $0 >= 1 }.count == 3)
+        #expect(f.clock.elapsed >= 3)
+        let unpaced = try Fixture()
+        defer { unpaced.remove() }
+        _ = await unpaced.assemble(["origin"]) { _, path in unpaced.honest(path) }
+        #expect(unpaced.clock.sleeps.withLock { $0 }.filter { $0 >= 1 } == [])
+    }
+
+    @Test func aPacerSharesOneScheduleAndGivesIdleTimeAtMostASecond() {
+        let pacer = LinkPacer()
+        let t0 = Date(timeIntervalSince1970: 1_000)
+        #expect(pacer.reserve(100, rate: 100, now: t0) == 0)
+        #expect(pacer.reserve(100, rate: 100, now: t0) == 1)
+        #expect(pacer.reserve(50, rate: 100, now: t0) == 2)
+        // Ten idle seconds later: one second of burst, not ten.
+        let later = t0.addingTimeInterval(12.5)
+        #expect(pacer.reserve(100, rate: 100, now: later) == 0)
+        #expect(pacer.reserve(100, rate: 100, now: later) == 0)
+        #expect(pacer.reserve(100, rate: 100, now: later) == 1)
     }
 
     @Test func aJobFailsWhenNoSourceAnswers() async throws {

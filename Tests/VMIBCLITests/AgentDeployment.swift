@@ -19,15 +19,17 @@ struct AgentDeployment {
     ///   - fetchFrom: a region agent's `fetchFrom` (by region).
     ///   - storage: a region's `Standard_LRS` storage object (JSON) instead of a directory;
     ///     `environment` then holds what it names (S3 credentials).
+    ///   - bytesPerSecond: a region's `limits.bytesPerSecond`.
     static func start(_ regions: [String], label: String = "vmib-agents", rate: Int64 = 8_000_000,
                       keys: [String: String] = [:], fetchFrom: [String: [String]] = [:],
-                      storage: [String: String] = [:], environment: [String: String] = [:]) async throws -> AgentDeployment {
+                      storage: [String: String] = [:], environment: [String: String] = [:],
+                      bytesPerSecond: [String: Int64] = [:]) async throws -> AgentDeployment {
         let dir = try TestFiles.directory(label)
         let state = dir.appendingPathComponent("state").path
         let placeholder = dir.appendingPathComponent("placeholder.json").path
         var fake: [String: String] = [:]
         for (n, name) in (["origin"] + regions).enumerated() { fake[name] = "http://127.0.0.1:\(n + 1)" }
-        try topology(regions, endpoints: fake, rate: rate, fetchFrom: fetchFrom, storage: storage)
+        try topology(regions, endpoints: fake, rate: rate, fetchFrom: fetchFrom, storage: storage, limits: bytesPerSecond)
             .write(toFile: placeholder, atomically: true, encoding: .utf8)
         var endpoints: [String: String] = [:], processes: [String: Process] = [:]
         for name in ["origin"] + regions {
@@ -46,7 +48,7 @@ struct AgentDeployment {
             }
         }
         let final = dir.appendingPathComponent("topology.json").path
-        try topology(regions, endpoints: endpoints, rate: rate, fetchFrom: fetchFrom, storage: storage)
+        try topology(regions, endpoints: endpoints, rate: rate, fetchFrom: fetchFrom, storage: storage, limits: bytesPerSecond)
             .write(toFile: final, atomically: true, encoding: .utf8)
         let vmib = VMIBProcess(stateDirectory: state, topology: final,
                                environment: environment.merging(["VMIB_AGENT_KEY": key]) { _, new in new })
@@ -54,12 +56,13 @@ struct AgentDeployment {
     }
 
     static func topology(_ regions: [String], endpoints: [String: String], rate: Int64, fetchFrom: [String: [String]],
-                         storage: [String: String]) -> String {
+                         storage: [String: String], limits: [String: Int64]) -> String {
         let entries = regions.map { r in
+            let limit = limits[r].map { ", \"limits\": {\"bytesPerSecond\": \($0)}" } ?? ""
             let allowed = fetchFrom[r].map { ", \"fetchFrom\": [" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]" } ?? ""
             return """
             {"name": "\(r)", "storage": {"Standard_LRS": \(storage[r] ?? "{\"kind\": \"directory\", \"path\": \"regions/\(r)\"}")},
-             "agent": {"endpoint": "\(endpoints[r]!)", "uplinkBytesPerSecond": \(rate), "downlinkBytesPerSecond": \(rate)\(allowed)}}
+             "agent": {"endpoint": "\(endpoints[r]!)", "uplinkBytesPerSecond": \(rate), "downlinkBytesPerSecond": \(rate)\(allowed)}\(limit)}
             """
         }
         return """

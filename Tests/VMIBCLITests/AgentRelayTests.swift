@@ -22,6 +22,14 @@ struct AgentRelayTests {
                                             "--disk", disk.path] + targets.flatMap { ["--target-region", $0] }))
     }
 
+    /// `vmib version plan` of 1.0.0 (with `--output json` when `json`).
+    func plan(_ d: AgentDeployment, _ disk: URL, _ targets: [String], json: Bool = true) async throws -> VMIBProcess.Result {
+        let r = try await d.vmib.run(["version", "plan", "--gallery", "G", "--image", "I", "--version", "1.0.0", "--disk", disk.path]
+                                     + (json ? ["--output", "json"] : []) + targets.flatMap { ["--target-region", $0] })
+        try expectSuccess(r)
+        return r
+    }
+
     /// Region name → its status details.
     func details(_ d: AgentDeployment, _ version: String) async throws -> [String: String] {
         let r = try await d.vmib.run("version", "show", "--gallery", "G", "--image", "I", "--version", version,
@@ -42,9 +50,7 @@ struct AgentRelayTests {
         let targets = ["eastus=2", "eastus2=1", "westus=1"]
 
         // The plan names each region's sender; equal links make a chain.
-        let planned = try await d.vmib.run(["version", "plan", "--gallery", "G", "--image", "I", "--version", "1.0.0",
-                                            "--disk", v1.path, "--output", "json"] + targets.flatMap { ["--target-region", $0] })
-        try expectSuccess(planned)
+        let planned = try await plan(d, v1, targets)
         let relay = try #require((try planned.json() as? [String: Any])?["relay"] as? [String: Any])
         let parents = Dictionary(uniqueKeysWithValues: (relay["regions"] as? [[String: Any]] ?? []).map {
             ($0["region"] as? String ?? "", $0["parent"] as? String ?? "")
@@ -131,6 +137,22 @@ struct AgentRelayTests {
         #expect(try await TestFiles.sha256(s3.objectPath(bucket: "westus", key: key2)) == (try await TestFiles.sha256(v2.path)))
     }
 
+    /// A region's bytes/s goes with the job: its agent receives no faster. (A lower bound on
+    /// time only: a loaded machine can only make it slower.)
+    @Test func anAgentKeepsItsRegionsBytesPerSecond() async throws {
+        let d = try await AgentDeployment.start(["westus"], label: "vmib-agents-paced", bytesPerSecond: ["westus": 2_000_000])
+        defer { Task { await d.stop() } }
+        try await prepare(d)
+        let v1 = d.dir.appendingPathComponent("v1.raw")
+        try TestFiles.random(v1, bytes: 4 * Self.mib, seed: 17)
+        let started = ContinuousClock.now
+        try await publish(d, "1.0.0", v1, ["westus=1"])
+        let elapsed = ContinuousClock.now - started
+        // Four 1 MiB chunks at 2 MB/s, after a second's burst: the last starts 1.57 s in.
+        #expect(elapsed >= .milliseconds(1500), "\(elapsed)")
+        #expect(try await details(d, "1.0.0")["westus"]?.contains("by the region's agent: \(4 * Self.mib) bytes") == true)
+    }
+
     @Test func aDeadAgentIsRoutedAroundAndItsRegionFedFromTheOrigin() async throws {
         let d = try await AgentDeployment.start(Self.regions, label: "vmib-agents-dead")
         defer { Task { await d.stop() } }
@@ -138,8 +160,7 @@ struct AgentRelayTests {
         let v1 = d.dir.appendingPathComponent("v1.raw")
         try TestFiles.random(v1, bytes: 4 * Self.mib, seed: 5)
         let targets = ["eastus=1", "eastus2=1", "westus=1"]
-        let planned = try await d.vmib.run(["version", "plan", "--gallery", "G", "--image", "I", "--version", "1.0.0",
-                                            "--disk", v1.path, "--output", "json"] + targets.flatMap { ["--target-region", $0] })
+        let planned = try await plan(d, v1, targets)
         let tree = try #require((try planned.json() as? [String: Any])?["relay"] as? [String: Any])
         let regions = tree["regions"] as? [[String: Any]] ?? []
         // The first relay (the origin's child with children of its own) dies before the publish.
@@ -173,9 +194,7 @@ struct AgentRelayTests {
         let v1 = d.dir.appendingPathComponent("v1.raw")
         try TestFiles.random(v1, bytes: 2 * Self.mib, seed: 7)
         let targets = ["eastus=1", "eastus2=1", "westus=1"]
-        let planned = try await d.vmib.run(["version", "plan", "--gallery", "G", "--image", "I", "--version", "1.0.0",
-                                            "--disk", v1.path] + targets.flatMap { ["--target-region", $0] })
-        try expectSuccess(planned)
+        let planned = try await plan(d, v1, targets, json: false)
         for region in ["eastus", "eastus2"] {
             #expect(planned.stdout.contains("\(region): fed by the origin over its storage"), "\(planned.stdout)")
         }
