@@ -185,6 +185,50 @@ struct AgentRelayTests {
         }
     }
 
+    /// The first relay is killed mid-distribution (it receives slowly: its region's bytes/s
+    /// is low): its child gets what the relay had sent it, and the rest from the origin; no
+    /// chunk it verified is fetched again. The relay's own region is fed from the origin.
+    @Test func aRelayKilledMidwayIsRoutedAroundWithoutFetchingAnythingTwice() async throws {
+        let d = try await AgentDeployment.start(Self.regions, label: "vmib-agents-midway", bytesPerSecond: ["eastus": 1_000_000])
+        defer { Task { await d.stop() } }
+        try await prepare(d)
+        let size = 8 * Self.mib
+        let v1 = d.dir.appendingPathComponent("v1.raw")
+        try TestFiles.random(v1, bytes: size, seed: 19)
+        let targets = ["eastus=1", "eastus2=1", "westus=1"]
+        let relay = (try await plan(d, v1, targets).json() as? [String: Any])?["relay"] as? [String: Any]
+        let parents = Dictionary(uniqueKeysWithValues: (relay?["regions"] as? [[String: Any]] ?? []).map {
+            ($0["region"] as? String ?? "", $0["parent"] as? String ?? "")
+        })
+        // Equal links, names as the tie-break: a chain origin → eastus → eastus2 → westus.
+        try #require(parents == ["eastus": "origin", "eastus2": "eastus", "westus": "eastus2"], "\(parents)")
+        let sha = try await TestFiles.sha256(v1.path)
+
+        let publish = try d.vmib.launch(["version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.0",
+                                         "--disk", v1.path] + targets.flatMap { ["--target-region", $0] },
+                                        stdout: d.dir.appendingPathComponent("publish.out"), stderr: d.dir.appendingPathComponent("publish.err"))
+        try await waitUntil("eastus's agent holds 3 chunks", timeout: .seconds(120)) {
+            let r = try? await d.request(.get, "eastus", "/v1/objects/\(sha)")
+            let held = (r.flatMap { try? JSONSerialization.jsonObject(with: $0.body) as? [String: Any] }?["chunksHeld"] as? NSNumber)?.intValue ?? 0
+            return held >= 3
+        }
+        await d.kill9("eastus")
+        await ChildProcess.waitForExit(publish)
+        #expect(publish.terminationStatus == 0, "\((try? String(contentsOf: d.dir.appendingPathComponent("publish.err"), encoding: .utf8)) ?? "")")
+
+        let shown = try await details(d, "1.0.0")
+        #expect(shown["eastus"]?.contains("by the region's agent") == false, "\(shown)")
+        let child = try JSONSerialization.jsonObject(with: try await d.request(.get, "eastus2", "/v1/objects/\(sha)").body) as? [String: Any]
+        let bySource = child?["bytesBySource"] as? [String: NSNumber] ?? [:]
+        #expect((bySource["eastus"]?.intValue ?? 0) >= 3 * Self.mib && (bySource["origin"]?.intValue ?? 0) > 0, "\(bySource)")
+        #expect(bySource.values.reduce(0) { $0 + $1.intValue } == size, "\(bySource)")
+        #expect((child?["duplicateBytes"] as? NSNumber)?.intValue == 0)
+        for region in Self.regions {
+            let files = try await d.regionFiles(region)
+            #expect(files.filter { $0 == sha }.count == 1, "\(region): \(files)")
+        }
+    }
+
     @Test func regionsTheTreeCannotReachAreFedFromTheOriginAndThePlanSaysSo() async throws {
         // eastus and eastus2 may fetch only from each other: no path from the origin reaches them.
         let d = try await AgentDeployment.start(Self.regions, label: "vmib-agents-unreachable",
