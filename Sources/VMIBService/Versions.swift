@@ -58,6 +58,11 @@ extension Versions {
     public func plan(_ request: PublishRequest) throws -> TransferPlan {
         let (_, _, targets, _) = try validate(request)
         let size = (try FileManager.default.attributesOfItem(atPath: request.disk)[.size] as? NSNumber)?.int64Value ?? 0
+        // A Shallow version's one replica is a reference to the origin copy: nothing crosses a
+        // link and no region stores anything.
+        if request.replicationMode == .Shallow {
+            return TransferPlan.make(sizeBytes: size, targets: [], prices: topology.prices)
+        }
         return TransferPlan.make(sizeBytes: size, targets: targets.map {
             .init(region: $0.name, replicas: $0.regionalReplicaCount, storageAccountType: $0.storageAccountType.rawValue)
         }, prices: topology.prices, relay: TransferPlan.RelayInput(topology: topology))

@@ -67,6 +67,14 @@ import VMIBTestSupport
         let remote = try await vmib.run(["version", "plan"] + request + ["--server", "http://127.0.0.1:1", "--token-file", tokenFile])
         #expect(remote.exitCode == 2 && remote.stderr.contains("--server: a publish's plan"), "\(remote.stderr)")
 
+        // A Shallow publish copies nothing to any region: its plan says so.
+        let shallow = try await vmib.run(["version", "plan", "--gallery", "G", "--image", "I", "--version", "1.0.0", "--disk", disk,
+                                          "--replication-mode", "Shallow", "--output", "json"])
+        try expectSuccess(shallow)
+        let shallowPlan = try #require(try shallow.json() as? [String: Any])
+        #expect(shallowPlan["movedBytes"] as? Int == 0 && shallowPlan["storedBytes"] as? Int == 0, "\(shallowPlan)")
+        #expect((shallowPlan["links"] as? [Any])?.isEmpty == true && shallowPlan["relay"] == nil, "\(shallowPlan)")
+
         // A plan records and copies nothing.
         #expect(try await vmib.run("version", "show", "--gallery", "G", "--image", "I", "--version", "1.0.0").exitCode == 2)
         #expect(!FileManager.default.fileExists(atPath: state.appendingPathComponent("regions").path)
