@@ -76,8 +76,10 @@ struct AgentDeployment {
 
     var state: String { vmib.stateDirectory }
 
-    func stop() async {
-        for p in processes.values { await ChildProcess.stop(p) }
+    /// Kills every agent (SIGKILL, at once: callable from `defer`, so no agent outlives its
+    /// test whatever happens) and removes the deployment's files.
+    func stop() {
+        for p in processes.values where p.isRunning { ChildProcess.kill9(p) }
         try? FileManager.default.removeItem(at: dir)
     }
 

