@@ -34,7 +34,6 @@ struct AgentMade: Sendable {
     var localBytes: Int64
     /// The source most of the link bytes came from (the parent, unless it was routed around).
     var mainSource: String
-    var status: AgentJobStatus
 }
 
 /// The controller's side of one replica made by a region's agent: the job sent, then polled
@@ -67,7 +66,7 @@ struct AgentReplication: Sendable {
             case .Completed:
                 let main = status.bytesBySource.max { $0.value < $1.value }?.key ?? sources.first ?? RelayPlan.origin
                 return AgentMade(etag: status.written.first { $0.key == write.key }?.etag, linkBytes: status.linkBytes,
-                                 localBytes: status.localBytes, mainSource: main, status: status)
+                                 localBytes: status.localBytes, mainSource: main)
             case .Failed:
                 throw TransferError(code: .retryable, target: agent.endpoint, message: "the region's agent failed: \(status.error ?? "no reason given")")
             case .Fetching, .Writing:

@@ -8,9 +8,7 @@
 /// - `GET  /v1/objects/{sha256}/index`: the disk's chunk index (`ChunkIndex.encoded()`).
 /// - `GET  /v1/objects/{sha256}/chunks/{i}`: chunk i's bytes, once this agent holds it
 ///   verified; a request for one still on its way waits a few seconds, then 404 `NotYet`.
-public enum AgentWire {
-    public static let keyHeaderScheme = "Bearer"
-}
+public enum AgentWire {}
 
 /// What an agent is and what it has sent.
 public struct AgentHealth: Codable, Sendable, Equatable {
