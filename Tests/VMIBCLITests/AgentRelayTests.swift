@@ -30,6 +30,14 @@ struct AgentRelayTests {
         return r
     }
 
+    /// Region → its sender in the tree, from a JSON plan.
+    static func parents(_ plan: VMIBProcess.Result) throws -> [String: String] {
+        let relay = try #require((try plan.json() as? [String: Any])?["relay"] as? [String: Any])
+        return Dictionary(uniqueKeysWithValues: (relay["regions"] as? [[String: Any]] ?? []).map {
+            ($0["region"] as? String ?? "", $0["parent"] as? String ?? "")
+        })
+    }
+
     /// Region name → its status details.
     func details(_ d: AgentDeployment, _ version: String) async throws -> [String: String] {
         let r = try await d.vmib.run("version", "show", "--gallery", "G", "--image", "I", "--version", version,
@@ -51,10 +59,7 @@ struct AgentRelayTests {
 
         // The plan names each region's sender; equal links make a chain.
         let planned = try await plan(d, v1, targets)
-        let relay = try #require((try planned.json() as? [String: Any])?["relay"] as? [String: Any])
-        let parents = Dictionary(uniqueKeysWithValues: (relay["regions"] as? [[String: Any]] ?? []).map {
-            ($0["region"] as? String ?? "", $0["parent"] as? String ?? "")
-        })
+        let parents = try Self.parents(planned)
         #expect(parents.count == 3)
         #expect(parents.values.filter { $0 == "origin" }.count == 1, "the origin sends once: \(parents)")
 
@@ -196,10 +201,7 @@ struct AgentRelayTests {
         let v1 = d.dir.appendingPathComponent("v1.raw")
         try TestFiles.random(v1, bytes: size, seed: 19)
         let targets = ["eastus=1", "eastus2=1", "westus=1"]
-        let relay = (try await plan(d, v1, targets).json() as? [String: Any])?["relay"] as? [String: Any]
-        let parents = Dictionary(uniqueKeysWithValues: (relay?["regions"] as? [[String: Any]] ?? []).map {
-            ($0["region"] as? String ?? "", $0["parent"] as? String ?? "")
-        })
+        let parents = try Self.parents(try await plan(d, v1, targets))
         // Equal links, names as the tie-break: a chain origin → eastus → eastus2 → westus.
         try #require(parents == ["eastus": "origin", "eastus2": "eastus", "westus": "eastus2"], "\(parents)")
         let sha = try await TestFiles.sha256(v1.path)
