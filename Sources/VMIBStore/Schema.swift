@@ -20,6 +20,7 @@ enum Schema {
         registerUsage(&m)
         registerReplicaDelta(&m)
         registerReplicaLinkSource(&m)
+        registerLeases(&m)
         return m
     }
 

@@ -36,7 +36,9 @@ public protocol StateStore: Sendable {
     /// Records the controller's outcome, only while the version is still at generation
     /// `ifGeneration` (nil: unconditionally). Does not bump the generation.
     /// - Returns: false when the generation moved (a user changed the version meanwhile).
-    func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef, ifGeneration: Int64?) throws -> Bool
+    ///   With `fence`, refused (`StoreError.fenced`) once another server took the version's lease over,
+    ///   as every write of the controller's below that takes one.
+    func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef, ifGeneration: Int64?, fence: Fence?) throws -> Bool
     /// A user's retry: failed replicas go back to Pending (attempts reset) and the version
     /// to Updating with a new generation, in one transaction. Returns how many were failed.
     func requeueFailedReplicas(of ref: VersionRef, at now: Date) throws -> Int
@@ -54,7 +56,7 @@ public protocol StateStore: Sendable {
     /// Removes a version's record with its target regions and replica records and drops its
     /// reference on the origin disk, in one transaction; when it was the last reference,
     /// `releaseOrigin(sha256)` runs inside that transaction (it removes the file).
-    func deleteVersionRecord(_ ref: VersionRef, releaseOrigin: (String) throws -> Void) throws
+    func deleteVersionRecord(_ ref: VersionRef, fence: Fence?, releaseOrigin: (String) throws -> Void) throws
     /// Deletes an image definition; refused while it has versions (the error gives the count).
     func deleteImage(_ ref: ImageRef) throws
 
@@ -77,8 +79,8 @@ public protocol StateStore: Sendable {
     func replica(of ref: VersionRef, region: String, index: Int) throws -> Replica?
     /// Inserts or replaces one replica record. This and `deleteReplica`, like every write of
     /// the controller, bump the version's status generation in the same transaction.
-    func saveReplica(_ replica: Replica, of ref: VersionRef) throws
-    func deleteReplica(region: String, index: Int, of ref: VersionRef) throws
+    func saveReplica(_ replica: Replica, of ref: VersionRef, fence: Fence?) throws
+    func deleteReplica(region: String, index: Int, of ref: VersionRef, fence: Fence?) throws
 
     /// Full versions (not being deleted) with a Completed replica due for a scrub: in a region of
     /// `cutoffs`, last verified before that region's cutoff (or never). Regions not named
@@ -88,14 +90,14 @@ public protocol StateStore: Sendable {
     /// lastDeepVerifiedAt) becomes `at`, only while it is still Completed.
     /// - Returns: false when the replica is gone or no longer Completed.
     @discardableResult
-    func recordVerification(region: String, index: Int, of ref: VersionRef, at: Date, deep: Bool) throws -> Bool
+    func recordVerification(region: String, index: Int, of ref: VersionRef, at: Date, deep: Bool, fence: Fence?) throws -> Bool
     /// What a scrub does with a Completed replica found missing or corrupt: Pending again
     /// (attempts reset, its ETag and verification times cleared, `reason` as its lastError)
     /// and the version Updating, in one transaction, so the controller re-makes it. The
     /// version's generation is left alone: nothing a user owns changed.
     /// - Returns: false when the replica was not Completed (already being re-made, or gone).
     @discardableResult
-    func requeueDamagedReplica(region: String, index: Int, of ref: VersionRef, reason: String, at: Date) throws -> Bool
+    func requeueDamagedReplica(region: String, index: Int, of ref: VersionRef, reason: String, at: Date, fence: Fence?) throws -> Bool
 
     /// A resource's Resource Manager envelope (location, tags), by id, case-insensitively;
     /// nil for a resource created without one (by the CLI).
@@ -110,7 +112,27 @@ extension StateStore {
     public func createVersion(_ version: ImageVersion) throws { try createVersion(version, check: {}) }
 
     /// Removes a version's record; the origin file, if its last reference, is left to the caller.
-    public func deleteVersionRecord(_ ref: VersionRef) throws { try deleteVersionRecord(ref, releaseOrigin: { _ in }) }
+    public func deleteVersionRecord(_ ref: VersionRef) throws { try deleteVersionRecord(ref, fence: nil, releaseOrigin: { _ in }) }
+
+    /// Unfenced: a user's write, or a process that holds no lease (one server on SQLite).
+    public func deleteVersionRecord(_ ref: VersionRef, releaseOrigin: (String) throws -> Void) throws {
+        try deleteVersionRecord(ref, fence: nil, releaseOrigin: releaseOrigin)
+    }
+    public func saveReplica(_ replica: Replica, of ref: VersionRef) throws { try saveReplica(replica, of: ref, fence: nil) }
+    public func deleteReplica(region: String, index: Int, of ref: VersionRef) throws {
+        try deleteReplica(region: region, index: index, of: ref, fence: nil)
+    }
+    public func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef, ifGeneration: Int64?) throws -> Bool {
+        try setProvisioningState(state, of: ref, ifGeneration: ifGeneration, fence: nil)
+    }
+    @discardableResult
+    public func recordVerification(region: String, index: Int, of ref: VersionRef, at: Date, deep: Bool) throws -> Bool {
+        try recordVerification(region: region, index: index, of: ref, at: at, deep: deep, fence: nil)
+    }
+    @discardableResult
+    public func requeueDamagedReplica(region: String, index: Int, of ref: VersionRef, reason: String, at: Date) throws -> Bool {
+        try requeueDamagedReplica(region: region, index: index, of: ref, reason: reason, at: at, fence: nil)
+    }
 
     /// Replaces the desired state and provisioning state unconditionally (no compare-and-set).
     public func updateVersion(_ version: ImageVersion) throws {

@@ -9,6 +9,9 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case refused
         /// A compare-and-set lost: the record's generation is not the one the change was based on.
         case conflict
+        /// A write of leased work carried a fencing token older than the key's lease: another
+        /// server took the work over, and this server's late write was refused.
+        case fenced
         /// The database failed (I/O, corruption, schema too new); transient or terminal per `isTransient`.
         case database
     }

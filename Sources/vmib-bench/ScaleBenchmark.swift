@@ -58,7 +58,7 @@ struct ScaleBenchmark {
         }
         try await timed("status_ms", repeats) { _ = try service.versions.details(ref) }
         // Where the status time goes: reading the records, and deriving the status from them.
-        let store = try SQLiteStateStore(path: service.configuration.stateDirectory + "/state.db")
+        let store = try SQLStateStore(path: service.configuration.stateDirectory + "/state.db")
         try await timed("status_read_replicas_ms", repeats) { _ = try store.replicas(of: ref) }
         try await timed("status_derive_ms", repeats) {
             _ = ReplicationStatus(targets: before.version.publishingProfile.targetRegions, replicas: before.replicas,

@@ -47,7 +47,7 @@ struct ScrubBenchmark {
             counters.append(counting)
             return counting
         }
-        let store = try SQLiteStateStore(path: service.configuration.stateDirectory + "/state.db")
+        let store = try SQLStateStore(path: service.configuration.stateDirectory + "/state.db")
         let origin = service.configuration.stateDirectory + "/origin/sha256/"
         let controller = ReplicationController(store: store, regions: endpoints, clock: clock,
                                                originPath: { origin + $0.sha256 })

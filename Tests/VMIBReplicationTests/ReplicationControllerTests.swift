@@ -7,14 +7,14 @@ import VMIBTransfer
 
 @Suite struct ReplicationControllerTests {
     let dir = NSTemporaryDirectory() + "vmib-ctl-\(UUID().uuidString)"
-    let store: SQLiteStateStore
+    let store: SQLStateStore
     let origin: String
     let digest = ObjectDigest(size: 1000, sha256: String(repeating: "a", count: 64), md5: String(repeating: "b", count: 32))
     let ref = GalleryRef(subscription: "s", resourceGroup: "rg", gallery: "g").image("i").version(VersionNumber(1, 0, 0))
 
     init() throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        store = try SQLiteStateStore(path: dir + "/state.db")
+        store = try SQLStateStore(path: dir + "/state.db")
         origin = dir + "/origin"
         FileManager.default.createFile(atPath: origin, contents: Data(count: 1000))
         try store.createGallery(Gallery(ref: ref.image.gallery, createdAt: Date()))

@@ -10,14 +10,14 @@ import VMIBCore
     /// Every statement any connection ran, from SQLite's trace.
     final class Statements: Sendable { let sql = Mutex<[String]>([]) }
     let statements = Statements()
-    let store: SQLiteStateStore
+    let store: SQLStateStore
     let gallery = GalleryRef(subscription: "sub", resourceGroup: "rg", gallery: "g")
 
     init() throws {
         dir = NSTemporaryDirectory() + "vmib-store-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let statements = statements
-        store = try SQLiteStateStore(path: dir + "/state.db", trace: { sql in statements.sql.withLock { $0.append(sql) } })
+        store = try SQLStateStore(path: dir + "/state.db", trace: { sql in statements.sql.withLock { $0.append(sql) } })
     }
 
     func publish(_ v: VersionNumber, regions: [(String, Int)], image: String = "i", subscription: String = "sub") throws -> VersionRef {

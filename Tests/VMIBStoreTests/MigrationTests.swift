@@ -41,7 +41,7 @@ import VMIBCore
 
     @Test(arguments: released)
     func earlierDatabaseOpensAndKeepsGalleryImageAndVersions(fixture: String) throws {
-        let store = try SQLiteStateStore(path: try copy(of: fixture))
+        let store = try SQLStateStore(path: try copy(of: fixture))
 
         let g = try #require(try store.gallery(gallery))
         #expect(g.description == "written by the fixture script")
@@ -78,7 +78,7 @@ import VMIBCore
 
     @Test(arguments: released)
     func earlierDatabaseKeepsReplicasInEveryState(fixture: String) throws {
-        let store = try SQLiteStateStore(path: try copy(of: fixture))
+        let store = try SQLStateStore(path: try copy(of: fixture))
 
         let replicas = try store.replicas(of: v123)
         #expect(replicas.map { "\($0.region)#\($0.index):\($0.state)" }
@@ -109,14 +109,14 @@ import VMIBCore
             let path = dir.appendingPathComponent("state-\(round).db").path
             let failures = Mutex<[String]>([])
             DispatchQueue.concurrentPerform(iterations: 8) { _ in
-                do { _ = try SQLiteStateStore(path: path) } catch { failures.withLock { $0.append("\(error)") } }
+                do { _ = try SQLStateStore(path: path) } catch { failures.withLock { $0.append("\(error)") } }
             }
             #expect(failures.withLock { $0 } == [], "round \(round)")
         }
     }
 
     @Test func firstSchemaGetsTodaysDefaultsForWhatItDidNotRecord() throws {
-        let store = try SQLiteStateStore(path: try copy(of: Self.released[0]))
+        let store = try SQLStateStore(path: try copy(of: Self.released[0]))
         let v = try #require(try store.version(v100))
         #expect(v.lifecycle.state == .Active && v.lifecycle.replacement == nil)
         #expect(!v.safetyProfile.allowDeletionOfReplicatedLocations && !v.safetyProfile.blockDeletionBeforeEndOfLife)
@@ -127,7 +127,7 @@ import VMIBCore
 
     @Test(arguments: withRollbacks)
     func keepsLifecycleCountBasisAndRollbackHistory(fixture: String) throws {
-        let store = try SQLiteStateStore(path: try copy(of: fixture))
+        let store = try SQLStateStore(path: try copy(of: fixture))
 
         let old = try #require(try store.version(v100))
         #expect(old.lifecycle.state == .Deprecated)
@@ -150,7 +150,7 @@ import VMIBCore
 
     @Test(arguments: withTemplates)
     func keepsTemplatesRunsOutputsAndManagedImages(fixture: String) throws {
-        let store = try SQLiteStateStore(path: try copy(of: fixture))
+        let store = try SQLStateStore(path: try copy(of: fixture))
         let key = TemplateKey(subscription: gallery.subscription, resourceGroup: "rg-fixtures", name: "tpl-fixture")
 
         let template = try #require(try store.template(key))
@@ -180,7 +180,7 @@ import VMIBCore
 
     @Test(arguments: withEnvelopes)
     func keepsResourceEnvelopes(fixture: String) throws {
-        let store = try SQLiteStateStore(path: try copy(of: fixture))
+        let store = try SQLStateStore(path: try copy(of: fixture))
         #expect(try store.envelope(of: gallery.id) == ResourceEnvelope(location: "eastus", tags: ["env": "test", "owner": "fixtures"]))
         #expect(try store.envelope(of: v123.id.uppercased()) == ResourceEnvelope(location: "westus", tags: ["build": "42"]))
         #expect(try store.envelope(of: v100.id) == nil)
@@ -189,7 +189,7 @@ import VMIBCore
     @Test(arguments: released)
     func migratedDatabaseTakesNewRecordsAndReopens(fixture: String) throws {
         let path = try copy(of: fixture)
-        let store = try SQLiteStateStore(path: path)
+        let store = try SQLStateStore(path: path)
         let v2 = ImageVersion(
             ref: image.version(VersionNumber(2, 0, 0)),
             publishingProfile: PublishingProfile(
@@ -201,7 +201,7 @@ import VMIBCore
         try store.createVersion(v2)
         try store.saveEnvelope(ResourceEnvelope(location: "eastus", tags: ["new": "yes"]), of: v2.ref.id)
 
-        let reopened = try SQLiteStateStore(path: path)
+        let reopened = try SQLStateStore(path: path)
         #expect(try reopened.versions(of: image).map(\.ref.version.description) == ["2.0.0", "1.2.3", "1.0.0"])
         #expect(try reopened.version(v2.ref)?.publishingProfile.targetRegions.first?.countBasis == .expectedDeployments(10, perReplica: 20))
         #expect(try reopened.envelope(of: v2.ref.id)?.tags == ["new": "yes"])
@@ -213,7 +213,7 @@ import VMIBCore
     @Test(arguments: released)
     func existingVersionsReadAsFullAfterTheReplicationModeMigration(fixture: String) throws {
         let path = try copy(of: fixture)
-        let store = try SQLiteStateStore(path: path)
+        let store = try SQLStateStore(path: path)
         let applied = try DatabaseQueue(path: path).read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
@@ -229,7 +229,7 @@ import VMIBCore
             storageProfile: StorageProfile(sourcePath: "/d", sizeBytes: 1, sha256: shaA, md5: "bb"),
             provisioningState: .Succeeded)
         try store.createVersion(shallow)
-        let reopened = try SQLiteStateStore(path: path)
+        let reopened = try SQLStateStore(path: path)
         #expect(try reopened.version(shallow.ref)?.publishingProfile.replicationMode == .Shallow)
         #expect(try reopened.replicas(of: shallow.ref).map(\.state) == [.Completed])
         #expect(try reopened.version(v100)?.publishingProfile.replicationMode == .Full)
@@ -243,7 +243,7 @@ import VMIBCore
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-a-newer-vmib')")
         }
 
-        let error = try #require(throws: StoreError.self) { try SQLiteStateStore(path: path) }
+        let error = try #require(throws: StoreError.self) { try SQLStateStore(path: path) }
         #expect(error.code == .database)
         #expect(error.message.contains("written by a newer vmib"), "\(error.message)")
         #expect(error.message.contains(path))

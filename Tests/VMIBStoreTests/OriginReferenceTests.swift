@@ -9,8 +9,8 @@ import VMIBCore
 @Suite struct OriginReferenceTests {
     struct Gone: Error {}
 
-    @Test func theLastDeleteReleasesTheOriginAndOnlyIt() throws {
-        let base = try SQLiteStateStoreTests()
+    @Test(arguments: StoreBackend.allCases) func theLastDeleteReleasesTheOriginAndOnlyIt(_ backend: StoreBackend) throws {
+        let base = try StoreFixture(backend)
         let image = try base.seedImage()
         try base.store.createVersion(base.version(image, VersionNumber(1, 0, 0), regions: [("eastus", 1)]))
         try base.store.createVersion(base.version(image, VersionNumber(1, 1, 0), regions: [("eastus", 1)]))
@@ -21,29 +21,29 @@ import VMIBCore
         #expect(released.withLock { $0 } == ["aa"])
         // A new version of the same disk takes a fresh reference.
         try base.store.createVersion(base.version(image, VersionNumber(2, 0, 0), regions: [("eastus", 1)]))
-        let refs = try base.store.pool.read { try Int.fetchOne($0, sql: "SELECT refs FROM origins WHERE sha256='aa'") }
+        let refs = try base.scalar("SELECT refs FROM origins WHERE sha256='aa'")
         #expect(refs == 1)
     }
 
     /// A failed release (the file could not be removed) keeps the record and the reference.
-    @Test func aFailedReleaseKeepsTheVersion() throws {
-        let base = try SQLiteStateStoreTests()
+    @Test(arguments: StoreBackend.allCases) func aFailedReleaseKeepsTheVersion(_ backend: StoreBackend) throws {
+        let base = try StoreFixture(backend)
         let image = try base.seedImage()
         let ref = image.version(VersionNumber(1, 0, 0))
         try base.store.createVersion(base.version(image, VersionNumber(1, 0, 0), regions: [("eastus", 1)]))
         #expect(throws: Gone.self) { try base.store.deleteVersionRecord(ref) { _ in throw Gone() } }
         #expect(try base.store.version(ref) != nil)
-        #expect(try base.store.pool.read { try Int.fetchOne($0, sql: "SELECT refs FROM origins WHERE sha256='aa'") } == 1)
+        #expect(try base.scalar("SELECT refs FROM origins WHERE sha256='aa'") == 1)
     }
 
     /// The check runs inside the creating transaction: when it fails, nothing is recorded.
-    @Test func aPublishWhoseOriginIsGoneRecordsNothing() throws {
-        let base = try SQLiteStateStoreTests()
+    @Test(arguments: StoreBackend.allCases) func aPublishWhoseOriginIsGoneRecordsNothing(_ backend: StoreBackend) throws {
+        let base = try StoreFixture(backend)
         let image = try base.seedImage()
         #expect(throws: Gone.self) {
             try base.store.createVersion(base.version(image, VersionNumber(1, 0, 0), regions: [("eastus", 1)])) { throw Gone() }
         }
         #expect(try base.store.versions(of: image).isEmpty)
-        #expect(try base.store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM origins") } == 0)
+        #expect(try base.scalar("SELECT count(*) FROM origins") == 0)
     }
 }

@@ -4,17 +4,10 @@ import VMIBCore
 @testable import VMIBStore
 
 @Suite struct UsageStoreTests {
-    let dir: String
-    let store: SQLiteStateStore
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init() throws {
-        dir = NSTemporaryDirectory() + "vmib-usage-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        store = try SQLiteStateStore(path: dir + "/state.db")
-    }
-
-    @Test func aRunsMinutesAreRecordedOnceWhenItEnds() throws {
+    @Test(arguments: StoreBackend.allCases) func aRunsMinutesAreRecordedOnceWhenItEnds(_ backend: StoreBackend) throws {
+        let store = try backend.open()
         let key = TemplateKey(subscription: "sub", resourceGroup: "rg", name: "t")
         try store.createTemplate(TemplateRecord(key: key, body: #"{"location": "westus2"}"#, createdAt: t0))
         var run = TemplateRun(id: "run-1", template: key, state: .Running, subState: .Building, message: "", startTime: t0, staging: "/s")
@@ -36,7 +29,8 @@ import VMIBCore
         #expect(try store.usageEvents(subscription: "other", since: nil).isEmpty)
     }
 
-    @Test func storedBytesCountOnlyCompletedReplicas() throws {
+    @Test(arguments: StoreBackend.allCases) func storedBytesCountOnlyCompletedReplicas(_ backend: StoreBackend) throws {
+        let store = try backend.open()
         let gallery = GalleryRef(subscription: "sub", resourceGroup: "rg", gallery: "g")
         try store.createGallery(Gallery(ref: gallery, createdAt: t0))
         let image = gallery.image("i")
@@ -69,9 +63,10 @@ import VMIBCore
     }
 
     @Test func theUsageMigrationComesBeforeTheReplicaDeltaOne() throws {
-        let applied = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        let store = try StoreBackend.sqlite.open()
+        let applied = try store.database.read { db in try db.rows("SELECT identifier FROM grdb_migrations").map { $0[0] as String } }
         #expect(applied.contains("v11-usage") && applied.contains("v12-replica-delta"))
         let order = Schema.migrator.migrations
-        #expect(Array(order.suffix(3)) == ["v11-usage", "v12-replica-delta", "v13-replica-link-source"])
+        #expect(Array(order.suffix(4)) == ["v11-usage", "v12-replica-delta", "v13-replica-link-source", "v14-leases"])
     }
 }

@@ -1,67 +1,55 @@
 import Foundation
-import GRDB
 import VMIBCore
 
 /// Row mapping and the small helpers every statement shares.
-extension SQLiteStateStore {
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.read(body) } catch { throw Self.wrap(error) }
+extension SQLStateStore {
+    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T { try database.read(body) }
+
+    /// A read outside a transaction: only for a single statement, which is consistent on its own.
+    func unsafeRead<T>(_ body: (any SQLSession) throws -> T) throws -> T { try database.single(body) }
+
+    func write<T>(_ body: (any SQLSession) throws -> T) throws -> T { try database.write(body) }
+
+    func exists(_ db: any SQLSession, _ sql: String, _ arguments: [any SQLBindable]) throws -> Bool {
+        try db.row(sql, arguments) != nil
     }
 
-    /// A read outside a transaction: only for a single statement, which SQLite runs on one
-    /// snapshot anyway.
-    func unsafeRead<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.unsafeRead(body) } catch { throw Self.wrap(error) }
-    }
-
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.write(body) } catch { throw Self.wrap(error) }
-    }
-
-    static func wrap(_ error: any Error) -> any Error {
-        if error is StoreError { return error }
-        if let e = error as? DatabaseError {
-            let busy = e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED
-            return StoreError(.database, "state database: \(e.message ?? "\(e.resultCode)")", isTransient: busy)
-        }
-        // A caller's own check, run inside the transaction, keeps its meaning.
-        return error
-    }
-
-    func exists(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Bool {
-        try Row.fetchOne(db, sql: sql, arguments: arguments) != nil
-    }
-
-    func versionID(_ db: Database, _ ref: VersionRef) throws -> Int64? {
+    func versionID(_ db: any SQLSession, _ ref: VersionRef) throws -> Int64? {
         let i = ref.image, g = i.gallery
-        return try Int64.fetchOne(db, sql: """
+        return try db.one(Int64.self, """
             SELECT id FROM versions WHERE subscription=? AND resource_group=? AND gallery=? AND image=?
             AND major=? AND minor=? AND patch=?
-            """, arguments: [g.subscription, g.resourceGroup, g.gallery, i.image,
+            """, [g.subscription, g.resourceGroup, g.gallery, i.image,
                              Int64(ref.version.major), Int64(ref.version.minor), Int64(ref.version.patch)])
     }
 
-    func requireVersion(_ db: Database, _ ref: VersionRef) throws -> Int64 {
+    func requireVersion(_ db: any SQLSession, _ ref: VersionRef) throws -> Int64 {
         guard let id = try versionID(db, ref) else {
             throw StoreError(.notFound, "version \(ref.version) of image '\(ref.image.image)' does not exist")
         }
         return id
     }
 
-    func insertReplica(_ db: Database, _ versionID: Int64, _ r: Replica) throws {
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO replicas (version_id, region, idx, storage_account_type, state, bytes_done,
+    func insertReplica(_ db: any SQLSession, _ versionID: Int64, _ r: Replica) throws {
+        try db.execute("""
+            INSERT INTO replicas (version_id, region, idx, storage_account_type, state, bytes_done,
                 attempts, retries, last_error, verified_digest, upload_id, updated_at, etag, last_verified_at, last_deep_verified_at,
                 link_bytes, earlier_version_bytes, link_source)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """, arguments: [
+            ON CONFLICT (version_id, region, idx) DO UPDATE SET storage_account_type=excluded.storage_account_type,
+                state=excluded.state, bytes_done=excluded.bytes_done, attempts=excluded.attempts, retries=excluded.retries,
+                last_error=excluded.last_error, verified_digest=excluded.verified_digest, upload_id=excluded.upload_id,
+                updated_at=excluded.updated_at, etag=excluded.etag, last_verified_at=excluded.last_verified_at,
+                last_deep_verified_at=excluded.last_deep_verified_at, link_bytes=excluded.link_bytes,
+                earlier_version_bytes=excluded.earlier_version_bytes, link_source=excluded.link_source
+            """, [
             versionID, r.region, r.index, r.storageAccountType.rawValue, r.state.rawValue, r.bytesDone,
             r.attempts, r.retries, r.lastError, r.verifiedDigest, r.uploadID, r.updatedAt.timeIntervalSince1970,
             r.etag, r.lastVerifiedAt?.timeIntervalSince1970, r.lastDeepVerifiedAt?.timeIntervalSince1970,
             r.linkBytes, r.earlierVersionBytes, r.linkSource])
     }
 
-    func insertTargets(_ db: Database, _ versionID: Int64, _ targets: [TargetRegion]) throws {
+    func insertTargets(_ db: any SQLSession, _ versionID: Int64, _ targets: [TargetRegion]) throws {
         for (position, t) in targets.enumerated() {
             var basis = "explicit", deployments: Int? = nil, per: Int? = nil
             switch t.countBasis {
@@ -69,15 +57,15 @@ extension SQLiteStateStore {
             case .defaultReplicaCount: basis = "default"
             case .expectedDeployments(let n, let p): basis = "deployments"; deployments = n; per = p
             }
-            try db.execute(sql: """
+            try db.execute("""
                 INSERT INTO target_regions (version_id, position, region, replica_count, storage_account_type,
                     exclude_from_latest, count_basis, expected_deployments, deployments_per_replica) VALUES (?,?,?,?,?,?,?,?,?)
-                """, arguments: [versionID, position, t.name, t.regionalReplicaCount, t.storageAccountType.rawValue,
+                """, [versionID, position, t.name, t.regionalReplicaCount, t.storageAccountType.rawValue,
                                  t.excludeFromLatest, basis, deployments, per])
         }
     }
 
-    static func countBasis(_ t: Row) -> ReplicaCountBasis {
+    static func countBasis(_ t: SQLRow) -> ReplicaCountBasis {
         switch t["count_basis"] as String {
         case "default": return .defaultReplicaCount
         case "deployments": return .expectedDeployments(t["expected_deployments"] ?? 0, perReplica: t["deployments_per_replica"] ?? 20)
@@ -85,9 +73,9 @@ extension SQLiteStateStore {
         }
     }
 
-    func version(_ db: Database, _ row: Row) throws -> ImageVersion {
+    func version(_ db: any SQLSession, _ row: SQLRow) throws -> ImageVersion {
         let id: Int64 = row["id"]
-        let targets = try Row.fetchAll(db, sql: "SELECT * FROM target_regions WHERE version_id=? ORDER BY position", arguments: [id])
+        let targets = try db.rows("SELECT * FROM target_regions WHERE version_id=? ORDER BY position", [id])
             .map { t in
                 TargetRegion(name: t["region"], regionalReplicaCount: t["replica_count"],
                              storageAccountType: StorageAccountType(rawValue: t["storage_account_type"]) ?? .Standard_LRS,
@@ -111,19 +99,19 @@ extension SQLiteStateStore {
             generation: row["generation"])
     }
 
-    static func versionRef(_ row: Row) -> VersionRef {
+    static func versionRef(_ row: SQLRow) -> VersionRef {
         let g = GalleryRef(subscription: row["subscription"], resourceGroup: row["resource_group"], gallery: row["gallery"])
         let v = VersionNumber(UInt32(row["major"] as Int64), UInt32(row["minor"] as Int64), UInt32(row["patch"] as Int64))
         return g.image(row["image"]).version(v)
     }
 
-    static func gallery(_ row: Row) -> Gallery {
+    static func gallery(_ row: SQLRow) -> Gallery {
         Gallery(ref: GalleryRef(subscription: row["subscription"], resourceGroup: row["resource_group"], gallery: row["name"]),
                 description: row["description"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
                 generation: row["generation"])
     }
 
-    static func image(_ row: Row) -> ImageDefinition {
+    static func image(_ row: SQLRow) -> ImageDefinition {
         let g = GalleryRef(subscription: row["subscription"], resourceGroup: row["resource_group"], gallery: row["gallery"])
         return ImageDefinition(
             ref: g.image(row["name"]),
@@ -138,7 +126,7 @@ extension SQLiteStateStore {
     /// A replica from `SELECT region, idx, storage_account_type, state, bytes_done, attempts,
     /// retries, last_error, verified_digest, upload_id, updated_at, etag, last_verified_at,
     /// last_deep_verified_at, link_bytes, earlier_version_bytes, link_source`.
-    static func replicaByPosition(_ row: Row) -> Replica {
+    static func replicaByPosition(_ row: SQLRow) -> Replica {
         var r = Replica(region: row[0], index: row[1],
                 storageAccountType: StorageAccountType(rawValue: row[2]) ?? .Standard_LRS,
                 state: Replica.State(rawValue: row[3]) ?? .Pending, bytesDone: row[4],
@@ -152,7 +140,7 @@ extension SQLiteStateStore {
         return r
     }
 
-    static func replica(_ row: Row) -> Replica {
+    static func replica(_ row: SQLRow) -> Replica {
         var r = Replica(region: row["region"], index: row["idx"],
                 storageAccountType: StorageAccountType(rawValue: row["storage_account_type"]) ?? .Standard_LRS,
                 state: Replica.State(rawValue: row["state"]) ?? .Pending, bytesDone: row["bytes_done"],

@@ -1,12 +1,13 @@
 import Foundation
-import GRDB
 import VMIBCore
 
-/// The state store in one SQLite file (WAL mode), through GRDB over the system libsqlite3.
-public final class SQLiteStateStore: StateStore {
-    let pool: DatabasePool
+/// The state store: desired and actual state, templates and usage, in SQL that SQLite and
+/// PostgreSQL both take. SQLite (one file, WAL mode) is the embedded default; PostgreSQL is
+/// what several servers share (`--store postgres://…`).
+public final class SQLStateStore: StateStore {
+    let database: any SQLDatabase
 
-    /// Opens (creating when missing) the database at `path` and applies pending migrations.
+    /// Opens (creating when missing) the SQLite database at `path` and applies pending migrations.
     /// - Throws: `StoreError.database` when the file cannot be opened or is from a newer vmib.
     public convenience init(path: String) throws {
         try self.init(path: path, trace: nil)
@@ -14,32 +15,22 @@ public final class SQLiteStateStore: StateStore {
 
     /// With `trace`, the SQL of every statement any connection runs (tests count them).
     init(path: String, trace: (@Sendable (String) -> Void)?) throws {
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            if let trace { db.trace(options: .statement) { trace($0.expandedDescription) } }
-        }
-        // Processes that open a new state directory at once (a server, its agents, a CLI)
-        // take turns to open and migrate it: two migrating together both saw a migration
-        // unapplied and the second failed on "duplicate column"; two switching a new file to
-        // WAL together failed "database is locked" (no busy wait for that).
-        let lock = open(path + ".open-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        if lock >= 0 { flock(lock, LOCK_EX) }
-        defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-            let migrator = Schema.migrator
-            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
-                throw StoreError(.database, "\(path) was written by a newer vmib (unknown migrations); refusing to use it")
-            }
-            try migrator.migrate(pool)
-        } catch let e as StoreError {
-            throw e
-        } catch {
-            throw StoreError(.database, "cannot open state database \(path): \(error)")
-        }
+        database = try SQLiteDatabase(path: path, trace: trace)
     }
+
+    /// Connects to the PostgreSQL database at `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`)
+    /// and applies pending migrations.
+    public init(postgres url: String) throws {
+        database = try PostgresDatabase(url: url)
+    }
+
+    /// Opens `store`: a `postgres://` URL, else the path of a SQLite file.
+    public static func open(_ store: String) throws -> SQLStateStore {
+        store.hasPrefix("postgres://") || store.hasPrefix("postgresql://") ? try SQLStateStore(postgres: store) : try SQLStateStore(path: store)
+    }
+
+    /// Where the state is kept (a path, or a URL without its password).
+    public var location: String { database.location }
 
     // MARK: galleries
 
@@ -49,39 +40,36 @@ public final class SQLiteStateStore: StateStore {
                                [g.ref.subscription, g.ref.resourceGroup, g.ref.gallery]) {
                 throw StoreError(.alreadyExists, "gallery '\(g.ref.gallery)' already exists in resource group '\(g.ref.resourceGroup)'")
             }
-            try db.execute(sql: "INSERT INTO galleries (subscription, resource_group, name, description, created_at) VALUES (?,?,?,?,?)",
-                           arguments: [g.ref.subscription, g.ref.resourceGroup, g.ref.gallery, g.description,
+            try db.execute("INSERT INTO galleries (subscription, resource_group, name, description, created_at) VALUES (?,?,?,?,?)", [g.ref.subscription, g.ref.resourceGroup, g.ref.gallery, g.description,
                                        g.createdAt.timeIntervalSince1970])
         }
     }
 
     public func gallery(_ ref: GalleryRef) throws -> Gallery? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM galleries WHERE subscription=? AND resource_group=? AND name=?",
-                             arguments: [ref.subscription, ref.resourceGroup, ref.gallery]).map(Self.gallery)
+            try db.row("SELECT * FROM galleries WHERE subscription=? AND resource_group=? AND name=?", [ref.subscription, ref.resourceGroup, ref.gallery]).map(Self.gallery)
         }
     }
 
     public func galleries(subscription: String, resourceGroup: String?) throws -> [Gallery] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.rows("""
                 SELECT * FROM galleries WHERE subscription=? AND (? IS NULL OR resource_group=?)
                 ORDER BY resource_group, name
-                """, arguments: [subscription, resourceGroup, resourceGroup])
+                """, [subscription, resourceGroup, resourceGroup])
             return rows.map(Self.gallery)
         }
     }
 
     public func deleteGallery(_ ref: GalleryRef) throws {
         try write { db in
-            let images = try Int.fetchOne(db, sql: "SELECT count(*) FROM images WHERE subscription=? AND resource_group=? AND gallery=?",
-                                          arguments: [ref.subscription, ref.resourceGroup, ref.gallery]) ?? 0
+            let images = try db.one(Int.self, "SELECT count(*) FROM images WHERE subscription=? AND resource_group=? AND gallery=?", [ref.subscription, ref.resourceGroup, ref.gallery]) ?? 0
             if images > 0 {
                 throw StoreError(.refused, "gallery '\(ref.gallery)' still has \(images) image definition\(images == 1 ? "" : "s"); delete them first")
             }
-            try db.execute(sql: "DELETE FROM galleries WHERE subscription=? AND resource_group=? AND name=?",
-                           arguments: [ref.subscription, ref.resourceGroup, ref.gallery])
-            if db.changesCount == 0 {
+            let deleted = try db.execute("DELETE FROM galleries WHERE subscription=? AND resource_group=? AND name=?",
+                                         [ref.subscription, ref.resourceGroup, ref.gallery])
+            if deleted == 0 {
                 throw StoreError(.notFound, "gallery '\(ref.gallery)' does not exist in resource group '\(ref.resourceGroup)'")
             }
             try self.deleteEnvelope(db, of: ref.id)
@@ -101,10 +89,10 @@ public final class SQLiteStateStore: StateStore {
                                [g.subscription, g.resourceGroup, g.gallery, i.ref.image]) {
                 throw StoreError(.alreadyExists, "image definition '\(i.ref.image)' already exists in gallery '\(g.gallery)'")
             }
-            try db.execute(sql: """
+            try db.execute("""
                 INSERT INTO images (subscription, resource_group, gallery, name, os_type, os_state, hyper_v_generation,
                     publisher, offer, sku, description, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [
+                """, [
                 g.subscription, g.resourceGroup, g.gallery, i.ref.image, i.osType.rawValue, i.osState.rawValue,
                 i.hyperVGeneration.rawValue, i.identifier.publisher, i.identifier.offer, i.identifier.sku,
                 i.description, i.createdAt.timeIntervalSince1970])
@@ -114,15 +102,13 @@ public final class SQLiteStateStore: StateStore {
     public func image(_ ref: ImageRef) throws -> ImageDefinition? {
         let g = ref.gallery
         return try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM images WHERE subscription=? AND resource_group=? AND gallery=? AND name=?",
-                             arguments: [g.subscription, g.resourceGroup, g.gallery, ref.image]).map(Self.image)
+            try db.row("SELECT * FROM images WHERE subscription=? AND resource_group=? AND gallery=? AND name=?", [g.subscription, g.resourceGroup, g.gallery, ref.image]).map(Self.image)
         }
     }
 
     public func images(in g: GalleryRef) throws -> [ImageDefinition] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM images WHERE subscription=? AND resource_group=? AND gallery=? ORDER BY name",
-                             arguments: [g.subscription, g.resourceGroup, g.gallery]).map(Self.image)
+            try db.rows("SELECT * FROM images WHERE subscription=? AND resource_group=? AND gallery=? ORDER BY name", [g.subscription, g.resourceGroup, g.gallery]).map(Self.image)
         }
     }
 
@@ -139,23 +125,21 @@ public final class SQLiteStateStore: StateStore {
             if try self.versionID(db, v.ref) != nil {
                 throw StoreError(.alreadyExists, "version \(v.ref.version) of image '\(i.image)' already exists")
             }
-            try db.execute(sql: """
+            let id: Int64 = try db.one(Int64.self, """
                 INSERT INTO versions (subscription, resource_group, gallery, image, major, minor, patch,
                     replica_count, exclude_from_latest, end_of_life, published_at, source_path, size_bytes,
                     sha256, md5, provisioning_state, allow_deletion_of_replicated_locations,
                     block_deletion_before_end_of_life, lifecycle_state, replacement, replication_mode)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id
+                """, [
                     g.subscription, g.resourceGroup, g.gallery, i.image,
                     Int64(v.ref.version.major), Int64(v.ref.version.minor), Int64(v.ref.version.patch),
                     p.replicaCount, p.excludeFromLatest, p.endOfLifeDate?.timeIntervalSince1970,
                     p.publishedDate.timeIntervalSince1970, s.sourcePath, s.sizeBytes, s.sha256, s.md5,
                     v.provisioningState.rawValue, v.safetyProfile.allowDeletionOfReplicatedLocations,
                     v.safetyProfile.blockDeletionBeforeEndOfLife, v.lifecycle.state.rawValue,
-                    v.lifecycle.replacement?.description, p.replicationMode.rawValue])
-            let id = db.lastInsertedRowID
-            try db.execute(sql: "INSERT INTO origins (sha256, refs) VALUES (?, 1) ON CONFLICT (sha256) DO UPDATE SET refs = refs + 1",
-                           arguments: [s.sha256])
+                    v.lifecycle.replacement?.description, p.replicationMode.rawValue]) ?? 0
+            try db.execute("INSERT INTO origins (sha256, refs) VALUES (?, 1) ON CONFLICT (sha256) DO UPDATE SET refs = origins.refs + 1", [s.sha256])
             try self.insertTargets(db, id, p.targetRegions)
             for r in v.initialReplicas() { try self.insertReplica(db, id, r) }
         }
@@ -164,7 +148,7 @@ public final class SQLiteStateStore: StateStore {
     public func version(_ ref: VersionRef) throws -> ImageVersion? {
         try read { db in
             guard let id = try self.versionID(db, ref),
-                  let row = try Row.fetchOne(db, sql: "SELECT * FROM versions WHERE id=?", arguments: [id]) else { return nil }
+                  let row = try db.row("SELECT * FROM versions WHERE id=?", [id]) else { return nil }
             return try self.version(db, row)
         }
     }
@@ -172,42 +156,42 @@ public final class SQLiteStateStore: StateStore {
     public func versions(of i: ImageRef) throws -> [ImageVersion] {
         let g = i.gallery
         return try read { db in
-            try Row.fetchAll(db, sql: """
+            try db.rows("""
                 SELECT * FROM versions WHERE subscription=? AND resource_group=? AND gallery=? AND image=?
                 ORDER BY major DESC, minor DESC, patch DESC
-                """, arguments: [g.subscription, g.resourceGroup, g.gallery, i.image]).map { try self.version(db, $0) }
+                """, [g.subscription, g.resourceGroup, g.gallery, i.image]).map { try self.version(db, $0) }
         }
     }
 
     public func versionsWithPendingWork() throws -> [VersionRef] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM versions WHERE provisioning_state IN ('Creating','Updating','Deleting') ORDER BY id")
+            try db.rows("SELECT * FROM versions WHERE provisioning_state IN ('Creating','Updating','Deleting') ORDER BY id")
                 .map(Self.versionRef)
         }
     }
 
-    public func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef, ifGeneration expected: Int64?) throws -> Bool {
+    public func setProvisioningState(_ state: ProvisioningState, of ref: VersionRef, ifGeneration expected: Int64?,
+                                     fence: Fence?) throws -> Bool {
         try write { db in
             let id = try self.requireVersion(db, ref)
-            try db.execute(sql: """
+            if fence != nil { try self.bumpStatusGeneration(db, id, fence: fence) }
+            return try db.execute("""
                 UPDATE versions SET provisioning_state=?, status_generation=status_generation+1
                 WHERE id=? AND (? IS NULL OR generation=?)
-                """, arguments: [state.rawValue, id, expected, expected])
-            return db.changesCount == 1
+                """, [state.rawValue, id, expected, expected]) == 1
         }
     }
 
     public func requeueFailedReplicas(of ref: VersionRef, at now: Date) throws -> Int {
         try write { db in
             let id = try self.requireVersion(db, ref)
-            try db.execute(sql: "UPDATE replicas SET state='Pending', attempts=0, updated_at=? WHERE version_id=? AND state='Failed'",
-                           arguments: [now.timeIntervalSince1970, id])
-            let n = db.changesCount
+            let n = try db.execute("UPDATE replicas SET state='Pending', attempts=0, updated_at=? WHERE version_id=? AND state='Failed'",
+                                   [now.timeIntervalSince1970, id])
             if n > 0 {
-                try db.execute(sql: """
+                try db.execute("""
                     UPDATE versions SET provisioning_state='Updating', generation=generation+1,
                         status_generation=status_generation+1 WHERE id=?
-                    """, arguments: [id])
+                    """, [id])
             }
             return n
         }
@@ -220,44 +204,43 @@ public final class SQLiteStateStore: StateStore {
             guard let id = try self.versionID(db, ref) else { return [] }
             // Columns by position, not by name: a version can hold 6000 records (60 regions x
             // 100), and looking 12 names up per row was most of `version show`'s time.
-            return try Row.fetchAll(db, sql: """
+            return try db.rows("""
                 SELECT region, idx, storage_account_type, state, bytes_done, attempts, retries, last_error,
                        verified_digest, upload_id, updated_at, etag, last_verified_at, last_deep_verified_at,
                        link_bytes, earlier_version_bytes, link_source
                 FROM replicas WHERE version_id=? ORDER BY region, idx
-                """, arguments: [id]).map(Self.replicaByPosition)
+                """, [id]).map(Self.replicaByPosition)
         }
     }
 
     public func replicas(of ref: VersionRef, region: String) throws -> [Replica] {
         try read { db in
             guard let id = try self.versionID(db, ref) else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT * FROM replicas WHERE version_id=? AND region=? ORDER BY idx",
-                                    arguments: [id, region]).map(Self.replica)
+            return try db.rows("SELECT * FROM replicas WHERE version_id=? AND region=? ORDER BY idx", [id, region]).map(Self.replica)
         }
     }
 
     public func replica(of ref: VersionRef, region: String, index: Int) throws -> Replica? {
         try read { db in
             guard let id = try self.versionID(db, ref) else { return nil }
-            return try Row.fetchOne(db, sql: "SELECT * FROM replicas WHERE version_id=? AND region=? AND idx=?",
-                                    arguments: [id, region, index]).map(Self.replica)
+            return try db.row("SELECT * FROM replicas WHERE version_id=? AND region=? AND idx=?", [id, region, index]).map(Self.replica)
         }
     }
 
-    public func saveReplica(_ r: Replica, of ref: VersionRef) throws {
+    public func saveReplica(_ r: Replica, of ref: VersionRef, fence: Fence?) throws {
         try write { db in
             let id = try self.requireVersion(db, ref)
+            try self.bumpStatusGeneration(db, id, fence: fence)
             try self.insertReplica(db, id, r)
-            try self.bumpStatusGeneration(db, id)
         }
     }
 
-    public func deleteReplica(region: String, index: Int, of ref: VersionRef) throws {
+    public func deleteReplica(region: String, index: Int, of ref: VersionRef, fence: Fence?) throws {
         try write { db in
             let id = try self.requireVersion(db, ref)
-            try db.execute(sql: "DELETE FROM replicas WHERE version_id=? AND region=? AND idx=?", arguments: [id, region, index])
-            if db.changesCount > 0 { try self.bumpStatusGeneration(db, id) }
+            if fence != nil { try self.bumpStatusGeneration(db, id, fence: fence) }
+            let deleted = try db.execute("DELETE FROM replicas WHERE version_id=? AND region=? AND idx=?", [id, region, index])
+            if deleted > 0 { try self.bumpStatusGeneration(db, id) }
         }
     }
 }

@@ -1,13 +1,12 @@
 import Foundation
-import GRDB
 import VMIBCore
 
 /// Resource Manager envelopes. Ids are case-insensitive, as Resource Manager's are; deleting
 /// a gallery, image or version record deletes its envelope in the same transaction.
-extension SQLiteStateStore {
+extension SQLStateStore {
     public func envelope(of id: String) throws -> ResourceEnvelope? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT location, tags FROM resource_envelopes WHERE id=?", arguments: [id.lowercased()])
+            try db.row("SELECT location, tags FROM resource_envelopes WHERE id=?", [id.lowercased()])
                 .map { Self.envelope(location: $0[0], tags: $0[1]) }
         }
     }
@@ -16,8 +15,7 @@ extension SQLiteStateStore {
         let prefix = parent.lowercased() + "/"
         return try read { db in
             var out: [String: ResourceEnvelope] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, location, tags FROM resource_envelopes WHERE substr(id, 1, ?) = ?",
-                                        arguments: [prefix.count, prefix]) {
+            for row in try db.rows("SELECT id, location, tags FROM resource_envelopes WHERE substr(id, 1, CAST(? AS INTEGER)) = ?", [prefix.count, prefix]) {
                 out[row[0]] = Self.envelope(location: row[1], tags: row[2])
             }
             return out
@@ -27,10 +25,9 @@ extension SQLiteStateStore {
     public func saveEnvelope(_ e: ResourceEnvelope, of id: String) throws {
         let tags = String(decoding: try JSONEncoder.sorted.encode(e.tags), as: UTF8.self)
         try write { db in
-            let old = try Row.fetchOne(db, sql: "SELECT location, tags FROM resource_envelopes WHERE id=?", arguments: [id.lowercased()])
+            let old = try db.row("SELECT location, tags FROM resource_envelopes WHERE id=?", [id.lowercased()])
             if let old, old[0] as String == e.location, old[1] as String == tags { return }
-            try db.execute(sql: "INSERT OR REPLACE INTO resource_envelopes (id, location, tags) VALUES (?, ?, ?)",
-                           arguments: [id.lowercased(), e.location, tags])
+            try db.execute("INSERT INTO resource_envelopes (id, location, tags) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET location=excluded.location, tags=excluded.tags", [id.lowercased(), e.location, tags])
             // Tags are part of the resource: its ETag moves with them.
             if old != nil { try self.bumpGeneration(db, ofResource: id) } else { try self.bumpStatusGeneration(db, ofResource: id) }
         }
@@ -39,11 +36,11 @@ extension SQLiteStateStore {
     /// The first envelope of a version made without one (its PUT records it right after the
     /// version, or a CLI-made version gets one): not a change of desired state, yet the
     /// version's JSON changes (location), so what was rendered before must not be served.
-    private func bumpStatusGeneration(_ db: Database, ofResource id: String) throws {
-        try db.execute(sql: """
+    private func bumpStatusGeneration(_ db: any SQLSession, ofResource id: String) throws {
+        try db.execute("""
             UPDATE versions SET status_generation=status_generation+1
             WHERE \(Self.versionIDExpression) = ?
-            """, arguments: [id.lowercased()])
+            """, [id.lowercased()])
     }
 
     private static let versionIDExpression = """
@@ -52,20 +49,19 @@ extension SQLiteStateStore {
         """
 
     /// Bumps the generation of the gallery, image or version record that `id` names.
-    private func bumpGeneration(_ db: Database, ofResource id: String) throws {
+    private func bumpGeneration(_ db: any SQLSession, ofResource id: String) throws {
         let base = "lower('/subscriptions/' || subscription || '/resourceGroups/' || resource_group || '/providers/Microsoft.Compute/galleries/'"
-        try db.execute(sql: "UPDATE galleries SET generation=generation+1 WHERE \(base) || name) = ?", arguments: [id.lowercased()])
-        try db.execute(sql: "UPDATE images SET generation=generation+1 WHERE \(base) || gallery || '/images/' || name) = ?",
-                       arguments: [id.lowercased()])
-        try db.execute(sql: """
+        try db.execute("UPDATE galleries SET generation=generation+1 WHERE \(base) || name) = ?", [id.lowercased()])
+        try db.execute("UPDATE images SET generation=generation+1 WHERE \(base) || gallery || '/images/' || name) = ?", [id.lowercased()])
+        try db.execute("""
             UPDATE versions SET generation=generation+1
             WHERE \(base) || gallery || '/images/' || image || '/versions/' || major || '.' || minor || '.' || patch) = ?
-            """, arguments: [id.lowercased()])
+            """, [id.lowercased()])
     }
 
     /// Within a write that removes the resource's record.
-    func deleteEnvelope(_ db: Database, of id: String) throws {
-        try db.execute(sql: "DELETE FROM resource_envelopes WHERE id=?", arguments: [id.lowercased()])
+    func deleteEnvelope(_ db: any SQLSession, of id: String) throws {
+        try db.execute("DELETE FROM resource_envelopes WHERE id=?", [id.lowercased()])
     }
 
     private static func envelope(location: String, tags: String) -> ResourceEnvelope {
