@@ -16,6 +16,8 @@ struct ReplicaScrub: Sendable {
     let endpoint: RegionEndpoint
     let blobs: any BlobStore
     let deep: Bool
+    /// The lease the check was started under (see `ReplicaTransfer.fence`).
+    let fence: Fence?
 
     var id: ReplicaID { ReplicaID(version: version.ref, region: replica.region, index: replica.index) }
     private var digest: ObjectDigest {
@@ -30,13 +32,14 @@ struct ReplicaScrub: Sendable {
             let store = controller.store, ref = version.ref, at = controller.date()
             if let problem {
                 result = try store.requeueDamagedReplica(region: replica.region, index: replica.index, of: ref,
-                                                         reason: problem, at: at)
+                                                         reason: problem, at: at, fence: fence)
                     ? .requeued(problem) : .unchecked("the replica changed while it was checked")
                 if let changed = try? store.replica(of: ref, region: replica.region, index: replica.index) {
                     controller.observers.changed(changed)
                 }
             } else {
-                try store.recordVerification(region: replica.region, index: replica.index, of: ref, at: at, deep: deep)
+                try store.recordVerification(region: replica.region, index: replica.index, of: ref, at: at, deep: deep,
+                                             fence: fence)
                 result = .verified
             }
         } catch is CancellationError {

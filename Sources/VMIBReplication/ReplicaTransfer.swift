@@ -18,6 +18,10 @@ struct ReplicaTransfer: Sendable {
     let origin: String
     let index: Int
     let seed: Int?
+    /// The lease this attempt was started under: every write of it carries this token, so
+    /// that once another process took the version over (even if this one got it back
+    /// since, with a newer token) the attempt's late writes are refused.
+    let fence: Fence?
 
     var id: ReplicaID { ReplicaID(version: ref, region: target.name, index: index) }
     private var store: any StateStore { controller.store }
@@ -177,7 +181,7 @@ struct ReplicaTransfer: Sendable {
         guard let agents = controller.agents, let link = agents.regions[target.name] else { return nil }
         let sources = agents.plan(for: version).sources(for: target.name)
         guard !sources.isEmpty else { return nil }
-        let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index)
+        let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index, fence: fence)
         return try await AgentReplication(directory: agents, agent: link, sources: sources).make(
             sha256: digest.sha256, digest: digest, origin: origin,
             write: AgentWrite(storageAccountType: target.storageAccountType.rawValue, key: key),
@@ -188,7 +192,7 @@ struct ReplicaTransfer: Sendable {
     /// region's store makes objects that way; nil: upload the whole disk.
     private func uploadDelta(_ replica: Replica, to key: String) async throws -> DeltaUpload? {
         guard let delta = blobs as? any DeltaUploading, let (index, base) = deltaBase() else { return nil }
-        let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index)
+        let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index, fence: fence)
         return try await delta.uploadDelta(
             file: origin, to: key, digest: digest, index: index, base: base.key, baseSHA256: base.sha256,
             baseIndex: base.index, pacer: endpoint.bytes, progress: { progress.record($0) })
@@ -238,15 +242,15 @@ struct ReplicaTransfer: Sendable {
 
     private func upload(_ replica: Replica, to key: String) async throws -> ObjectInfo {
         let checkpoint = replica.uploadID.map { UploadCheckpoint(key: key, uploadID: $0) }
-        let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index)
-        let store = self.store, ref = self.ref
+        let progress = ProgressRecorder(controller: controller, ref: ref, region: target.name, index: replica.index, fence: fence)
+        let store = self.store, ref = self.ref, fence = self.fence
         return try await blobs.upload(
             file: origin, to: key, digest: digest, resume: checkpoint, pacer: endpoint.bytes,
             onCheckpoint: { cp in
                 // Persisted before any part is sent, so a crash can resume this upload.
                 if var r = try? store.replica(of: ref, region: replica.region, index: replica.index) {
                     r.uploadID = cp?.uploadID
-                    try? store.saveReplica(r, of: ref)
+                    try? store.saveReplica(r, of: ref, fence: fence)
                 }
             },
             progress: { progress.record($0) })
@@ -255,9 +259,14 @@ struct ReplicaTransfer: Sendable {
     @discardableResult
     private func save(_ replica: Replica) -> Bool {
         do {
-            try store.saveReplica(replica, of: ref)
+            try store.saveReplica(replica, of: ref, fence: fence)
             controller.observers.changed(replica)
             return true
+        } catch let e as StoreError where e.code == .fenced {
+            // Another server took the version over while this attempt ran (this one was
+            // paused past its lease): its record stands; this attempt stops here.
+            FileHandle.standardError.write(Data("vmib: \(ref) replica \(replica.region)#\(replica.index): late write refused: \(e.message)\n".utf8))
+            return false
         } catch {
             return false
         }
@@ -271,10 +280,11 @@ final class ProgressRecorder: Sendable {
     private let ref: VersionRef
     private let region: String
     private let index: Int
+    private let fence: Fence?
     private let lastWrite = Mutex<Date>(.distantPast)
 
-    init(controller: ReplicationController, ref: VersionRef, region: String, index: Int) {
-        self.controller = controller; self.ref = ref; self.region = region; self.index = index
+    init(controller: ReplicationController, ref: VersionRef, region: String, index: Int, fence: Fence?) {
+        self.controller = controller; self.ref = ref; self.region = region; self.index = index; self.fence = fence
     }
 
     func record(_ bytes: Int64) {
@@ -287,6 +297,6 @@ final class ProgressRecorder: Sendable {
         guard due, var r = try? controller.store.replica(of: ref, region: region, index: index),
               r.state == .Replicating else { return }
         r.bytesDone = bytes
-        try? controller.store.saveReplica(r, of: ref)
+        try? controller.store.saveReplica(r, of: ref, fence: fence)
     }
 }

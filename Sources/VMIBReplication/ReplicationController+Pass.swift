@@ -33,7 +33,14 @@ extension ReplicationController {
             locks.release(key.id.lowercased())
             return .done
         }
-        guard locks.tryAcquire(key.id.lowercased()) else { return .requeueAfter(.seconds(1)) }
+        guard locks.tryAcquire(key.id.lowercased()) else {
+            // Another process holds the version. What this one still runs of it was started
+            // under a hold it has lost (a lease that ran out while it was paused): stopped at
+            // its next checkpoint; its writes meanwhile carry a stale token and are refused.
+            let stale = live.withLock { l in l.running.filter { $0.key.version == key }.map(\.value) }
+            stale.forEach { $0.cancel() }
+            return .requeueAfter(.seconds(1))
+        }
         if version.provisioningState == .Deleting {
             // A delete stops the version's transfers at their next checkpoint, then purges.
             let running = live.withLock { l in l.running.filter { $0.key.version == key }.map(\.value) }
@@ -87,7 +94,7 @@ extension ReplicationController {
         }
         // Compare-and-set: a user's change since this pass read the version wins, and the
         // version is looked at again.
-        guard try store.setProvisioningState(state, of: key, ifGeneration: version.generation) else {
+        guard try store.setProvisioningState(state, of: key, ifGeneration: version.generation, fence: fence(key)) else {
             return .requeueAfter(.zero)
         }
         forget(key)
@@ -138,12 +145,12 @@ extension ReplicationController {
                 switch action {
                 case .record(let index):
                     try store.saveReplica(Replica(region: target.name, index: index,
-                                                  storageAccountType: target.storageAccountType, updatedAt: Date()), of: key)
+                                                  storageAccountType: target.storageAccountType, updatedAt: Date()), of: key, fence: fence(key))
                     replan = true
                 case .delete(let index):
                     try await endpoint.requests.admit()
                     try await holder(of: mine.first { $0.index == index }, in: endpoint, else: blobs).delete(key.replicaKey(index: index))
-                    try store.deleteReplica(region: target.name, index: index, of: key)
+                    try store.deleteReplica(region: target.name, index: index, of: key, fence: fence(key))
                     live.withLock { _ = $0.retryAt.removeValue(forKey: ReplicaID(version: key, region: target.name, index: index)) }
                     replan = true
                 case .retype(let index):
@@ -152,15 +159,15 @@ extension ReplicationController {
                     try await holder(of: old, in: endpoint, else: blobs).delete(key.replicaKey(index: index))
                     try store.saveReplica(Replica(region: target.name, index: index,
                                                   storageAccountType: target.storageAccountType,
-                                                  retries: old?.retries ?? 0, updatedAt: Date()), of: key)
+                                                  retries: old?.retries ?? 0, updatedAt: Date()), of: key, fence: fence(key))
                     replan = true
                 case .upload(let index):
                     start(ReplicaTransfer(controller: self, version: version, target: target, endpoint: endpoint,
-                                          blobs: blobs, origin: origin, index: index, seed: nil),
+                                          blobs: blobs, origin: origin, index: index, seed: nil, fence: fence(key)),
                           existing: mine.first { $0.index == index }, driver: driver)
                 case .copy(let index, let seed):
                     start(ReplicaTransfer(controller: self, version: version, target: target, endpoint: endpoint,
-                                          blobs: blobs, origin: origin, index: index, seed: seed),
+                                          blobs: blobs, origin: origin, index: index, seed: seed, fence: fence(key)),
                           existing: mine.first { $0.index == index }, driver: driver)
                 }
             }
@@ -239,9 +246,9 @@ extension ReplicationController {
                 }
             }
             for r in try store.replicas(of: ref, region: endpoint.name) {
-                try store.deleteReplica(region: r.region, index: r.index, of: ref)
+                try store.deleteReplica(region: r.region, index: r.index, of: ref, fence: fence(ref))
             }
         }
-        try store.deleteVersionRecord(ref, releaseOrigin: releaseOrigin)
+        try store.deleteVersionRecord(ref, fence: fence(ref), releaseOrigin: releaseOrigin)
     }
 }

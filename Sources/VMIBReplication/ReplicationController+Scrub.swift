@@ -74,7 +74,7 @@ extension ReplicationController {
                 deep = due.deep
             }
             checks.append(ReplicaScrub(controller: self, version: version, replica: replica, endpoint: endpoint,
-                                       blobs: blobs, deep: deep))
+                                       blobs: blobs, deep: deep, fence: fence(version.ref)))
         }
         return checks
     }

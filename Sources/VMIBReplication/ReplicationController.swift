@@ -82,6 +82,9 @@ public final class ReplicationController: Sendable {
         try? usage?.recordUsage(event)
     }
 
+    /// What this process's writes on the version carry (nil: unfenced; see `WorkLock.fence`).
+    func fence(_ ref: VersionRef) -> Fence? { locks.fence(ref.id.lowercased()) }
+
     /// Wall-clock time as the controller's clock tells it (virtual in tests).
     func date() -> Date {
         let offset = now().components
@@ -146,7 +149,7 @@ public final class ReplicationController: Sendable {
     /// region is reported at once (a daemon backs off from every failed key regardless).
     static func isTransient(_ error: any Error) -> Bool {
         switch error {
-        case let e as StoreError: e.isTransient || e.code == .conflict
+        case let e as StoreError: e.isTransient || e.code == .conflict || e.code == .fenced
         default: false
         }
     }

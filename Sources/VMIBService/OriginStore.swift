@@ -7,7 +7,7 @@ import VMIBTransfer
 struct OriginStore: Sendable {
     let root: String
 
-    init(stateDirectory: String) { root = stateDirectory + "/origin/sha256" }
+    init(root: String) { self.root = root }
 
     func path(for sha256: String) -> String { "\(root)/\(sha256)" }
 

@@ -37,6 +37,17 @@ public struct ServiceConfiguration: Sendable {
     /// in tests, which shorten it to see a build time out without waiting minutes.
     public var buildMinute: Duration = .seconds(60)
 
+    /// Where the state is kept: nil for the SQLite file in the state directory (one server),
+    /// or a `postgres://` URL that several servers share (`--store`, `VMIB_STORE`).
+    public var store: String?
+    /// With a shared store: how long a server's claim on a version lasts unless renewed
+    /// (renewed every third of it); a server that dies loses its versions after this long.
+    public var leaseDuration: TimeInterval = 15
+    /// Where origin copies of published disks live: nil for the state directory's `origin`;
+    /// with several servers, a directory every server mounts at this path (`--origin-dir`,
+    /// `VMIB_ORIGIN_DIR`).
+    public var originDirectory: String?
+
     public static let defaultSubscription = "00000000-0000-0000-0000-000000000000"
 
     /// Further subscriptions this state directory serves (a server's: those its token file's

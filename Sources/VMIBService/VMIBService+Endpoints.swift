@@ -14,11 +14,19 @@ extension VMIBService {
             let made = ReplicationController(
                 store: store, regions: try endpoints(clock: clock), clock: clock, retry: topology.retry,
                 originPath: { [origin] in origin.path(for: $0.sha256) },
-                locks: VersionLocks(stateDirectory: configuration.stateDirectory), resync: .seconds(1),
+                locks: workLocks(), resync: .seconds(1),
                 releaseOrigin: { [origin] in origin.release($0) }, usage: usageStore, agents: try agentDirectory())
             cached = made
             return made
         }
+    }
+
+    /// What keeps other processes off a version this one works on: on a shared store
+    /// (PostgreSQL), leases in it with fencing tokens; on SQLite, flocks in the state
+    /// directory (the processes share one machine, and the kernel drops a dead one's).
+    func workLocks() -> any WorkLock {
+        guard configuration.store != nil else { return VersionLocks(stateDirectory: configuration.stateDirectory) }
+        return StoreLeases(store: leaseStore, holder: StoreLeases.holderName(), duration: configuration.leaseDuration)
     }
 
     /// The topology's agents with the deployment key (read now, kept in memory only); nil

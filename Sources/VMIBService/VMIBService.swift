@@ -15,6 +15,7 @@ public final class VMIBService: Sendable {
     let store: any StateStore
     let templateStore: any TemplateStore
     let usageStore: any UsageStore
+    let leaseStore: any LeaseStore
     let origin: OriginStore
     let controller = Mutex<ReplicationController?>(nil)
 
@@ -26,11 +27,12 @@ public final class VMIBService: Sendable {
         catalog = try TopologyFiles.catalog(configuration)
         topology = try TopologyFiles.topology(configuration, catalog: catalog)
         try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true)
-        let sqlite = try SQLiteStateStore(path: configuration.stateDirectory + "/state.db")
-        store = sqlite
-        templateStore = sqlite
-        usageStore = sqlite
-        origin = OriginStore(stateDirectory: configuration.stateDirectory)
+        let sql = try SQLStateStore.open(configuration.store ?? configuration.stateDirectory + "/state.db")
+        store = sql
+        templateStore = sql
+        usageStore = sql
+        leaseStore = sql
+        origin = OriginStore(root: (configuration.originDirectory ?? configuration.stateDirectory + "/origin") + "/sha256")
     }
 
     public var subscription: String { configuration.subscription }

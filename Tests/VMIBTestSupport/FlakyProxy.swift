@@ -8,6 +8,7 @@ public final class FlakyProxy: @unchecked Sendable {
     private let process: Process
     private let countFile: String
     private let receivedFile: String
+    private let logFile: String
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
@@ -15,6 +16,7 @@ public final class FlakyProxy: @unchecked Sendable {
     public init(upstreamPort: Int, failures: Int, status: Int = 503, retryAfter: Int? = 1) async throws {
         countFile = NSTemporaryDirectory() + "vmib-proxy-\(UUID().uuidString).count"
         receivedFile = NSTemporaryDirectory() + "vmib-proxy-\(UUID().uuidString).received"
+        logFile = NSTemporaryDirectory() + "vmib-proxy-\(UUID().uuidString).log"
         let output = URL(fileURLWithPath: NSTemporaryDirectory() + "vmib-proxy-\(UUID().uuidString).out")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
@@ -22,7 +24,8 @@ public final class FlakyProxy: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var args = ["python3", script, "--listen", "0", "--upstream", "\(upstreamPort)",
-                    "--fail", "\(failures)", "--status", "\(status)", "--count-file", countFile, "--received-file", receivedFile]
+                    "--fail", "\(failures)", "--status", "\(status)", "--count-file", countFile, "--received-file", receivedFile,
+                    "--log-file", logFile]
         if let retryAfter { args += ["--retry-after", "\(retryAfter)"] }
         process.arguments = args
         process.standardOutput = try FileHandle(forWritingTo: output)
@@ -49,8 +52,14 @@ public final class FlakyProxy: @unchecked Sendable {
         return (n, b)
     }
 
+    /// Every request forwarded so far, as "METHOD PATH STATUS", in the order answered.
+    public var requests: [String] {
+        ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
     public func stop() {
         ChildProcess.kill9(process)
+        try? FileManager.default.removeItem(atPath: logFile)
         try? FileManager.default.removeItem(atPath: countFile)
         try? FileManager.default.removeItem(atPath: receivedFile)
     }

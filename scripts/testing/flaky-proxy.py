@@ -4,12 +4,13 @@
 so that SigV4 signatures stay valid, to a server on another loopback port.
 
     flaky-proxy.py --listen PORT|0 --upstream PORT --fail N [--status 503] [--retry-after 1]
-                   [--count-file FILE] [--received-file FILE]
+                   [--count-file FILE] [--received-file FILE] [--log-file FILE]
 
 It prints "flaky-proxy: listening on http://127.0.0.1:PORT" once bound (--listen 0: a
 port the kernel picks). The number of faults served so far is written to --count-file after each one.
 With --received-file, "REQUESTS BYTES" (requests forwarded, request body bytes forwarded) is
-written there after each forwarded request: a counting relay, with --fail 0.
+written there after each forwarded request: a counting relay, with --fail 0. With
+--log-file, "METHOD PATH STATUS" of each forwarded request is appended there once answered.
 """
 import argparse
 import http.client
@@ -24,6 +25,7 @@ parser.add_argument("--status", type=int, default=503)
 parser.add_argument("--retry-after", type=int)
 parser.add_argument("--count-file")
 parser.add_argument("--received-file")
+parser.add_argument("--log-file")
 args = parser.parse_args()
 
 lock = threading.Lock()
@@ -107,6 +109,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             remaining -= len(data)
         count_forwarded(length - remaining)
         response = upstream.getresponse()
+        if args.log_file:
+            with lock:
+                with open(args.log_file, "a") as f:
+                    f.write(f"{self.command} {self.path} {response.status}\n")
         body_length = response.getheader("Content-Length")
         self.send_response_only(response.status, response.reason)
         for name, value in response.getheaders():

@@ -14,6 +14,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("output"), help: "Output format: table or json.")
     var output: OutputFormat = .table
 
+    @Option(name: .customLong("store"), help: "A PostgreSQL database several servers share: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: $VMIB_STORE, else the SQLite file in the state directory).")
+    var store: String?
+
+    @Option(name: .customLong("origin-dir"), help: "Where origin copies of published disks live; with several servers, a directory they all mount (default: $VMIB_ORIGIN_DIR, else the state directory's origin).")
+    var originDirectory: String?
+
     @Option(name: .customLong("server"), help: "Work against a running `vmib serve` at this URL instead of the local state (default: $VMIB_SERVER).")
     var server: String?
 
@@ -59,7 +65,8 @@ struct GlobalOptions: ParsableArguments {
         if serverURL != nil {
             throw DomainError.invalid(.named("--server"), "this command works only on the local state directory (embedded mode) so far; run it without --server and VMIB_SERVER")
         }
-        return try Self.embeddedService(stateDirectory: stateDirectory, topology: topology, buildMinute: buildMinute)
+        return try Self.embeddedService(stateDirectory: stateDirectory, topology: topology, buildMinute: buildMinute,
+                                        store: store, originDirectory: originDirectory)
     }
 
     /// - Parameter outputRoots: where VHD distributors may write (nil: anywhere; `VMIB_OUTPUT_ROOT`,
@@ -71,7 +78,8 @@ struct GlobalOptions: ParsableArguments {
     static func embeddedService(stateDirectory: String?, topology: String?, outputRoots: [String]? = nil,
                                 sourceRoots: [String]? = nil, servesOthers: Bool = false,
                                 buildMinute: Duration? = nil, subscriptions: [String] = [],
-                                homeRegion: String? = nil) throws -> VMIBService {
+                                homeRegion: String? = nil, store: String? = nil, originDirectory: String? = nil,
+                                leaseSeconds: Double? = nil) throws -> VMIBService {
         let env = ProcessInfo.processInfo.environment
         let subscription = env["VMIB_SUBSCRIPTION"].flatMap { $0.isEmpty ? nil : $0 } ?? ServiceConfiguration.defaultSubscription
         var perReplica = 20
@@ -90,9 +98,38 @@ struct GlobalOptions: ParsableArguments {
         configuration.moreSubscriptions = subscriptions
         configuration.homeRegion = homeRegion
         if let buildMinute { configuration.buildMinute = buildMinute }
+        try configureSharedState(&configuration, store: store, originDirectory: originDirectory, leaseSeconds: leaseSeconds, env: env)
         // Build VMs are driven by a child `vmib build-vm` (this very binary).
         configuration.buildVMExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return try VMIBService(configuration: configuration)
+    }
+}
+
+/// `--store`, `--origin-dir` and the lease duration (options, else `VMIB_STORE`,
+/// `VMIB_ORIGIN_DIR`, `VMIB_LEASE_SECONDS`), checked before anything is opened.
+private func configureSharedState(_ configuration: inout ServiceConfiguration, store: String?, originDirectory: String?,
+                                  leaseSeconds: Double?, env: [String: String]) throws {
+    func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
+    if let url = nonEmpty(store) ?? nonEmpty(env["VMIB_STORE"]) {
+        let field: Field = nonEmpty(store) != nil ? .named("--store") : .named("VMIB_STORE")
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+            throw DomainError.invalid(field, "'\(url)' is not allowed; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (without it, the state is the SQLite file in the state directory)")
+        }
+        configuration.store = url
+    }
+    if let dir = nonEmpty(originDirectory) ?? nonEmpty(env["VMIB_ORIGIN_DIR"]) {
+        configuration.originDirectory = ServiceConfiguration.absolute(dir)
+    }
+    if let seconds = leaseSeconds {
+        guard (1...3600).contains(seconds) else {
+            throw DomainError.invalid(.named("--lease-seconds"), "\(seconds) is not allowed; expected 1…3600 seconds")
+        }
+        configuration.leaseDuration = seconds
+    } else if let text = nonEmpty(env["VMIB_LEASE_SECONDS"]) {
+        guard let seconds = Double(text), (1...3600).contains(seconds) else {
+            throw DomainError.invalid(.named("VMIB_LEASE_SECONDS"), "'\(text)' is not allowed; expected 1…3600 seconds")
+        }
+        configuration.leaseDuration = seconds
     }
 }
 
@@ -108,6 +145,15 @@ public struct ServeStateOptions: ParsableArguments {
     @Option(name: .customLong("output"), help: "Output format: table or json.")
     var output: OutputFormat = .table
 
+    @Option(name: .customLong("store"), help: "A PostgreSQL database several servers share: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: $VMIB_STORE, else the SQLite file in the state directory).")
+    var store: String?
+
+    @Option(name: .customLong("origin-dir"), help: "Where origin copies of published disks live; with several servers, a directory they all mount (default: $VMIB_ORIGIN_DIR, else the state directory's origin).")
+    var originDirectory: String?
+
+    @Option(name: .customLong("lease-seconds"), help: "With --store: how long this server's claim on a version lasts unless renewed (default: $VMIB_LEASE_SECONDS or 15).")
+    var leaseSeconds: Double?
+
     public init() {}
 
     /// - Parameters:
@@ -117,7 +163,8 @@ public struct ServeStateOptions: ParsableArguments {
                         homeRegion: String? = nil) throws -> VMIBService {
         try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology, outputRoots: outputRoots,
                                           sourceRoots: sourceRoots, servesOthers: true, subscriptions: subscriptions,
-                                          homeRegion: homeRegion)
+                                          homeRegion: homeRegion, store: store, originDirectory: originDirectory,
+                                          leaseSeconds: leaseSeconds)
     }
 }
 

@@ -1,0 +1,97 @@
+import Foundation
+import Synchronization
+import VMIBReplication
+import VMIBStore
+
+/// Leases on versions in the store that several servers share (PostgreSQL), so that one
+/// server at a time works on a version, and a server that dies loses its versions once its
+/// leases run out. Held leases are renewed in the background every third of their duration;
+/// a paused server's renewals stop, another takes the version over, and the paused server's
+/// writes then carry a stale fencing token, which the store refuses.
+final class StoreLeases: WorkLock {
+    private let store: any LeaseStore
+    private let holder: String
+    private let duration: TimeInterval
+    private let now: @Sendable () -> Date
+    private let held = Mutex<[String: Lease]>([:])
+    /// The token of the last lease held on each key, kept after it was lost, until release.
+    private let fences = Mutex<[String: Fence]>([:])
+    private let renewal = Mutex<Task<Void, Never>?>(nil)
+    private let told = Mutex<Set<String>>([])
+
+    /// - Parameters:
+    ///   - holder: who holds (unique per process: host, pid and a random part).
+    ///   - now: the time leases are taken and compared at (injectable).
+    init(store: any LeaseStore, holder: String, duration: TimeInterval, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store; self.holder = holder; self.duration = duration; self.now = now
+    }
+
+    deinit { renewal.withLock { $0?.cancel() } }
+
+    static func holderName() -> String {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        let name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return "\(name):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    func tryAcquire(_ key: String) -> Bool {
+        if let lease = held.withLock({ $0[key] }), lease.expiresAt.timeIntervalSince(now()) > duration / 2 { return true }
+        do {
+            guard let lease = try store.acquireLease(key, holder: holder, at: now(), for: duration) else {
+                held.withLock { _ = $0.removeValue(forKey: key) }
+                if told.withLock({ $0.insert(key).inserted }) {
+                    FileHandle.standardError.write(Data("another vmib server holds the lease on \(key); waiting for it…\n".utf8))
+                }
+                return false
+            }
+            held.withLock { $0[key] = lease }
+            fences.withLock { $0[key] = lease.fence }
+            startRenewing()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    func release(_ key: String) {
+        let lease = held.withLock { $0.removeValue(forKey: key) }
+        fences.withLock { _ = $0.removeValue(forKey: key) }
+        if let lease { try? store.releaseLease(lease) }
+    }
+
+    /// The last lease's token; a key never held here gets token 0, which no lease has: no
+    /// lease, no write.
+    func fence(_ key: String) -> Fence? {
+        fences.withLock { $0[key] } ?? Fence(key: key, token: 0)
+    }
+
+    /// Renews every held lease; a lease another server took over is dropped (its fence stays).
+    func renewAll() {
+        for lease in held.withLock({ Array($0.values) }) {
+            do {
+                let renewed = try store.renewLease(lease, at: now(), for: duration)
+                held.withLock { held in
+                    guard held[lease.key]?.token == lease.token else { return }
+                    held[lease.key] = renewed
+                }
+            } catch {
+                // The store unreachable: tried again next time; the lease runs out if it stays so.
+            }
+        }
+    }
+
+    private func startRenewing() {
+        renewal.withLock { task in
+            guard task == nil else { return }
+            let interval = duration / 3
+            task = Task.detached { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(interval))
+                    guard let self else { return }
+                    self.renewAll()
+                }
+            }
+        }
+    }
+}
