@@ -53,6 +53,7 @@ extension ReplicationController {
             return .done
         }
         let endedBefore = live.withLock { $0.ended }
+        try await fetchOrigin(version.storageProfile)
         let origin = originPath(version.storageProfile)
         guard FileManager.default.isReadableFile(atPath: origin) else {
             throw ReplicationError(.originMissing, "the origin copy of \(key) is missing at \(origin)")

@@ -48,6 +48,9 @@ public final class ReplicationController: Sendable {
     /// Region agents that make replicas by relay and delta (nil: the controller writes every
     /// region from the origin).
     let agents: AgentDirectory?
+    /// Brings a version's origin copy to this process before it is replicated (from the
+    /// deployment's shared origin); a no-op when it is here.
+    let fetchOrigin: @Sendable (StorageProfile) async throws -> Void
     private let daemon = Mutex<ReconcileDriver<VersionRef>?>(nil)
 
     /// - Parameters:
@@ -58,14 +61,17 @@ public final class ReplicationController: Sendable {
     ///     held its last reference; runs inside the store's transaction that drops it.
     ///   - usage: where each replica made is counted (bytes over its link, storage operations).
     ///   - agents: region agents that make the first replica of their region (relay and delta).
+    ///   - fetchOrigin: fetches the origin copy of a disk this process does not have.
     public init(store: any StateStore, regions: [RegionEndpoint], clock: any Clock<Duration>,
                 retry: RetryPolicy = .default, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 originPath: @escaping @Sendable (StorageProfile) -> String,
                 observer: (any ReplicationObserver)? = nil, locks: any WorkLock = InProcessOnly(),
                 resync: Duration? = nil,
                 releaseOrigin: @escaping @Sendable (String) throws -> Void = { _ in },
-                usage: (any UsageStore)? = nil, agents: AgentDirectory? = nil) {
+                usage: (any UsageStore)? = nil, agents: AgentDirectory? = nil,
+                fetchOrigin: @escaping @Sendable (StorageProfile) async throws -> Void = { _ in }) {
         self.resync = resync
+        self.fetchOrigin = fetchOrigin
         self.agents = agents
         self.usage = usage
         self.store = store

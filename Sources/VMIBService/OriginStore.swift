@@ -6,8 +6,58 @@ import VMIBTransfer
 /// version can be replicated (or a failed region redone) after the user's file is gone.
 struct OriginStore: Sendable {
     let root: String
+    /// The topology's `origin` bucket, which every server reaches: a publish stores the disk
+    /// and its chunk index there before recording the version, and a server without its own
+    /// copy fetches it from there before replicating. nil: this directory alone.
+    let shared: S3BlobStore?
 
-    init(root: String) { self.root = root }
+    init(root: String, shared: S3BlobStore? = nil) { self.root = root; self.shared = shared }
+
+    /// The shared origin's keys of a disk and of its chunk index.
+    static func sharedKey(_ sha256: String) -> String { "sha256/\(sha256)" }
+
+    /// Stores the origin copy of `disk` (and its chunk index) in the shared origin, unless an
+    /// object of its size is there already (content-addressed: same key, same bytes).
+    func share(_ disk: StorageProfile) async throws {
+        guard let shared else { return }
+        let key = Self.sharedKey(disk.sha256), file = path(for: disk.sha256)
+        if try await shared.head(key)?.size != disk.sizeBytes {
+            _ = try await shared.upload(file: file, to: key,
+                                        digest: ObjectDigest(size: disk.sizeBytes, sha256: disk.sha256, md5: disk.md5),
+                                        resume: nil, pacer: nil, onCheckpoint: { _ in }, progress: { _ in })
+        }
+        let index = ChunkIndexFile.path(forOrigin: file)
+        if FileManager.default.fileExists(atPath: index), try await shared.head(key + ".chunks") == nil {
+            let digest = try FileDigest.of(index)
+            _ = try await shared.upload(file: index, to: key + ".chunks", digest: digest, resume: nil, pacer: nil,
+                                        onCheckpoint: { _ in }, progress: { _ in })
+        }
+    }
+
+    /// Makes sure this server has the origin copy of `disk`: fetched from the shared origin
+    /// when it is not here (checked against the disk's SHA-256 before it is kept), with its
+    /// chunk index when the shared origin has one.
+    func fetch(_ disk: StorageProfile) async throws {
+        let file = path(for: disk.sha256)
+        guard let shared, !FileManager.default.fileExists(atPath: file) else { return }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let key = Self.sharedKey(disk.sha256)
+        let index = ChunkIndexFile.path(forOrigin: file)
+        if try await shared.head(key + ".chunks") != nil {
+            _ = try await shared.download(key + ".chunks", to: index)
+        }
+        let staging = "\(root)/.fetch-\(UUID().uuidString)"
+        let got = try await shared.download(key, to: staging)
+        guard got.sha256 == disk.sha256 else {
+            unlink(staging)
+            throw TransferError(code: .verificationFailed, target: key,
+                                message: "the shared origin's copy of \(disk.sha256) hashes to \(got.sha256)")
+        }
+        guard rename(staging, file) == 0 else {
+            unlink(staging)
+            throw TransferError(code: .fatal, target: file, message: "cannot keep the fetched origin copy: \(String(cString: strerror(errno)))")
+        }
+    }
 
     func path(for sha256: String) -> String { "\(root)/\(sha256)" }
 

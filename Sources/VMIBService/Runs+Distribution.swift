@@ -55,7 +55,7 @@ extension Runs {
             return RunOutput(name: name, runID: run.id, type: "ManagedImage", artifactId: id.id, artifactUri: "file://\(path)",
                              provisioningState: "Succeeded")
         case .sharedImage(let name, let s):
-            let ref = try publishOnce(name, s, vhd: vhd, source: source, log: log, checkpoint: checkpoint)
+            let ref = try await publishOnce(name, s, vhd: vhd, source: source, log: log, checkpoint: checkpoint)
             let (state, status) = try await replicated(ref, by: replication)
             guard state == .Succeeded else {
                 let failed = status.summary.filter { $0.state == .Failed }.map { "\($0.region) (\($0.details))" }
@@ -70,7 +70,7 @@ extension Runs {
     /// (recorded in the checkpoint, and published from this run's VHD), else a new one, whose
     /// number is checkpointed before it is published.
     private func publishOnce(_ name: String, _ s: SharedImageDistribution, vhd: String, source: ResolvedSource, log: BuildLog,
-                             checkpoint: RunCheckpointFile) throws -> VersionRef {
+                             checkpoint: RunCheckpointFile) async throws -> VersionRef {
         let label = "distributor SharedImage '\(name)'"
         let recorded = checkpoint.value.published[name].flatMap { try? VersionNumber(parsing: $0) }
         let existing = try recorded.flatMap { try store.version(s.image.version($0)) }
@@ -94,7 +94,7 @@ extension Runs {
             number = next
             try checkpoint.update { $0.published[name] = number.description }
         }
-        let version = try root.versions.publish(PublishRequest(
+        let version = try await root.versions.publish(PublishRequest(
             image: s.image, version: number.description, disk: vhd,
             targetRegions: s.targetRegions.map { TargetRegionRequest(name: $0.name, regionalReplicaCount: $0.replicaCount,
                                                                      storageAccountType: $0.storageAccountType?.rawValue) },

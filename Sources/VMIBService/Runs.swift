@@ -45,7 +45,7 @@ extension Runs {
     /// Windows customizers.
     private func prepare(_ details: TemplateDetails, triggeredBy: RunTrigger?) throws -> (TemplateRun, RunWorkspace) {
         let key = details.record.key
-        if let last = details.lastRun, last.state.isActive, !RunWorker.isAlive(last.workerPID) { try finishAbandoned(last) }
+        if let last = details.lastRun, last.state.isActive, try isAbandoned(last) { try finishAbandoned(last) }
         let guid = UUID().uuidString.lowercased()
         let workspace = RunWorkspace(root: root.templates.stagingRoot, resourceGroup: key.resourceGroup, templateName: key.name, runID: guid)
         try workspace.create()
@@ -85,6 +85,12 @@ extension Runs {
     public func execute(id: String, replication: RunReplication = .inline) async throws -> TemplateRun {
         var run = try get(id: id)
         guard run.state == .Running else { return run }
+        // With several servers, the one holding the run's lease carries it out (renewed
+        // while it does); another server's start of it is a no-op.
+        if let leases = root.leases {
+            guard leases.tryAcquire(Self.leaseKey(run.id)) else { return run }
+        }
+        defer { root.leases?.release(Self.leaseKey(id)) }
         let workspace = RunWorkspace(path: run.staging)
         try workspace.ensureExists()
         let log = try workspace.openLog()
@@ -210,9 +216,24 @@ extension Runs {
         guard let run = details.lastRun, run.state.isActive else {
             throw DomainError(.refused, field: .template, "image template '\(key.name)' has no run in progress")
         }
-        if !RunWorker.isAlive(run.workerPID) { return try finishAbandoned(run, canceled: true) }
+        if try isAbandoned(run) { return try finishAbandoned(run, canceled: true) }
         _ = try templateStore.requestCancel(runID: run.id, message: "cancel requested")
         return try get(id: run.id)
+    }
+
+    /// The key of a run's lease.
+    static func leaseKey(_ runID: String) -> String { "run:\(runID)" }
+
+    /// Whether nobody carries an active run out any more. On one machine: its worker
+    /// process is gone. With several servers: no server holds its lease, and it is older
+    /// than a lease (a run just recorded is about to be taken by the process that recorded
+    /// it or by its worker).
+    func isAbandoned(_ run: TemplateRun) throws -> Bool {
+        guard let leases = root.leases else { return !RunWorker.isAlive(run.workerPID) }
+        let key = Self.leaseKey(run.id)
+        if leases.holds(key) { return false }
+        if try leases.heldElsewhere(key) { return false }
+        return Date().timeIntervalSince(run.startTime) > leases.leaseDuration
     }
 
     /// Ends a run whose worker died (killed, crashed).

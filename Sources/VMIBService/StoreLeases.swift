@@ -66,6 +66,19 @@ final class StoreLeases: WorkLock {
         fences.withLock { $0[key] } ?? Fence(key: key, token: 0)
     }
 
+    /// Whether this process holds the lease on `key` now.
+    func holds(_ key: String) -> Bool {
+        held.withLock { $0[key] }.map { $0.expiresAt > now() } ?? false
+    }
+
+    /// Whether another holder's lease on `key` runs now (a read; nothing is taken).
+    func heldElsewhere(_ key: String) throws -> Bool {
+        guard let lease = try store.lease(key) else { return false }
+        return lease.holder != holder && lease.expiresAt > now()
+    }
+
+    var leaseDuration: TimeInterval { duration }
+
     /// Renews every held lease; a lease another server took over is dropped (its fence stays).
     func renewAll() {
         for lease in held.withLock({ Array($0.values) }) {

@@ -171,7 +171,7 @@ extension Templates {
     /// Deletes a template, its runs, run outputs and every staging area of its runs.
     public func delete(_ key: TemplateKey) throws {
         let details = try details(key)
-        if let run = details.lastRun, run.state.isActive, !RunWorker.isAlive(run.workerPID) {
+        if let run = details.lastRun, run.state.isActive, try root.runs.isAbandoned(run) {
             try root.runs.finishAbandoned(run)
         }
         let runs = try templateStore.runs(of: key)

@@ -15,7 +15,8 @@ extension VMIBService {
                 store: store, regions: try endpoints(clock: clock), clock: clock, retry: topology.retry,
                 originPath: { [origin] in origin.path(for: $0.sha256) },
                 locks: workLocks(), resync: .seconds(1),
-                releaseOrigin: { [origin] in origin.release($0) }, usage: usageStore, agents: try agentDirectory())
+                releaseOrigin: { [origin] in origin.release($0) }, usage: usageStore, agents: try agentDirectory(),
+                fetchOrigin: { [origin] in try await origin.fetch($0) })
             cached = made
             return made
         }
@@ -25,8 +26,7 @@ extension VMIBService {
     /// (PostgreSQL), leases in it with fencing tokens; on SQLite, flocks in the state
     /// directory (the processes share one machine, and the kernel drops a dead one's).
     func workLocks() -> any WorkLock {
-        guard configuration.store != nil else { return VersionLocks(stateDirectory: configuration.stateDirectory) }
-        return StoreLeases(store: leaseStore, holder: StoreLeases.holderName(), duration: configuration.leaseDuration)
+        leases ?? VersionLocks(stateDirectory: configuration.stateDirectory)
     }
 
     /// The topology's agents with the deployment key (read now, kept in memory only); nil
@@ -62,13 +62,17 @@ extension VMIBService {
             let root = path.hasPrefix("/") ? path : configuration.stateDirectory + "/" + path
             return DirectoryBlobStore(root: root)
         case .s3(let s3):
-            let keys = try Credentials.resolve(s3, region: region, config: configuration)
-            guard let url = URL(string: s3.endpoint) else {
-                throw DomainError.invalid(.named("topology: \(region).storage.endpoint"), "'\(s3.endpoint)' is not a URL")
-            }
-            return S3BlobStore(config: S3Config(endpoint: url, bucket: s3.bucket, signingRegion: s3.signingRegion,
-                                                accessKey: keys.access, secretKey: keys.secret,
-                                                payloadSigning: S3Config.PayloadSigning(rawValue: s3.payloadSigning) ?? .auto))
+            return try Self.s3Store(s3, region: region, configuration: configuration)
         }
+    }
+
+    static func s3Store(_ s3: S3StorageSpec, region: String, configuration: ServiceConfiguration) throws -> S3BlobStore {
+        let keys = try Credentials.resolve(s3, region: region, config: configuration)
+        guard let url = URL(string: s3.endpoint) else {
+            throw DomainError.invalid(.named("topology: \(region).storage.endpoint"), "'\(s3.endpoint)' is not a URL")
+        }
+        return S3BlobStore(config: S3Config(endpoint: url, bucket: s3.bucket, signingRegion: s3.signingRegion,
+                                            accessKey: keys.access, secretKey: keys.secret,
+                                            payloadSigning: S3Config.PayloadSigning(rawValue: s3.payloadSigning) ?? .auto))
     }
 }

@@ -16,6 +16,9 @@ public final class VMIBService: Sendable {
     let templateStore: any TemplateStore
     let usageStore: any UsageStore
     let leaseStore: any LeaseStore
+    /// This process's leases on versions and template runs, when several servers share the
+    /// store (nil on SQLite: one machine, where flocks and process ids tell who works on what).
+    let leases: StoreLeases?
     let origin: OriginStore
     let controller = Mutex<ReplicationController?>(nil)
 
@@ -32,7 +35,10 @@ public final class VMIBService: Sendable {
         templateStore = sql
         usageStore = sql
         leaseStore = sql
-        origin = OriginStore(root: (configuration.originDirectory ?? configuration.stateDirectory + "/origin") + "/sha256")
+        leases = configuration.store == nil ? nil
+            : StoreLeases(store: sql, holder: StoreLeases.holderName(), duration: configuration.leaseDuration)
+        origin = OriginStore(root: (configuration.originDirectory ?? configuration.stateDirectory + "/origin") + "/sha256",
+                             shared: try topology.origin.map { try Self.s3Store($0, region: "origin", configuration: configuration) })
     }
 
     public var subscription: String { configuration.subscription }

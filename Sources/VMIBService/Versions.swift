@@ -13,11 +13,16 @@ extension Versions {
     /// Validates a publish request completely, copies the disk into the origin and records
     /// the version with its target regions in one transaction. Nothing is replicated yet:
     /// the record is the promise; `reconcile` keeps it.
+    /// With a shared origin (the topology's `origin` bucket), the disk is stored there too
+    /// before the version is recorded, so that any server can replicate it.
     /// - Throws: `DomainError` naming the field for bad input; nothing is recorded then.
-    public func publish(_ request: PublishRequest) throws -> ImageVersion {
+    public func publish(_ request: PublishRequest) async throws -> ImageVersion {
         let (ref, replicaCount, targets, givenEndOfLife) = try validate(request)
 
         var storage = try origin.ingest(request.disk, chunkSize: topology.chunkSize)
+        do { try await origin.share(storage) } catch let e as TransferError {
+            throw DomainError(.refused, field: .disk, "cannot store the disk in the deployment's shared origin (topology origin): \(e.message)")
+        }
         storage.sourcePath = ServiceConfiguration.absolute(request.disk)
         let published = Date()
         let endOfLife = givenEndOfLife
@@ -43,6 +48,7 @@ extension Versions {
                 return version
             } catch is OriginGone where attempt < 3 {
                 storage = try origin.ingest(request.disk, chunkSize: topology.chunkSize)
+                try await origin.share(storage)
                 storage.sourcePath = ServiceConfiguration.absolute(request.disk)
                 version.storageProfile = storage
             }

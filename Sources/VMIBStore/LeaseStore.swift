@@ -38,6 +38,8 @@ public protocol LeaseStore: Sendable {
     func releaseLease(_ lease: Lease) throws
     /// Every lease recorded, by key.
     func leases() throws -> [Lease]
+    /// The lease recorded on `key` (expired or not), nil when it was never taken.
+    func lease(_ key: String) throws -> Lease?
     /// Throws `StoreError.fenced` when the key's lease has moved past `fence`.
     func checkFence(_ fence: Fence) throws
 }
@@ -79,6 +81,14 @@ extension SQLStateStore: LeaseStore {
     public func leases() throws -> [Lease] {
         try read { db in
             try db.rows("SELECT key, holder, token, expires_at FROM leases ORDER BY key").map {
+                Lease(key: $0[0], holder: $0[1], token: $0[2], expiresAt: Date(timeIntervalSince1970: $0[3]))
+            }
+        }
+    }
+
+    public func lease(_ key: String) throws -> Lease? {
+        try read { db in
+            try db.row("SELECT key, holder, token, expires_at FROM leases WHERE key=?", [key]).map {
                 Lease(key: $0[0], holder: $0[1], token: $0[2], expiresAt: Date(timeIntervalSince1970: $0[3]))
             }
         }

@@ -13,7 +13,10 @@ struct ScaleBenchmark {
 
     init(_ arguments: BenchArguments) throws {
         self.arguments = arguments
-        service = try VMIBService(configuration: ServiceConfiguration(stateDirectory: arguments.string("state-dir")))
+        var configuration = ServiceConfiguration(stateDirectory: arguments.string("state-dir"))
+        // `scripts/bench-scale --store postgres`: the same records in a PostgreSQL database.
+        configuration.store = ProcessInfo.processInfo.environment["VMIB_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+        service = try VMIBService(configuration: configuration)
         image = try service.galleries.ref(resourceGroup: "vmib", name: "G").image("I")
     }
 
@@ -40,7 +43,7 @@ struct ScaleBenchmark {
         let targets = targets(replicas: replicas)
         let (seconds, _) = try await Measure.seconds {
             for n in 0..<versions {
-                _ = try service.versions.publish(PublishRequest(image: image, version: "1.0.\(n)", disk: disk, targetRegions: targets))
+                _ = try await service.versions.publish(PublishRequest(image: image, version: "1.0.\(n)", disk: disk, targetRegions: targets))
             }
         }
         Measure.report("seeded_versions", versions)
@@ -58,7 +61,7 @@ struct ScaleBenchmark {
         }
         try await timed("status_ms", repeats) { _ = try service.versions.details(ref) }
         // Where the status time goes: reading the records, and deriving the status from them.
-        let store = try SQLStateStore(path: service.configuration.stateDirectory + "/state.db")
+        let store = try SQLStateStore.open(service.configuration.store ?? service.configuration.stateDirectory + "/state.db")
         try await timed("status_read_replicas_ms", repeats) { _ = try store.replicas(of: ref) }
         try await timed("status_derive_ms", repeats) {
             _ = ReplicationStatus(targets: before.version.publishingProfile.targetRegions, replicas: before.replicas,
@@ -80,7 +83,7 @@ struct ScaleBenchmark {
         var next = 0
         try await timed("publish_desired_state_ms", repeats) {
             next += 1
-            _ = try service.versions.publish(PublishRequest(image: image, version: "9.0.\(next)", disk: disk, targetRegions: targets))
+            _ = try await service.versions.publish(PublishRequest(image: image, version: "9.0.\(next)", disk: disk, targetRegions: targets))
         }
         Measure.report("replicas_per_version", before.replicas.count)
     }

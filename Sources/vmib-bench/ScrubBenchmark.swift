@@ -30,7 +30,7 @@ struct ScrubBenchmark {
         _ = try service.images.create(ImageRequest(ref: image, osType: "Linux", osState: "Generalized",
                                                  publisher: "P", offer: "O", sku: "S"))
         let targets = service.regions().map { TargetRegionRequest(name: $0.name, regionalReplicaCount: replicas) }
-        let ref = try service.versions.publish(PublishRequest(image: image, version: "1.0.0", disk: disk, targetRegions: targets)).ref
+        let ref = try await service.versions.publish(PublishRequest(image: image, version: "1.0.0", disk: disk, targetRegions: targets)).ref
         let (makeSeconds, made) = try await Measure.seconds { try await service.versions.reconcile(ref) }
         guard made.state == .Succeeded else { BenchArguments.fail("replication ended \(made.state)") }
         let total = try service.versions.details(ref).replicas.count

@@ -2,9 +2,11 @@ import Foundation
 import Testing
 import VMIBTestSupport
 
-/// Three `vmib serve` on one PostgreSQL database, sharing an origin directory, replicating to
-/// real S3 servers (rclone) behind counting proxies: every request that reached a region is
-/// logged, so each replica's object can be seen written exactly once.
+/// Three `vmib serve` on one PostgreSQL database, replicating to real S3 servers (rclone)
+/// behind counting proxies: every request that reached a region is logged, so each
+/// replica's object can be seen written exactly once. The servers share their origin
+/// copies through an S3 bucket named in the topology (each has its own origin directory),
+/// or through one directory they all see (`VMIB_ORIGIN_DIR`).
 final class SharedStoreDeployment: @unchecked Sendable {
     let dir: URL
     let url: String
@@ -12,12 +14,19 @@ final class SharedStoreDeployment: @unchecked Sendable {
     var proxies: [String: FlakyProxy] = [:]
     var servers: [VMIBProcess.Server] = []
     var clients: [VMIBProcess] = []
+    /// The CLI in embedded mode on the same database and topology, with an origin directory
+    /// of its own (a fourth machine).
+    var embedded: VMIBProcess!
     let regions: [String]
+    enum Origin { case bucket, directory }
+    /// The topology's origin bucket (with `.bucket`).
+    var originServer: RcloneS3Server?
 
     /// - Parameters:
     ///   - bytesPerSecond: each region's limit (0: none), to keep uploads running for a while.
     ///   - leaseSeconds: how long a server's claim on a version lasts unless renewed.
-    init(regions: [String], servers count: Int = 3, bytesPerSecond: Int = 0, leaseSeconds: Int = 15) async throws {
+    init(regions: [String], servers count: Int = 3, bytesPerSecond: Int = 0, leaseSeconds: Int = 15,
+         origin: Origin = .directory) async throws {
         self.regions = regions
         dir = try TestFiles.directory("vmib-several").resolvingSymlinksInPath()
         let name = "several_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
@@ -29,6 +38,12 @@ final class SharedStoreDeployment: @unchecked Sendable {
             s3[region] = server
             proxies[region] = try await FlakyProxy(upstreamPort: server.port, failures: 0)
         }
+        var originEntry = ""
+        if origin == .bucket {
+            let server = try await RcloneS3Server(buckets: ["origin"])
+            originServer = server
+            originEntry = #""origin": {"kind": "s3", "endpoint": "\#(server.endpoint)", "bucket": "origin", "accessKeyEnv": "VMIB_TEST_KEY", "secretKeyEnv": "VMIB_TEST_SECRET"}, "#
+        }
         let topology = dir.appendingPathComponent("topology.json").path
         let entries = regions.map { r in
             """
@@ -37,15 +52,15 @@ final class SharedStoreDeployment: @unchecked Sendable {
              "limits": {"concurrentTransfers": 4, "bytesPerSecond": \(bytesPerSecond), "requestsPerSecond": 0}}
             """
         }
-        try #"{"name": "several", "defaults": {"retry": {"maxAttempts": 3, "baseDelayMs": 100, "maxDelayMs": 400}}, "regions": [\#(entries.joined(separator: ","))]}"#
+        try #"{\#(originEntry)"name": "several", "defaults": {"retry": {"maxAttempts": 3, "baseDelayMs": 100, "maxDelayMs": 400}}, "regions": [\#(entries.joined(separator: ","))]}"#
             .write(toFile: topology, atomically: true, encoding: .utf8)
         let hash = try await ChildProcess.run(["sh", "-c", "printf %s several-token | sha256sum"]).stdout.prefix(64)
         let tokens = dir.appendingPathComponent("tokens.json").path
         try #"{"tokens":[{"sha256":"\#(hash)","principal":"ci","role":"Contributor","scope":"/subscriptions/00000000-0000-0000-0000-000000000000"}]}"#
             .write(toFile: tokens, atomically: true, encoding: .utf8)
-        let env = ["VMIB_TEST_KEY": RcloneS3Server.accessKey, "VMIB_TEST_SECRET": RcloneS3Server.secretKey,
-                   "VMIB_STORE": url, "VMIB_ORIGIN_DIR": dir.appendingPathComponent("origin").path,
-                   "VMIB_LEASE_SECONDS": "\(leaseSeconds)"]
+        var env = ["VMIB_TEST_KEY": RcloneS3Server.accessKey, "VMIB_TEST_SECRET": RcloneS3Server.secretKey,
+                   "VMIB_STORE": url, "VMIB_LEASE_SECONDS": "\(leaseSeconds)"]
+        if origin == .directory { env["VMIB_ORIGIN_DIR"] = dir.appendingPathComponent("origin").path }
         for i in 0..<count {
             let process = VMIBProcess(stateDirectory: dir.appendingPathComponent("server-\(i)").path, topology: topology, environment: env)
             let server = try await process.serve(["--token-file", tokens, "--source-root", dir.path],
@@ -56,6 +71,7 @@ final class SharedStoreDeployment: @unchecked Sendable {
             clients.append(VMIBProcess(stateDirectory: dir.appendingPathComponent("client-\(i)").path, topology: topology,
                                        environment: ["VMIB_SERVER": "http://127.0.0.1:\(server.port)", "VMIB_TOKEN": "several-token"]))
         }
+        embedded = VMIBProcess(stateDirectory: dir.appendingPathComponent("embedded").path, topology: topology, environment: env)
         try expectSuccess(await clients[0].run("gallery", "create", "--name", "G"))
         try expectSuccess(await clients[count - 1].run("image", "create", "--gallery", "G", "--name", "I", "--os-type", "Linux",
                                                        "--os-state", "Generalized", "--publisher", "P", "--offer", "O", "--sku", "S"))
@@ -112,32 +128,40 @@ final class SharedStoreDeployment: @unchecked Sendable {
         }
         for p in proxies.values { p.stop() }
         for s in s3.values { s.remove() }
+        originServer?.remove()
         try? FileManager.default.removeItem(at: dir)
     }
 }
 
 @Suite(.enabled(if: RcloneS3Server.isAvailable), .serialized)
 struct SeveralServersTests {
-    /// 20 versions published through three servers in turn, to three regions of 2 replicas:
-    /// every replica's object is written exactly once, and every version Completes.
+    /// 20 versions published through three servers in turn, to three regions of 2 replicas,
+    /// the origin copies shared through the topology's origin bucket: every replica's object
+    /// is written exactly once, and every version Completes.
     @Test func twentyVersionsThroughThreeServersAreEachReplicatedOnce() async throws {
-        let d = try await SharedStoreDeployment(regions: ["eastus", "westus", "northeurope"])
+        let d = try await SharedStoreDeployment(regions: ["eastus", "westus", "northeurope"], origin: .bucket)
         defer { d.stop() }
+        let targets = d.regions.flatMap { ["--target-region", "\($0)=2"] }
         for i in 0..<20 {
-            let disk = try d.disk("disk-\(i).raw", bytes: 256 << 10, seed: UInt64(i + 1))
+            let disk = try d.disk("disk-\(i).raw", bytes: 256 << 10, seed: UInt64(2 * i + 1))   // odd: distinct disks
             try expectSuccess(await d.clients[i % 3].run(["version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.\(i)",
-                                                         "--disk", disk, "--no-wait"] + d.regions.flatMap { ["--target-region", "\($0)=2"] }))
+                                                         "--disk", disk, "--no-wait"] + targets))
         }
+        // One more, recorded by the CLI of a machine that runs no server: no server has its
+        // disk but through the origin bucket.
+        let disk = try d.disk("disk-20.raw", bytes: 256 << 10, seed: 41)
+        try expectSuccess(await d.embedded.run(["version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.20",
+                                                "--disk", disk, "--no-wait"] + targets))
         let deadline = Date().addingTimeInterval(180)
         var states: [String] = []
         repeat {
             try await Task.sleep(for: .seconds(1))
             states = []
-            for i in 0..<20 { states.append(try await d.show("1.0.\(i)", via: i % 3).provisioningState ?? "?") }
+            for i in 0...20 { states.append(try await d.show("1.0.\(i)", via: i % 3).provisioningState ?? "?") }
         } while Date() < deadline && states.contains { $0 != "Succeeded" }
-        #expect(states == Array(repeating: "Succeeded", count: 20))
+        #expect(states == Array(repeating: "Succeeded", count: 21))
         let puts = d.puts()
-        #expect(puts.count == 20 * 3 * 2, "one object per version, region and replica")
+        #expect(puts.count == 21 * 3 * 2, "one object per version, region and replica")
         #expect(puts.values.allSatisfy { $0 == 1 }, "written more than once: \(puts.filter { $0.value > 1 })")
         // Any server answers for any version, with the same status.
         let a = try await d.show("1.0.7", via: 0), b = try await d.show("1.0.7", via: 2)
@@ -146,6 +170,18 @@ struct SeveralServersTests {
         // Work was spread: more than one server held leases.
         let holders = Set(try await d.leases().map(\.holder))
         #expect(holders.count >= 2, "leases were held by \(holders)")
+        // Each disk is in the origin bucket once; a server that replicated a version another
+        // published fetched the disk from there into its own origin directory.
+        let shared = try FileManager.default.contentsOfDirectory(atPath: d.originServer!.data.appendingPathComponent("origin/sha256").path)
+        #expect(shared.filter { !$0.hasSuffix(".chunks") }.count == 21 && shared.filter { $0.hasSuffix(".chunks") }.count == 21,
+                "in the origin bucket: \(shared.sorted())")
+        let copies = (0..<3).map { i in
+            ((try? FileManager.default.contentsOfDirectory(atPath: d.dir.appendingPathComponent("server-\(i)/origin/sha256").path)) ?? [])
+                .filter { !$0.hasPrefix(".") && !$0.hasSuffix(".chunks") }.count
+        }
+        // 20 ingested by the servers that published them, and at least the CLI's fetched.
+        #expect(copies.reduce(0, +) >= 21, "origin copies per server: \(copies)")
+        FileHandle.standardError.write(Data("several servers: origin copies per server after 21 versions: \(copies)\n".utf8))
     }
 
     /// kill -9 of the server holding a version's lease mid-upload: another server takes the
@@ -171,7 +207,9 @@ struct SeveralServersTests {
         let failover = Date().timeIntervalSince(killed)
         #expect(state == "Succeeded")
         let after = try await d.leases().first { $0.key.hasSuffix("/versions/1.0.0") }
-        #expect(after?.token == holder.token + 1 && after?.holder != holder.holder, "taken over with the next token")
+        // A newer token (more than one newer when a loaded machine delayed a renewal, and a
+        // third server took the version from the second).
+        #expect((after?.token ?? 0) > holder.token && after?.holder != holder.holder, "taken over with a newer token")
         // The lease's expiry, then one upload of 6 MiB at 1 MB/s, with room for a loaded machine.
         #expect(failover < Double(lease) + 6 + 20, "took \(failover) s")
         try await Task.sleep(for: .seconds(2))
@@ -201,7 +239,7 @@ struct SeveralServersTests {
         }
         #expect(done.provisioningState == "Succeeded")
         let taken = try await d.leases().first { $0.key.hasSuffix("/versions/1.0.0") }
-        #expect(taken?.token == holder.token + 1 && taken?.holder != holder.holder)
+        #expect((taken?.token ?? 0) > holder.token && taken?.holder != holder.holder)
         kill(paused.process.processIdentifier, SIGCONT)
         // The resumed server's transfer wakes up with a stale token: whatever it writes is refused.
         try await Task.sleep(for: .seconds(Double(lease) + 3))

@@ -25,6 +25,26 @@ import Testing
         #expect(s3.payloadSigning == "never")
     }
 
+    /// The shared origin of several servers: an s3 bucket; anything else is refused, naming the member.
+    @Test func theSharedOriginIsAnS3Bucket() throws {
+        let regions = #""regions": [{"name": "eastus", "storage": {"Standard_LRS": {"kind": "directory", "path": "r"}}}]"#
+        let t = try TopologyParser.parse("""
+            {"origin": {"kind": "s3", "endpoint": "http://127.0.0.1:9", "bucket": "o", "accessKeyEnv": "K", "secretKeyEnv": "S"}, \(regions)}
+            """, catalog: catalog)
+        #expect(t.origin?.bucket == "o")
+        #expect(try TopologyParser.parse("{\(regions)}", catalog: catalog).origin == nil)
+        for (origin, field) in [(#"{"kind": "directory", "path": "/mnt/o"}"#, "topology: origin.kind"),
+                                (#"{"kind": "s3", "bucket": "o", "accessKeyEnv": "K", "secretKeyEnv": "S"}"#, "topology: origin.endpoint"),
+                                (#""o""#, "topology: origin")] {
+            do {
+                _ = try TopologyParser.parse("{\"origin\": \(origin), \(regions)}", catalog: catalog)
+                Issue.record("accepted \(origin)")
+            } catch let e as DomainError {
+                #expect(e.field == .named(field), "\(e)")
+            }
+        }
+    }
+
     /// Samples ask for Premium_LRS and Standard_ZRS: the default topology offers them all,
     /// Standard_LRS (the default) first, each type in a directory of its own.
     @Test func theLocalTopologyOffersEveryStorageAccountType() throws {

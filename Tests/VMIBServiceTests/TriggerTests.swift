@@ -32,7 +32,7 @@ import VMIBService
     static func publish(_ f: ServiceFixture, _ image: ImageRef, _ version: String, excludeFromLatest: Bool = false) async throws {
         let disk = f.directory.appendingPathComponent("disk-\(version).raw")
         try Data(repeating: 7, count: 4096).write(to: disk)
-        let v = try f.service.versions.publish(PublishRequest(image: image, version: version, disk: disk.path,
+        let v = try await f.service.versions.publish(PublishRequest(image: image, version: version, disk: disk.path,
                                                              targetRegions: [TargetRegionRequest(name: "eastus")], excludeFromLatest: excludeFromLatest))
         _ = try await f.service.versions.reconcile(v.ref)
     }

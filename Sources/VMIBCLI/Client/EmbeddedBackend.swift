@@ -23,7 +23,7 @@ struct EmbeddedBackend: VMIBBackend {
     func images(in gallery: GalleryRef) throws -> [ImageDefinition] { try service.images.list(in: gallery) }
     func deleteImage(_ ref: ImageRef) throws { try service.images.delete(ref) }
 
-    func publish(_ request: PublishRequest) throws -> ImageVersion { try service.versions.publish(request) }
+    func publish(_ request: PublishRequest) async throws -> ImageVersion { try await service.versions.publish(request) }
     func update(_ r: UpdateRequest) throws -> ImageVersion { try service.versions.update(r) }
     func versions(of image: ImageRef) throws -> [ImageVersion] { try service.versions.list(of: image) }
     func details(_ ref: VersionRef) throws -> VersionDetails { try service.versions.details(ref) }

@@ -43,6 +43,10 @@ public struct DeploymentTopology: Sendable {
     public var prices: PriceSheet?
     /// The origin's agent, the deployment key and the relay shape (`"agents"`); nil: no agents.
     public var agents: AgentSettings?
+    /// Where every server of the deployment keeps origin copies of published disks (an S3
+    /// bucket), so that any server can replicate any version; nil: each server's own origin
+    /// directory.
+    public var origin: S3StorageSpec?
 
     public init(name: String, regions: [Region], retry: RetryPolicy = .default) {
         self.name = name; self.regions = regions; self.retry = retry

@@ -73,6 +73,12 @@ public enum TopologyParser {
         if let b = root["builds"] { topology.builds = try builds(b, path: "\(file): builds") }
         if let p = root["prices"] { topology.prices = try prices(p, catalog: catalog, path: "\(file): prices") }
         topology.agents = try agents(root["agents"], regions: regions, file: file)
+        if let o = root["origin"] {
+            guard case .s3(let s3) = try spec(o, path: "\(file): origin") else {
+                throw DomainError.invalid(.named("\(file): origin.kind"), "the shared origin is an s3 bucket; a directory every server mounts is --origin-dir")
+            }
+            topology.origin = s3
+        }
         return topology
     }
 

@@ -39,7 +39,7 @@ enum VersionRoutes {
                 safetyProfile: SafetyProfile(allowDeletionOfReplicatedLocations: spec.allowDeletionOfReplicatedLocations ?? false,
                                              blockDeletionBeforeEndOfLife: spec.blockDeletionBeforeEndOfLife ?? defaults.blockDeletionBeforeEndOfLife),
                 replicationMode: mode)
-            var version = try armCall { try api.service.versions.publish(publish) }
+            var version = try await armCall { try await api.service.versions.publish(publish) }
             try armCall { try api.service.saveEnvelope(envelope, of: ref.id) }
             version = (try? api.service.versions.details(ref).version) ?? version
             let op = Operation(kind: .create, version: ref)

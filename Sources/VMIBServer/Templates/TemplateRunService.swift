@@ -36,6 +36,20 @@ public struct TemplateRunService: Service {
         // run's build and it stops at once rather than when its customizers are done.
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
+                let shared = api.service.configuration
+                if shared.store != nil {
+                    // Several servers: every lease, take over the runs of a server that died.
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .seconds(shared.leaseDuration))
+                            do {
+                                for run in try api.service.runs.adoptAbandoned() { inbox.yield(Job(runID: run.id, resumed: true)) }
+                            } catch {
+                                logger.error("cannot look for abandoned template runs", metadata: ["error": .string("\(error)")])
+                            }
+                        }
+                    }
+                }
                 for await job in jobs {
                     group.addTask { await Self.carryOut(job, api: api, replication: .controller(poll: poll), logger: logger) }
                 }

@@ -17,6 +17,10 @@ final class PostgresDatabase: SQLDatabase {
     private let configuration: PostgresConnection.Configuration
     private let group: MultiThreadedEventLoopGroup
     private let idle = Mutex<[PostgresConnection]>([])
+    /// Connections open or being opened, at most `maxConnections`; a call that finds none
+    /// idle and the limit reached waits for one to come back.
+    private let slots: DispatchSemaphore
+    static let maxConnections = 16
     private let nextID = Atomic<Int>(0)
     private let logger: Logger
     /// The advisory lock every write takes (any constant; "vmib" in ASCII).
@@ -40,6 +44,7 @@ final class PostgresDatabase: SQLDatabase {
             database: database, tls: .disable)
         location = Self.redacted(url)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        slots = DispatchSemaphore(value: Self.maxConnections)
         var logger = Logger(label: "vmib.store.postgres")
         logger.logLevel = .critical
         self.logger = logger
@@ -89,6 +94,10 @@ final class PostgresDatabase: SQLDatabase {
     /// Runs `body` on an idle connection (a new one when none is idle) and puts it back
     /// unless it closed.
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        // A slot per connection in use: the store's calls block their thread (they never
+        // need another task to progress), so a wait here cannot deadlock.
+        slots.wait()
+        defer { slots.signal() }
         let connection = try idle.withLock { $0.popLast() } ?? connect()
         defer {
             if !connection.isClosed { idle.withLock { $0.append(connection) } }
