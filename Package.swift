@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "VMIBWire", dependencies: ["VMIBCore"], swiftSettings: swiftSettings),
         .target(name: "VMIBStore",
                 dependencies: ["VMIBCore", .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "GRDBSQLite", package: "GRDB.swift"),
                                .product(name: "PostgresNIO", package: "postgres-nio"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),

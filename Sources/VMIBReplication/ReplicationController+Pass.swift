@@ -28,11 +28,8 @@ extension ReplicationController {
     }
 
     private func passHoldingKey(_ key: VersionRef, driver: ReconcileDriver<VersionRef>, scheduled: Bool) async throws -> ReconcileResult {
-        guard let version = try store.version(key) else {
-            // Deleted (found missing): nothing left to do, and nothing to hold.
-            locks.release(key.id.lowercased())
-            return .done
-        }
+        // The hold first: a version another process works on is not read at all (several
+        // servers pass over every version with work, every second).
         guard locks.tryAcquire(key.id.lowercased()) else {
             // Another process holds the version. What this one still runs of it was started
             // under a hold it has lost (a lease that ran out while it was paused): stopped at
@@ -40,6 +37,11 @@ extension ReplicationController {
             let stale = live.withLock { l in l.running.filter { $0.key.version == key }.map(\.value) }
             stale.forEach { $0.cancel() }
             return .requeueAfter(.seconds(1))
+        }
+        guard let version = try store.version(key) else {
+            // Deleted (found missing): nothing left to do, and nothing to hold.
+            locks.release(key.id.lowercased())
+            return .done
         }
         if version.provisioningState == .Deleting {
             // A delete stops the version's transfers at their next checkpoint, then purges.

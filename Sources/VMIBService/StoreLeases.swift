@@ -18,6 +18,8 @@ final class StoreLeases: WorkLock {
     private let fences = Mutex<[String: Fence]>([:])
     private let renewal = Mutex<Task<Void, Never>?>(nil)
     private let told = Mutex<Set<String>>([])
+    /// Keys another holder's lease was seen on, until when: not asked again before then.
+    private let elsewhere = Mutex<[String: Date]>([:])
 
     /// - Parameters:
     ///   - holder: who holds (unique per process: host, pid and a random part).
@@ -37,9 +39,11 @@ final class StoreLeases: WorkLock {
 
     func tryAcquire(_ key: String) -> Bool {
         if let lease = held.withLock({ $0[key] }), lease.expiresAt.timeIntervalSince(now()) > duration / 2 { return true }
+        if let until = elsewhere.withLock({ $0[key] }), until > now() { return false }
         do {
             guard let lease = try store.acquireLease(key, holder: holder, at: now(), for: duration) else {
                 held.withLock { _ = $0.removeValue(forKey: key) }
+                if let other = try? store.lease(key) { elsewhere.withLock { $0[key] = other.expiresAt } }
                 if told.withLock({ $0.insert(key).inserted }) {
                     FileHandle.standardError.write(Data("another vmib server holds the lease on \(key); waiting for it…\n".utf8))
                 }
@@ -47,6 +51,7 @@ final class StoreLeases: WorkLock {
             }
             held.withLock { $0[key] = lease }
             fences.withLock { $0[key] = lease.fence }
+            elsewhere.withLock { _ = $0.removeValue(forKey: key) }
             startRenewing()
             return true
         } catch {

@@ -47,6 +47,9 @@ public protocol LeaseStore: Sendable {
 extension SQLStateStore: LeaseStore {
     public func acquireLease(_ key: String, holder: String, at now: Date, for duration: TimeInterval) throws -> Lease? {
         let until = now.addingTimeInterval(duration)
+        // Held by another and running: answered by a read, without the write lock (servers
+        // ask this of every version another one works on, all the time).
+        if let current = try lease(key), current.holder != holder, current.expiresAt > now { return nil }
         return try write { db in
             guard let row = try db.row("SELECT holder, token, expires_at FROM leases WHERE key=?", [key]) else {
                 try db.execute("INSERT INTO leases (key, holder, token, expires_at) VALUES (?, ?, 1, ?)", [key, holder, until.timeIntervalSince1970])

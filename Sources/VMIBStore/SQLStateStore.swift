@@ -141,7 +141,7 @@ public final class SQLStateStore: StateStore {
                     v.lifecycle.replacement?.description, p.replicationMode.rawValue]) ?? 0
             try db.execute("INSERT INTO origins (sha256, refs) VALUES (?, 1) ON CONFLICT (sha256) DO UPDATE SET refs = origins.refs + 1", [s.sha256])
             try self.insertTargets(db, id, p.targetRegions)
-            for r in v.initialReplicas() { try self.insertReplica(db, id, r) }
+            try self.insertNewReplicas(db, id, v.initialReplicas())
         }
     }
 
@@ -155,11 +155,21 @@ public final class SQLStateStore: StateStore {
 
     public func versions(of i: ImageRef) throws -> [ImageVersion] {
         let g = i.gallery
+        let key: [any SQLBindable] = [g.subscription, g.resourceGroup, g.gallery, i.image]
         return try read { db in
-            try db.rows("""
+            // Every version's target regions in one statement (one per version was most of
+            // `image latest`'s time on PostgreSQL, where each is a round trip).
+            var targets: [Int64: [TargetRegion]] = [:]
+            for t in try db.rows("""
+                SELECT t.* FROM target_regions t JOIN versions v ON v.id = t.version_id
+                WHERE v.subscription=? AND v.resource_group=? AND v.gallery=? AND v.image=? ORDER BY t.version_id, t.position
+                """, key) {
+                targets[t["version_id"], default: []].append(Self.target(t))
+            }
+            return try db.rows("""
                 SELECT * FROM versions WHERE subscription=? AND resource_group=? AND gallery=? AND image=?
                 ORDER BY major DESC, minor DESC, patch DESC
-                """, [g.subscription, g.resourceGroup, g.gallery, i.image]).map { try self.version(db, $0) }
+                """, key).map { Self.version($0, targets: targets[$0["id"] as Int64] ?? []) }
         }
     }
 

@@ -9,11 +9,12 @@ import VMIBTestSupport
 /// once no server renewed its lease for a lease's time, never from a live server, and a run
 /// whose workspace is not on the server taking it over ends Failed, saying why.
 @Suite(.serialized) struct SharedStoreRunTests {
-    /// Two services (two servers) on one new database, with 1 s leases.
+    /// Two services (two servers) on one new database, with 2 s leases (renewed every 0.67 s:
+    /// a renewal late by more than a lease, on a loaded machine, would let the other take over).
     static func pair() async throws -> (ServiceFixture, ServiceFixture, String) {
         let name = "runs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let url = try SQLStateStore.createPostgresDatabase(name, on: try TestPostgres.url())
-        let configure: (inout ServiceConfiguration) -> Void = { $0.store = url; $0.leaseDuration = 1 }
+        let configure: (inout ServiceConfiguration) -> Void = { $0.store = url; $0.leaseDuration = 2 }
         return (try ServiceFixture("vmib-shared-a", configure: configure), try ServiceFixture("vmib-shared-b", configure: configure), url)
     }
 
@@ -27,7 +28,7 @@ import VMIBTestSupport
         let store = try SQLStateStore(postgres: url)
         _ = try #require(try store.acquireLease("run:\(run.id)", holder: "server-that-dies", at: Date(), for: 1))
         #expect(try b.service.runs.adoptAbandoned().isEmpty, "the lease still runs")
-        try await Task.sleep(for: .milliseconds(1300))
+        try await Task.sleep(for: .milliseconds(2300))
         let adopted = try b.service.runs.adoptAbandoned()
         #expect(adopted.map(\.id) == [run.id])
         let now = try b.service.runs.get(id: run.id)
@@ -35,7 +36,7 @@ import VMIBTestSupport
         let lease = try #require(try store.lease("run:\(run.id)"))
         #expect(lease.token == 2 && lease.holder != "server-that-dies")
         #expect(try a.service.runs.adoptAbandoned().isEmpty, "b holds it now")
-        try await Task.sleep(for: .milliseconds(1300))
+        try await Task.sleep(for: .milliseconds(2300))
         #expect(try a.service.runs.adoptAbandoned().isEmpty, "b renews its lease")
     }
 
@@ -47,7 +48,7 @@ import VMIBTestSupport
         let run = try a.service.runs.start(key)
         try FileManager.default.removeItem(atPath: run.staging)   // on the server that stopped
         #expect(try b.service.runs.adoptAbandoned().isEmpty, "a run younger than a lease is about to be taken")
-        try await Task.sleep(for: .milliseconds(1300))
+        try await Task.sleep(for: .milliseconds(2300))
         #expect(try b.service.runs.adoptAbandoned().isEmpty)
         let ended = try b.service.runs.get(id: run.id)
         #expect(ended.state == .Failed && ended.message.contains("is not on this server"), "\(ended)")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The state in one SQLite file (WAL mode), through GRDB over the system libsqlite3: the
 /// embedded default.
@@ -70,13 +71,33 @@ final class SQLiteDatabase: SQLDatabase {
         }
 
         func rows(_ sql: String, _ arguments: [any SQLBindable]) throws -> [SQLRow] {
-            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments))
-            // The names from a row, not from the statement before it ran: a statement prepared
-            // on a schema that a migration changed since is prepared again by its first step,
-            // and `SELECT *` then has more columns than the statement said beforehand.
-            guard let first = rows.first else { return [] }
-            let columns = SQLRow.Columns(Array(first.columnNames))
-            return rows.map { row in SQLRow(columns: columns, values: row.databaseValues.map(Self.value)) }
+            let statement = try db.cachedStatement(sql: sql)
+            let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
+            // Each stepped row's columns read straight from SQLite (no GRDB row in between: a
+            // version's 6000 replica records are read on the API's hot path). The names are
+            // read after the first step, not from the statement before it ran: a statement
+            // prepared on a schema that a migration changed since is prepared again by its
+            // first step, and `SELECT *` then has more columns than it said beforehand.
+            let s = statement.sqliteStatement
+            var rows: [SQLRow] = []
+            var columns: SQLRow.Columns?
+            while try cursor.next() != nil {
+                let n = sqlite3_column_count(s)
+                let names = columns ?? SQLRow.Columns((0..<n).map { String(cString: sqlite3_column_name(s, $0)) })
+                columns = names
+                var values: [SQLValue] = []
+                values.reserveCapacity(Int(n))
+                for i in 0..<n {
+                    switch sqlite3_column_type(s, i) {
+                    case SQLITE_INTEGER: values.append(.int(sqlite3_column_int64(s, i)))
+                    case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(s, i)))
+                    case SQLITE_NULL: values.append(.null(.text))
+                    default: values.append(.text(sqlite3_column_text(s, i).map { String(cString: $0) } ?? ""))
+                    }
+                }
+                rows.append(SQLRow(columns: names, values: values))
+            }
+            return rows
         }
 
         static func arguments(_ values: [any SQLBindable]) -> StatementArguments {
@@ -90,14 +111,5 @@ final class SQLiteDatabase: SQLDatabase {
             })
         }
 
-        static func value(_ v: DatabaseValue) -> SQLValue {
-            switch v.storage {
-            case .null: .null(.text)
-            case .int64(let i): .int(i)
-            case .double(let d): .double(d)
-            case .string(let s): .text(s)
-            case .blob(let data): .text(String(decoding: data, as: UTF8.self))
-            }
-        }
     }
 }
