@@ -23,55 +23,46 @@ extension Runs {
     /// every lease, to take over the runs of a server that died.
     /// - Returns: the runs to resume (Running, subState Queued).
     public func adoptAbandoned() throws -> [TemplateRun] {
-        if let leases = root.leases { return try adoptAbandoned(leases) }
         var adopted: [TemplateRun] = []
         for t in try configuration.subscriptions.flatMap({ try templateStore.templates(subscription: $0, resourceGroup: nil) }) {
-            // This process runs nothing yet: its own pid on a run is a previous process's (a
-            // restarted container's server is pid 1 every time).
-            for r in try templateStore.runs(of: t.key) where r.state.isActive && (r.workerPID == RunWorker.current || !RunWorker.isAlive(r.workerPID)) {
-                if r.state == .Canceling {
-                    try finishAbandoned(r, canceled: true)
-                    continue
-                }
-                var run = r
-                run.workerPID = RunWorker.current
-                run.subState = .Queued
-                run.message = "resuming after a server restart"
-                try templateStore.updateRun(run)
-                adopted.append(run)
+            for r in try templateStore.runs(of: t.key) where r.state.isActive {
+                if let run = try adopt(r) { adopted.append(run) }
             }
         }
         return adopted
     }
 
-    private func adoptAbandoned(_ leases: StoreLeases) throws -> [TemplateRun] {
-        var adopted: [TemplateRun] = []
-        for t in try configuration.subscriptions.flatMap({ try templateStore.templates(subscription: $0, resourceGroup: nil) }) {
-            for r in try templateStore.runs(of: t.key) where r.state.isActive {
-                guard try isAbandoned(r), leases.tryAcquire(Self.leaseKey(r.id)) else { continue }
-                if r.state == .Canceling {
-                    try finishAbandoned(r, canceled: true)
-                    leases.release(Self.leaseKey(r.id))
-                    continue
-                }
-                guard FileManager.default.fileExists(atPath: r.staging) else {
-                    var failed = r
-                    failed.state = .Failed
-                    failed.subState = nil
-                    failed.endTime = Date()
-                    failed.message = "the server carrying the run out stopped, and its workspace (\(r.staging)) is not on this server; run the template again"
-                    try templateStore.updateRun(failed)
-                    leases.release(Self.leaseKey(r.id))
-                    continue
-                }
-                var run = r
-                run.workerPID = RunWorker.current
-                run.subState = .Queued
-                run.message = "resuming: the server carrying it out stopped"
-                try templateStore.updateRun(run)
-                adopted.append(run)
-            }
+    /// Takes one active run over, unless someone carries it out: Running again with this
+    /// process as its worker (nil when it was not taken, or ended instead).
+    private func adopt(_ r: TemplateRun) throws -> TemplateRun? {
+        let key = Self.leaseKey(r.id)
+        if let leases = root.leases {
+            guard try isAbandoned(r), leases.tryAcquire(key) else { return nil }
+        } else {
+            // This process runs nothing yet: its own pid on a run is a previous process's (a
+            // restarted container's server is pid 1 every time).
+            guard r.workerPID == RunWorker.current || !RunWorker.isAlive(r.workerPID) else { return nil }
         }
-        return adopted
+        if r.state == .Canceling {
+            try finishAbandoned(r, canceled: true)
+            root.leases?.release(key)
+            return nil
+        }
+        guard root.leases == nil || FileManager.default.fileExists(atPath: r.staging) else {
+            var failed = r
+            failed.state = .Failed
+            failed.subState = nil
+            failed.endTime = Date()
+            failed.message = "the server carrying the run out stopped, and its workspace (\(r.staging)) is not on this server; run the template again"
+            try templateStore.updateRun(failed)
+            root.leases?.release(key)
+            return nil
+        }
+        var run = r
+        run.workerPID = RunWorker.current
+        run.subState = .Queued
+        run.message = root.leases == nil ? "resuming after a server restart" : "resuming: the server carrying it out stopped"
+        try templateStore.updateRun(run)
+        return run
     }
 }

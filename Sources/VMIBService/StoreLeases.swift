@@ -16,7 +16,9 @@ final class StoreLeases: WorkLock {
     private let held = Mutex<[String: Lease]>([:])
     /// The token of the last lease held on each key, kept after it was lost, until release.
     private let fences = Mutex<[String: Fence]>([:])
-    private let renewal = Mutex<Task<Void, Never>?>(nil)
+    /// Whether the renewal thread runs; false once this is deinitialized (it stops then).
+    private let renewing = Mutex<Bool>(false)
+    private let stopped = Atomic<Bool>(false)
     private let told = Mutex<Set<String>>([])
     /// Keys another holder's lease was seen on, until when: not asked again before then.
     private let elsewhere = Mutex<[String: Date]>([:])
@@ -28,7 +30,7 @@ final class StoreLeases: WorkLock {
         self.store = store; self.holder = holder; self.duration = duration; self.now = now
     }
 
-    deinit { renewal.withLock { $0?.cancel() } }
+    deinit { stopped.store(true, ordering: .relaxed) }
 
     static func holderName() -> String {
         var host = [CChar](repeating: 0, count: 256)
@@ -99,17 +101,25 @@ final class StoreLeases: WorkLock {
         }
     }
 
+    /// Renews on a thread of its own, not on a task: a server's concurrency pool (as many
+    /// threads as cores) can be busy with blocking store calls for longer than a lease, and a
+    /// renewal that waited for it let another server take the version over (seen in a test
+    /// under load, with 2 s leases).
     private func startRenewing() {
-        renewal.withLock { task in
-            guard task == nil else { return }
-            let interval = duration / 3
-            task = Task.detached { [weak self] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(interval))
-                    guard let self else { return }
-                    self.renewAll()
-                }
+        let start = renewing.withLock { running in
+            defer { running = true }
+            return !running
+        }
+        guard start else { return }
+        let interval = duration / 3
+        let thread = Thread { [weak self] in
+            while true {
+                Thread.sleep(forTimeInterval: interval)
+                guard let self, !self.stopped.load(ordering: .relaxed) else { return }
+                self.renewAll()
             }
         }
+        thread.name = "vmib-lease-renewal"
+        thread.start()
     }
 }

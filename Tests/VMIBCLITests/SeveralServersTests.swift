@@ -54,10 +54,7 @@ final class SharedStoreDeployment: @unchecked Sendable {
         }
         try #"{\#(originEntry)"name": "several", "defaults": {"retry": {"maxAttempts": 3, "baseDelayMs": 100, "maxDelayMs": 400}}, "regions": [\#(entries.joined(separator: ","))]}"#
             .write(toFile: topology, atomically: true, encoding: .utf8)
-        let hash = try await ChildProcess.run(["sh", "-c", "printf %s several-token | sha256sum"]).stdout.prefix(64)
-        let tokens = dir.appendingPathComponent("tokens.json").path
-        try #"{"tokens":[{"sha256":"\#(hash)","principal":"ci","role":"Contributor","scope":"/subscriptions/00000000-0000-0000-0000-000000000000"}]}"#
-            .write(toFile: tokens, atomically: true, encoding: .utf8)
+        let tokens = try await ServeTokens.write(in: dir, token: "several-token", principal: "ci").tokens
         var env = ["VMIB_TEST_KEY": RcloneS3Server.accessKey, "VMIB_TEST_SECRET": RcloneS3Server.secretKey,
                    "VMIB_STORE": url, "VMIB_LEASE_SECONDS": "\(leaseSeconds)"]
         if origin == .directory { env["VMIB_ORIGIN_DIR"] = dir.appendingPathComponent("origin").path }
@@ -113,6 +110,18 @@ final class SharedStoreDeployment: @unchecked Sendable {
             guard p.count == 3, let t = Int(p[2]) else { return nil }
             return (p[0], p[1], t)
         }
+    }
+
+    /// Polls version `v` through server `via` until it is Succeeded or `timeout` passed.
+    func waitUntilSucceeded(_ v: String, via: Int, timeout: TimeInterval = 60) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var shown: [String: Any] = [:]
+        while Date() < deadline {
+            try await Task.sleep(for: .milliseconds(500))
+            shown = try await show(v, via: via)
+            if shown.provisioningState == "Succeeded" { break }
+        }
+        return shown
     }
 
     /// The server whose process id a lease holder names ("host:pid:random").
@@ -198,12 +207,7 @@ struct SeveralServersTests {
         let killed = Date()
         ChildProcess.kill9(victim.process)
         let survivor = d.servers.firstIndex { $0.process.processIdentifier != victim.process.processIdentifier }!
-        var state = ""
-        while Date().timeIntervalSince(killed) < 60 {
-            try await Task.sleep(for: .milliseconds(500))
-            state = try await d.show("1.0.0", via: survivor).provisioningState ?? ""
-            if state == "Succeeded" { break }
-        }
+        let state = try await d.waitUntilSucceeded("1.0.0", via: survivor).provisioningState
         let failover = Date().timeIntervalSince(killed)
         #expect(state == "Succeeded")
         let after = try await d.leases().first { $0.key.hasSuffix("/versions/1.0.0") }
@@ -230,13 +234,7 @@ struct SeveralServersTests {
         let paused = try #require(d.server(holding: holder.holder))
         kill(paused.process.processIdentifier, SIGSTOP)
         let other = d.servers.firstIndex { $0.process.processIdentifier != paused.process.processIdentifier }!
-        var done: [String: Any] = [:]
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            try await Task.sleep(for: .milliseconds(500))
-            done = try await d.show("1.0.0", via: other)
-            if done.provisioningState == "Succeeded" { break }
-        }
+        let done = try await d.waitUntilSucceeded("1.0.0", via: other)
         #expect(done.provisioningState == "Succeeded")
         let taken = try await d.leases().first { $0.key.hasSuffix("/versions/1.0.0") }
         #expect((taken?.token ?? 0) > holder.token && taken?.holder != holder.holder)

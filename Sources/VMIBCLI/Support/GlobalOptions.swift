@@ -14,11 +14,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("output"), help: "Output format: table or json.")
     var output: OutputFormat = .table
 
-    @Option(name: .customLong("store"), help: "A PostgreSQL database several servers share: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: $VMIB_STORE, else the SQLite file in the state directory).")
-    var store: String?
-
-    @Option(name: .customLong("origin-dir"), help: "Where origin copies of published disks live; with several servers, a directory they all mount (default: $VMIB_ORIGIN_DIR, else the state directory's origin).")
-    var originDirectory: String?
+    @OptionGroup var shared: SharedStateOptions
 
     @Option(name: .customLong("server"), help: "Work against a running `vmib serve` at this URL instead of the local state (default: $VMIB_SERVER).")
     var server: String?
@@ -66,7 +62,7 @@ struct GlobalOptions: ParsableArguments {
             throw DomainError.invalid(.named("--server"), "this command works only on the local state directory (embedded mode) so far; run it without --server and VMIB_SERVER")
         }
         return try Self.embeddedService(stateDirectory: stateDirectory, topology: topology, buildMinute: buildMinute,
-                                        store: store, originDirectory: originDirectory)
+                                        store: shared.store, originDirectory: shared.originDirectory)
     }
 
     /// - Parameter outputRoots: where VHD distributors may write (nil: anywhere; `VMIB_OUTPUT_ROOT`,
@@ -103,6 +99,16 @@ struct GlobalOptions: ParsableArguments {
         configuration.buildVMExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return try VMIBService(configuration: configuration)
     }
+}
+
+/// Where state several servers share is kept: every command and `vmib serve` take these.
+public struct SharedStateOptions: ParsableArguments {
+    @Option(name: .customLong("store"), help: "A PostgreSQL database several servers share: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: $VMIB_STORE, else the SQLite file in the state directory).")
+    var store: String?
+
+    @Option(name: .customLong("origin-dir"), help: "Where origin copies of published disks live; with several servers, a directory they all mount (default: $VMIB_ORIGIN_DIR, else the state directory's origin).")
+    var originDirectory: String?
+    public init() {}
 }
 
 /// `--store`, `--origin-dir` and the lease duration (options, else `VMIB_STORE`,
@@ -145,11 +151,7 @@ public struct ServeStateOptions: ParsableArguments {
     @Option(name: .customLong("output"), help: "Output format: table or json.")
     var output: OutputFormat = .table
 
-    @Option(name: .customLong("store"), help: "A PostgreSQL database several servers share: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: $VMIB_STORE, else the SQLite file in the state directory).")
-    var store: String?
-
-    @Option(name: .customLong("origin-dir"), help: "Where origin copies of published disks live; with several servers, a directory they all mount (default: $VMIB_ORIGIN_DIR, else the state directory's origin).")
-    var originDirectory: String?
+    @OptionGroup var shared: SharedStateOptions
 
     @Option(name: .customLong("lease-seconds"), help: "With --store: how long this server's claim on a version lasts unless renewed (default: $VMIB_LEASE_SECONDS or 15).")
     var leaseSeconds: Double?
@@ -163,7 +165,7 @@ public struct ServeStateOptions: ParsableArguments {
                         homeRegion: String? = nil) throws -> VMIBService {
         try GlobalOptions.embeddedService(stateDirectory: stateDirectory, topology: topology, outputRoots: outputRoots,
                                           sourceRoots: sourceRoots, servesOthers: true, subscriptions: subscriptions,
-                                          homeRegion: homeRegion, store: store, originDirectory: originDirectory,
+                                          homeRegion: homeRegion, store: shared.store, originDirectory: shared.originDirectory,
                                           leaseSeconds: leaseSeconds)
     }
 }
