@@ -33,7 +33,7 @@ extension Runs {
             return all
         }
         try Task.checkCancellation()
-        for o in outputs { try templateStore.saveRunOutput(o, of: run.template) }
+        for o in outputs { try templateStore.saveRunOutput(o, of: run.template, fence: runFence(run.id)) }
         return template.distribute.compactMap { d in outputs.first { $0.name == d.runOutputName } }
     }
 

@@ -97,7 +97,8 @@ extension Runs {
         let checkpoint = workspace.openCheckpoint()
         let resumedFrom = checkpoint.value.attempts > 0 ? checkpoint.value.phase : nil
         run.workerPID = RunWorker.current
-        try templateStore.updateRun(run)
+        let fence = runFence(id)
+        try templateStore.updateRun(run, fence: fence)
         var template: ImageTemplate
         do {
             try checkpoint.update { $0.attempts += 1 }
@@ -123,7 +124,7 @@ extension Runs {
         let progress: @Sendable (RunSubState, String) async -> Void = { sub, message in
             guard var r = try? store.run(id: id), r.state == .Running else { return }
             r.subState = sub; r.message = message
-            try? store.updateRun(r)
+            try? store.updateRun(r, fence: fence)
         }
         let interrupted = InterruptionFlag()
         let snapshot = run
@@ -174,7 +175,7 @@ extension Runs {
             run.workerPID = nil
             run.message = "interrupted by server shutdown during \(phase); resumes when the server starts"
             log.line("interrupted by server shutdown during \(phase): the run resumes from checkpoint \(checkpoint.value.phase) when the server starts")
-            try templateStore.updateRun(run)
+            try templateStore.updateRun(run, fence: runFence(run.id))
             return run
         }
         run.endTime = Date()
@@ -206,7 +207,7 @@ extension Runs {
         } else {
             RunWorkspace(path: run.staging).cleanIntermediates()
         }
-        try templateStore.updateRun(run)
+        try templateStore.updateRun(run, fence: runFence(run.id))
         return run
     }
 
@@ -223,6 +224,9 @@ extension Runs {
 
     /// The key of a run's lease.
     static func leaseKey(_ runID: String) -> String { "run:\(runID)" }
+
+    /// What a run's writes carry while this process carries it out (nil on one machine's store).
+    func runFence(_ runID: String) -> Fence? { root.leases?.fence(Self.leaseKey(runID)) }
 
     /// Whether nobody carries an active run out any more. On one machine: its worker
     /// process is gone. With several servers: no server holds its lease, and it is older

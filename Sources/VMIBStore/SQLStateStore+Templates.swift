@@ -72,8 +72,9 @@ extension SQLStateStore: TemplateStore {
                              r.staging, r.workerPID, r.triggeredBy?.trigger, r.triggeredBy?.sourceVersion])
     }
 
-    public func updateRun(_ r: TemplateRun) throws {
+    public func updateRun(_ r: TemplateRun, fence: Fence?) throws {
         try write { db in
+            try Self.refuseStale(db, fence)
             // A cancel request wins over a worker's progress report: Canceling is only left for an end state.
             let current = try db.one(String.self, "SELECT state FROM template_runs WHERE id=?", [r.id])
             var state = r.state
@@ -105,8 +106,9 @@ extension SQLStateStore: TemplateStore {
         }
     }
 
-    public func saveRunOutput(_ o: RunOutput, of key: TemplateKey) throws {
+    public func saveRunOutput(_ o: RunOutput, of key: TemplateKey, fence: Fence?) throws {
         try write { db in
+            try Self.refuseStale(db, fence)
             try db.execute("""
                 INSERT INTO run_outputs (subscription, resource_group, template, name, run_id, type, artifact_id, artifact_uri,
                     provisioning_state, message) VALUES (?,?,?,?,?,?,?,?,?,?)

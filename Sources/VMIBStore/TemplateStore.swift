@@ -14,14 +14,17 @@ public protocol TemplateStore: Sendable {
 
     /// Records a new run; refused while another run of the template is active.
     func createRun(_ run: TemplateRun) throws
-    func updateRun(_ run: TemplateRun) throws
+    /// With `fence` (the run's lease, when several servers share the store), refused
+    /// (`StoreError.fenced`) once another server took the run over; this and
+    /// `saveRunOutput` are the writes a run makes while it is carried out.
+    func updateRun(_ run: TemplateRun, fence: Fence?) throws
     func run(id: String) throws -> TemplateRun?
     /// Runs of a template, newest first.
     func runs(of key: TemplateKey) throws -> [TemplateRun]
     /// Moves an active run to Canceling; false when it was not Running.
     func requestCancel(runID: String, message: String) throws -> Bool
 
-    func saveRunOutput(_ output: RunOutput, of key: TemplateKey) throws
+    func saveRunOutput(_ output: RunOutput, of key: TemplateKey, fence: Fence?) throws
     func runOutputs(of key: TemplateKey) throws -> [RunOutput]
 
     /// - Throws: `StoreError.alreadyExists` when the template has a trigger of that name;
@@ -42,4 +45,10 @@ public protocol TemplateStore: Sendable {
 
     func saveManagedImage(_ image: ManagedImageRecord) throws
     func managedImage(_ id: ManagedImageID) throws -> ManagedImageRecord?
+}
+
+extension TemplateStore {
+    /// Unfenced: a user's request, or one machine's store.
+    public func updateRun(_ run: TemplateRun) throws { try updateRun(run, fence: nil) }
+    public func saveRunOutput(_ output: RunOutput, of key: TemplateKey) throws { try saveRunOutput(output, of: key, fence: nil) }
 }

@@ -170,6 +170,29 @@ import VMIBCore
         #expect(try f.store.replica(of: ref, region: "eastus", index: 1)?.state == .Completed)
     }
 
+    /// A template run's writes carry its lease's token too: a stale one changes nothing.
+    @Test(arguments: StoreBackend.allCases) func aRunsWritesWithAStaleFenceAreRefused(_ backend: StoreBackend) throws {
+        let store = try backend.open()
+        let key = TemplateKey(subscription: "sub", resourceGroup: "rg", name: "t")
+        try store.createTemplate(TemplateRecord(key: key, body: "{}", createdAt: t0))
+        var run = TemplateRun(id: "r1", template: key, state: .Running, subState: .Queued, message: "queued", startTime: t0, staging: "/s")
+        try store.createRun(run)
+        let old = try #require(try store.acquireLease("run:r1", holder: "a", at: t0, for: 10))
+        run.message = "building"
+        try store.updateRun(run, fence: old.fence)
+        _ = try #require(try store.acquireLease("run:r1", holder: "b", at: t0 + 11, for: 10))
+        var late = run
+        late.state = .Failed
+        late.message = "late"
+        #expect(throws: StoreError.self) { try store.updateRun(late, fence: old.fence) }
+        #expect(throws: StoreError.self) {
+            try store.saveRunOutput(RunOutput(name: "o", runID: "r1", type: "VHD", artifactId: nil, artifactUri: nil,
+                                              provisioningState: "Failed", message: nil), of: key, fence: old.fence)
+        }
+        #expect(try store.run(id: "r1")?.message == "building" && store.run(id: "r1")?.state == .Running)
+        #expect(try store.runOutputs(of: key).isEmpty)
+    }
+
     /// Two stores on one database (two servers) race for a key: exactly one gets it.
     @Test(arguments: StoreBackend.allCases) func concurrentAcquisitionsGrantOneLease(_ backend: StoreBackend) async throws {
         let first = try backend.open()
