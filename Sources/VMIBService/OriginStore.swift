@@ -13,23 +13,24 @@ struct OriginStore: Sendable {
 
     init(root: String, shared: S3BlobStore? = nil) { self.root = root; self.shared = shared }
 
-    /// The shared origin's keys of a disk and of its chunk index.
+    /// The shared origin's key of a disk, and of its chunk index (named as beside a local copy).
     static func sharedKey(_ sha256: String) -> String { "sha256/\(sha256)" }
+    static func sharedIndexKey(_ sha256: String) -> String { ChunkIndexFile.path(forOrigin: sharedKey(sha256)) }
 
     /// Stores the origin copy of `disk` (and its chunk index) in the shared origin, unless an
     /// object of its size is there already (content-addressed: same key, same bytes).
     func share(_ disk: StorageProfile) async throws {
         guard let shared else { return }
-        let key = Self.sharedKey(disk.sha256), file = path(for: disk.sha256)
+        let key = Self.sharedKey(disk.sha256), indexKey = Self.sharedIndexKey(disk.sha256), file = path(for: disk.sha256)
         if try await shared.head(key)?.size != disk.sizeBytes {
             _ = try await shared.upload(file: file, to: key,
                                         digest: ObjectDigest(size: disk.sizeBytes, sha256: disk.sha256, md5: disk.md5),
                                         resume: nil, pacer: nil, onCheckpoint: { _ in }, progress: { _ in })
         }
         let index = ChunkIndexFile.path(forOrigin: file)
-        if FileManager.default.fileExists(atPath: index), try await shared.head(key + ".chunks") == nil {
+        if FileManager.default.fileExists(atPath: index), try await shared.head(indexKey) == nil {
             let digest = try FileDigest.of(index)
-            _ = try await shared.upload(file: index, to: key + ".chunks", digest: digest, resume: nil, pacer: nil,
+            _ = try await shared.upload(file: index, to: indexKey, digest: digest, resume: nil, pacer: nil,
                                         onCheckpoint: { _ in }, progress: { _ in })
         }
     }
@@ -41,10 +42,10 @@ struct OriginStore: Sendable {
         let file = path(for: disk.sha256)
         guard let shared, !FileManager.default.fileExists(atPath: file) else { return }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let key = Self.sharedKey(disk.sha256)
+        let key = Self.sharedKey(disk.sha256), indexKey = Self.sharedIndexKey(disk.sha256)
         let index = ChunkIndexFile.path(forOrigin: file)
-        if try await shared.head(key + ".chunks") != nil {
-            _ = try await shared.download(key + ".chunks", to: index)
+        if try await shared.head(indexKey) != nil {
+            _ = try await shared.download(indexKey, to: index)
         }
         let staging = "\(root)/.fetch-\(UUID().uuidString)"
         let got = try await shared.download(key, to: staging)

@@ -19,11 +19,7 @@ extension Versions {
     public func publish(_ request: PublishRequest) async throws -> ImageVersion {
         let (ref, replicaCount, targets, givenEndOfLife) = try validate(request)
 
-        var storage = try origin.ingest(request.disk, chunkSize: topology.chunkSize)
-        do { try await origin.share(storage) } catch let e as TransferError {
-            throw DomainError(.refused, field: .disk, "cannot store the disk in the deployment's shared origin (topology origin): \(e.message)")
-        }
-        storage.sourcePath = ServiceConfiguration.absolute(request.disk)
+        var storage = try await ingest(request.disk)
         let published = Date()
         let endOfLife = givenEndOfLife
             ?? request.endOfLifeMonthsAfterPublishing.flatMap { Self.utcCalendar.date(byAdding: .month, value: $0, to: published) }
@@ -47,9 +43,7 @@ extension Versions {
                 }
                 return version
             } catch is OriginGone where attempt < 3 {
-                storage = try origin.ingest(request.disk, chunkSize: topology.chunkSize)
-                try await origin.share(storage)
-                storage.sourcePath = ServiceConfiguration.absolute(request.disk)
+                storage = try await ingest(request.disk)
                 version.storageProfile = storage
             }
         }
@@ -57,6 +51,17 @@ extension Versions {
     }
 
     private struct OriginGone: Error {}
+
+    /// Copies the disk into the origin (and the shared origin, when the topology names one).
+    /// - Throws: `DomainError` naming `--disk` when it cannot be read or stored.
+    private func ingest(_ disk: String) async throws -> StorageProfile {
+        var storage = try origin.ingest(disk, chunkSize: topology.chunkSize)
+        do { try await origin.share(storage) } catch let e as TransferError {
+            throw DomainError(.refused, field: .disk, "cannot store the disk in the deployment's shared origin (topology origin): \(e.message)")
+        }
+        storage.sourcePath = ServiceConfiguration.absolute(disk)
+        return storage
+    }
 
     /// What a publish would move per link and store (with the topology's price sheet, an
     /// estimate; with agents, the relay tree), after the same checks as `publish`; records

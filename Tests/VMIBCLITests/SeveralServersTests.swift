@@ -199,14 +199,9 @@ struct SeveralServersTests {
         let lease = 3
         let d = try await SharedStoreDeployment(regions: ["eastus"], bytesPerSecond: 1_000_000, leaseSeconds: lease)
         defer { d.stop() }
-        let disk = try d.disk("disk.raw", bytes: 6 << 20, seed: 9)
-        try expectSuccess(await d.clients[0].run("version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.0",
-                                                 "--disk", disk, "--no-wait", "--target-region", "eastus=1"))
-        let holder = try await Self.holderMidUpload(d)
-        let victim = try #require(d.server(holding: holder.holder), "lease holder \(holder.holder) is one of the servers")
+        let (holder, victim, survivor) = try await Self.publishUntilMidUpload(d, seed: 9, via: 0)
         let killed = Date()
         ChildProcess.kill9(victim.process)
-        let survivor = d.servers.firstIndex { $0.process.processIdentifier != victim.process.processIdentifier }!
         let state = try await d.waitUntilSucceeded("1.0.0", via: survivor).provisioningState
         let failover = Date().timeIntervalSince(killed)
         #expect(state == "Succeeded")
@@ -227,13 +222,8 @@ struct SeveralServersTests {
         let lease = 3
         let d = try await SharedStoreDeployment(regions: ["eastus"], bytesPerSecond: 1_000_000, leaseSeconds: lease)
         defer { d.stop() }
-        let disk = try d.disk("disk.raw", bytes: 6 << 20, seed: 11)
-        try expectSuccess(await d.clients[1].run("version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.0",
-                                                 "--disk", disk, "--no-wait", "--target-region", "eastus=1"))
-        let holder = try await Self.holderMidUpload(d)
-        let paused = try #require(d.server(holding: holder.holder))
+        let (holder, paused, other) = try await Self.publishUntilMidUpload(d, seed: 11, via: 1)
         kill(paused.process.processIdentifier, SIGSTOP)
-        let other = d.servers.firstIndex { $0.process.processIdentifier != paused.process.processIdentifier }!
         let done = try await d.waitUntilSucceeded("1.0.0", via: other)
         #expect(done.provisioningState == "Succeeded")
         let taken = try await d.leases().first { $0.key.hasSuffix("/versions/1.0.0") }
@@ -247,6 +237,19 @@ struct SeveralServersTests {
         let refusals = ((try? String(contentsOf: d.dir.appendingPathComponent("serve-\(d.servers.firstIndex { $0.process.processIdentifier == paused.process.processIdentifier }!).err"), encoding: .utf8)) ?? "")
             .components(separatedBy: "refused").count - 1
         FileHandle.standardError.write(Data("several servers: the resumed server's refused writes: \(refusals)\n".utf8))
+    }
+
+    /// Publishes 1.0.0 (6 MiB, to eastus) through server `via` and waits until its upload is
+    /// under way: the version's lease, the server holding it, and the index of another server.
+    static func publishUntilMidUpload(_ d: SharedStoreDeployment, seed: UInt64, via: Int) async throws
+        -> (lease: (key: String, holder: String, token: Int), holder: VMIBProcess.Server, other: Int) {
+        let disk = try d.disk("disk.raw", bytes: 6 << 20, seed: seed)
+        try expectSuccess(await d.clients[via].run("version", "publish", "--gallery", "G", "--image", "I", "--version", "1.0.0",
+                                                   "--disk", disk, "--no-wait", "--target-region", "eastus=1"))
+        let lease = try await holderMidUpload(d)
+        let server = try #require(d.server(holding: lease.holder), "lease holder \(lease.holder) is one of the servers")
+        let other = d.servers.firstIndex { $0.process.processIdentifier != server.process.processIdentifier }!
+        return (lease, server, other)
     }
 
     /// Waits until a server holds the version's lease and its upload is under way (≥ 1 MiB).
